@@ -1,0 +1,1 @@
+"""Compact: versioned reciprocal promises, reflections and breaches (report Section 3)."""

@@ -1,0 +1,4 @@
+"""URLs of the compact app."""
+
+app_name = "compact"
+urlpatterns: list = []

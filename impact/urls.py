@@ -1,0 +1,4 @@
+"""URLs of the impact app."""
+
+app_name = "impact"
+urlpatterns: list = []

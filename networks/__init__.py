@@ -1,0 +1,1 @@
+"""Improvement networks: name-generator survey and network analysis (Section 5.2)."""

@@ -1,0 +1,4 @@
+"""URLs of the networks app."""
+
+app_name = "networks"
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Value streams, the golden thread and RPIWs (report Sections 6 and 7)."""

@@ -1,0 +1,4 @@
+"""URLs of the rpiw app."""
+
+app_name = "rpiw"
+urlpatterns: list = []

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Set up and run the whole test suite: lint, then once on the embedded default (SQLite, tasks
+# in-process), then once on PostgreSQL + Redis with a real Celery worker process.
+# REQUIRE_SERVICES=1 makes a missing PostgreSQL or Redis a failure instead of a skip.
+source "$(dirname "$0")/_setup.sh"
+export TEST_DATABASE_URL=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/vmi_programme}
+export TEST_CELERY_BROKER_URL=${TEST_CELERY_BROKER_URL:-redis://127.0.0.1:6379/0}
+
+echo "== ruff check"
+.venv/bin/ruff check .
+
+echo "== 1/2: embedded default (SQLite, tasks in-process)"
+env -u DATABASE_URL -u CELERY_BROKER_URL VMI_VAR_DIR="$(mktemp -d)" \
+  .venv/bin/python -m pytest -m "not services" -p no:cacheprovider "$@"
+
+echo "== 2/2: PostgreSQL + Redis + a real Celery worker"
+if problem=$(.venv/bin/python scripts/check_services.py "$TEST_DATABASE_URL" "$TEST_CELERY_BROKER_URL"); then
+  DATABASE_URL="$TEST_DATABASE_URL" CELERY_BROKER_URL="$TEST_CELERY_BROKER_URL" VMI_VAR_DIR="$(mktemp -d)" \
+    .venv/bin/python -m pytest -p no:cacheprovider "$@"
+elif [ "${REQUIRE_SERVICES:-0}" = "1" ]; then
+  echo "REQUIRE_SERVICES=1 but $problem" >&2
+  exit 1
+else
+  echo "Skipping the service-backed run: $problem"
+  env -u DATABASE_URL -u CELERY_BROKER_URL VMI_VAR_DIR="$(mktemp -d)" \
+    .venv/bin/python -m pytest -m services -p no:cacheprovider -rs "$@"
+fi

@@ -1,0 +1,197 @@
+"""Shared fixtures: organisations and users per role, real services, a real Celery worker."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from factories import OrganisationFactory, user_with_roles
+from vmi_programme.models import OrganisationKind, Role
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _services_problem() -> str | None:
+    """Why the service-backed tests cannot run here, or None when they can."""
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        return "needs PostgreSQL: run with DATABASE_URL=postgres://... (see README)"
+    if not settings.CELERY_BROKER_URL:
+        return "needs Redis: run with CELERY_BROKER_URL=redis://... (see README)"
+    for name, host, port in (
+        ("PostgreSQL", db.get("HOST") or "127.0.0.1", int(db.get("PORT") or 5432)),
+        (
+            "Redis",
+            urlparse(settings.CELERY_BROKER_URL).hostname,
+            urlparse(settings.CELERY_BROKER_URL).port or 6379,
+        ),
+    ):
+        try:
+            socket.create_connection((host, port), timeout=2).close()
+        except OSError:
+            return f"{name} is not reachable at {host}:{port}"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    problem = _services_problem()
+    if problem is None:
+        return
+    for item in items:
+        if "services" in item.keywords:
+            if REQUIRE_SERVICES:  # in CI a missing service is a failure, never a skip
+                item.add_marker(pytest.mark.usefixtures("_services_required_but_missing"))
+            else:
+                item.add_marker(pytest.mark.skip(reason=problem))
+
+
+@pytest.fixture
+def _services_required_but_missing():
+    pytest.fail(f"REQUIRE_SERVICES=1 but {_services_problem()}", pytrace=False)
+
+
+@pytest.fixture
+def trust(db):
+    return OrganisationFactory(
+        short_name="SASH", name="Surrey and Sussex Healthcare NHS Trust", ods_code="RTP"
+    )
+
+
+@pytest.fixture
+def other_trust(db):
+    return OrganisationFactory(
+        short_name="LTHT", name="Leeds Teaching Hospitals NHS Trust", ods_code="RR8"
+    )
+
+
+@pytest.fixture
+def regulator_org(db):
+    return OrganisationFactory(
+        short_name="NHSEI",
+        name="NHS England and NHS Improvement",
+        ods_code=None,
+        kind=OrganisationKind.REGULATOR,
+    )
+
+
+@pytest.fixture
+def make_user(db):
+    """make_user(role, organisation) -> a user holding that role there."""
+    return user_with_roles
+
+
+@pytest.fixture
+def kpo_user(trust):
+    return user_with_roles(trust, Role.KPO_FACILITATOR, username="kpo")
+
+
+@pytest.fixture
+def regulator_user(regulator_org):
+    return user_with_roles(regulator_org, Role.REGULATOR, username="regulator")
+
+
+@pytest.fixture
+def broker_url(monkeypatch):
+    """Point the Celery app at another broker for one test, and put it back afterwards."""
+    from vmi_programme.celery import app
+
+    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+
+    def forget_connections() -> None:
+        # kombu keeps one pool per broker URL; dropping our references makes Celery look up
+        # the pool for the current URL again (closing them would break the shared registry).
+        app._pool = None
+        app.amqp._producer_pool = None
+        with contextlib.suppress(AttributeError):
+            del app.control.mailbox.producer_pool  # the control mailbox caches its own
+
+    def point_at(url: str) -> None:
+        # Celery reads CELERY_BROKER_URL from the environment before its own config.
+        monkeypatch.setenv("CELERY_BROKER_URL", url)
+        app.conf.update(broker_url=url, task_always_eager=False)
+        forget_connections()
+
+    yield point_at
+    app.conf.update(**saved)
+    forget_connections()
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker):
+    """A real Celery worker process consuming from Redis against the test database.
+
+    Started once per session on its own queue (so parallel runs never share work) and stopped
+    before the test database is dropped.
+    """
+    problem = _services_problem()
+    if problem:
+        if REQUIRE_SERVICES:
+            pytest.fail(f"REQUIRE_SERVICES=1 but {problem}", pytrace=False)
+        pytest.skip(problem)
+    from vmi_programme.celery import app
+
+    db = connection.settings_dict
+    test_db_url = (
+        f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
+    queue = f"test-{uuid.uuid4().hex[:10]}"
+    node = f"{queue}@{socket.gethostname()}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": test_db_url,
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "DJANGO_SETTINGS_MODULE": "vmi_programme.settings",
+    }
+    log = tempfile.NamedTemporaryFile(prefix="celery-worker-", suffix=".log", delete=False)  # noqa: SIM115 (lives as long as the worker)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "vmi_programme",
+            "worker",
+            "-Q",
+            queue,
+            "-n",
+            node,
+            "--pool",
+            "solo",
+            "--without-gossip",
+            "--without-mingle",
+            "-l",
+            "info",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    saved_queue = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
+    deadline = time.monotonic() + 60
+    while not app.control.ping(destination=[node], timeout=1.0):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"Celery worker did not start; log:\n{Path(log.name).read_text()[-3000:]}")
+    yield {"process": process, "node": node, "queue": queue, "log": log.name}
+    app.conf.task_default_queue = saved_queue
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()

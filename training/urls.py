@@ -1,0 +1,4 @@
+"""URLs of the training app."""
+
+app_name = "training"
+urlpatterns: list = []

@@ -1,0 +1,206 @@
+"""The one access policy: who may read or change what (DESIGN.md § Access).
+
+Every view, API endpoint, admin page and selector asks this module; none re-implements a rule.
+
+An object's *scope* is either a trust (or other organisation) that owns it, or the partnership
+(TGB meetings, the compact, partnership-wide summaries). A user's roles say which actions they
+may take on objects of their own organisation, of other organisations, and of the partnership:
+
+========================  ===========================  ===============  ====================
+role                      own organisation             other orgs       partnership level
+========================  ===========================  ===============  ====================
+KPO facilitator / lead    view, change, identities     —                view
+executive (CEO / TGT)     view, change, approve        —                view
+analyst                   view, change, identities     —                view
+TGB member                view                         —                view, change
+regulator                 view                         view             view, change
+administrator             everything                   everything       everything
+========================  ===========================  ===============  ====================
+
+"identities" is the right to see survey respondents' names; "approve" is approving a
+value-stream metric change at the TGT. Anonymous users may do nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+
+from .models import Organisation, Partnership, Role
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    CHANGE = "change"
+    APPROVE = "approve"
+    VIEW_IDENTITIES = "view_identities"
+
+
+OWN, OTHER, PARTNERSHIP = "own", "other", "partnership"
+
+RULES: dict[str, dict[Action, set[str]]] = {
+    Role.KPO_FACILITATOR: {
+        Action.VIEW: {OWN, PARTNERSHIP},
+        Action.CHANGE: {OWN},
+        Action.VIEW_IDENTITIES: {OWN},
+    },
+    Role.KPO_LEAD: {
+        Action.VIEW: {OWN, PARTNERSHIP},
+        Action.CHANGE: {OWN},
+        Action.VIEW_IDENTITIES: {OWN},
+    },
+    Role.EXECUTIVE: {
+        Action.VIEW: {OWN, PARTNERSHIP},
+        Action.CHANGE: {OWN},
+        Action.APPROVE: {OWN},
+    },
+    Role.ANALYST: {
+        Action.VIEW: {OWN, PARTNERSHIP},
+        Action.CHANGE: {OWN},
+        Action.VIEW_IDENTITIES: {OWN},
+    },
+    Role.TGB_MEMBER: {Action.VIEW: {OWN, PARTNERSHIP}, Action.CHANGE: {PARTNERSHIP}},
+    Role.REGULATOR: {Action.VIEW: {OWN, OTHER, PARTNERSHIP}, Action.CHANGE: {PARTNERSHIP}},
+    Role.ADMINISTRATOR: {action: {OWN, OTHER, PARTNERSHIP} for action in Action},
+}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where an object sits: owned by one organisation, or at partnership level."""
+
+    organisation_id: int | None = None
+
+    @property
+    def is_partnership(self) -> bool:
+        return self.organisation_id is None
+
+    @classmethod
+    def partnership(cls) -> Scope:
+        return cls(None)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """What the policy needs to know about a signed-in user."""
+
+    user_id: int
+    organisation_id: int | None
+    roles: frozenset[str]
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+
+def actor_for(user: Any) -> Actor | None:
+    """The user's organisation and roles, loaded once per request (cached on the user)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    cached = getattr(user, "_vmi_actor", None)
+    if cached is not None:
+        return cached
+    from .models import Person
+
+    person = Person.objects.filter(user_id=user.pk).prefetch_related("role_assignments").first()
+    roles = {assignment.role for assignment in person.role_assignments.all()} if person else set()
+    if user.is_superuser:
+        roles.add(Role.ADMINISTRATOR)
+    actor = Actor(
+        user_id=user.pk,
+        organisation_id=person.organisation_id if person else None,
+        roles=frozenset(roles),
+    )
+    user._vmi_actor = actor
+    return actor
+
+
+def scope_of(obj: Any) -> Scope:
+    """The scope of a model instance, an Organisation, a Partnership or a Scope itself.
+
+    A model says where it sits by defining ``access_scope()``; otherwise its
+    ``organisation_id`` is used, and a model without one is partnership-level.
+    """
+    if isinstance(obj, Scope):
+        return obj
+    if isinstance(obj, Organisation):
+        return Scope(obj.pk)
+    if isinstance(obj, Partnership):
+        return Scope.partnership()
+    if hasattr(obj, "access_scope"):
+        return obj.access_scope()
+    return Scope(getattr(obj, "organisation_id", None))
+
+
+def _relation(actor: Actor, scope: Scope) -> str:
+    if scope.is_partnership:
+        return PARTNERSHIP
+    return OWN if scope.organisation_id == actor.organisation_id else OTHER
+
+
+def can(user: Any, action: Action | str, obj: Any) -> bool:
+    """May this user take this action on this object (or scope)?"""
+    actor = actor_for(user)
+    if actor is None:
+        return False
+    relation = _relation(actor, scope_of(obj))
+    return any(relation in RULES.get(role, {}).get(Action(action), ()) for role in actor.roles)
+
+
+def require(user: Any, action: Action | str, obj: Any) -> None:
+    """Raise PermissionDenied (403) unless ``can(user, action, obj)``."""
+    if not can(user, action, obj):
+        raise PermissionDenied(f"You do not have permission to {Action(action).value} this.")
+
+
+def relations(user: Any, action: Action | str) -> set[str]:
+    """Which relations (own, other, partnership) the user may take this action on."""
+    actor = actor_for(user)
+    if actor is None:
+        return set()
+    allowed: set[str] = set()
+    for role in actor.roles:
+        allowed |= RULES.get(role, {}).get(Action(action), set())
+    return allowed
+
+
+def restrict(
+    queryset: QuerySet,
+    user: Any,
+    action: Action | str = Action.VIEW,
+    via: str | None = "organisation",
+    *,
+    null_is_partnership: bool = False,
+) -> QuerySet:
+    """Filter a queryset to the rows the user may act on.
+
+    ``via`` is the lookup path to the owning organisation (e.g. ``"cohort__organisation"``,
+    ``""`` for Organisation itself); ``via=None`` means the model is partnership-level.
+    With ``null_is_partnership``, rows whose organisation is empty are partnership-level.
+    """
+    allowed = relations(user, action)
+    if via is None:
+        return queryset if PARTNERSHIP in allowed else queryset.none()
+    field = f"{via}_id" if via else "pk"
+    if {OWN, OTHER} <= allowed and (PARTNERSHIP in allowed or not null_is_partnership):
+        return queryset
+    condition = Q(pk__in=[])
+    if {OWN, OTHER} <= allowed:
+        condition |= Q(**{f"{field}__isnull": False})
+    elif OWN in allowed and actor_for(user).organisation_id is not None:
+        condition |= Q(**{field: actor_for(user).organisation_id})
+    if null_is_partnership and PARTNERSHIP in allowed:
+        condition |= Q(**{f"{field}__isnull": True})
+    return queryset.filter(condition)
+
+
+def visible_organisations(user: Any, action: Action | str = Action.VIEW) -> QuerySet:
+    """Organisations whose own data the user may act on."""
+    return restrict(Organisation.objects.all(), user, action, via="")  # "" = the row itself
+
+
+def can_view_partnership(user: Any) -> bool:
+    return can(user, Action.VIEW, Scope.partnership())

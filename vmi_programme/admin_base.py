@@ -1,0 +1,53 @@
+"""The admin's side of the access policy: a ModelAdmin base that asks vmi_programme.access."""
+
+from django.contrib import admin
+
+from .access import Action, can, relations, restrict
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    """Admin pages list and change only what the policy allows the signed-in user."""
+
+    scope_via: str | None = "organisation"
+    null_is_partnership = False
+
+    def get_queryset(self, request):
+        return restrict(
+            super().get_queryset(request),
+            request.user,
+            Action.VIEW,
+            via=self.scope_via,
+            null_is_partnership=self.null_is_partnership,
+        )
+
+    def has_module_permission(self, request) -> bool:
+        return (
+            request.user.is_active
+            and request.user.is_staff
+            and bool(relations(request.user, Action.VIEW))
+        )
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        if obj is None:
+            return self.has_module_permission(request)
+        return can(request.user, Action.VIEW, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if not request.user.is_staff:
+            return False
+        if obj is None:
+            return bool(relations(request.user, Action.CHANGE))
+        return can(request.user, Action.CHANGE, obj)
+
+    def has_add_permission(self, request) -> bool:
+        return request.user.is_staff and bool(relations(request.user, Action.CHANGE))
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self.has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if not can(request.user, Action.CHANGE, obj):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied("You may not change data of this organisation.")
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,38 @@
+from django.apps import AppConfig
+
+
+class VmiProgrammeConfig(AppConfig):
+    name = "vmi_programme"
+    verbose_name = "Programme"
+
+    def ready(self) -> None:
+        from . import jobs  # noqa: F401  (registers the core job kinds)
+        from .access import Action, relations
+        from .navigation import NavItem, register
+
+        register(NavItem("Home", "home", order=0))
+        register(
+            NavItem(
+                "Organisations",
+                "organisation-list",
+                order=90,
+                description="Partner and peer trusts, the regulator and the CI partner.",
+            )
+        )
+        register(
+            NavItem(
+                "Analysis runs",
+                "job-list",
+                order=95,
+                description="Recorded analyses: their progress, results and errors.",
+            )
+        )
+        register(
+            NavItem(
+                "Admin",
+                "admin:index",
+                order=99,
+                visible=lambda user: user.is_staff and "other" in relations(user, Action.CHANGE),
+                description="Organisations, people, roles and programme configuration.",
+            )
+        )

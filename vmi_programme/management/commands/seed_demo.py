@@ -1,0 +1,60 @@
+"""Load the demo partnership: every app's demo records, computed figures come from them."""
+
+import importlib
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from vmi_programme import demo
+from vmi_programme.models import Partnership
+
+# Order matters: later apps build on earlier ones' records.
+APP_SEEDS = [
+    "vmi_programme.demo_infrastructure",
+    "training",
+    "rpiw",
+    "compact",
+    "networks",
+    "impact",
+]
+
+
+class Command(BaseCommand):
+    help = "Seed the demo NHS-VMI partnership (skips if already seeded; --reset starts again)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--reset", action="store_true", help="Delete all data first.")
+
+    def handle(self, *args, reset: bool = False, **options):
+        logins_file = Path(settings.VAR_DIR) / "demo-logins.txt"
+        if reset:
+            call_command("flush", interactive=False, verbosity=0)
+        elif Partnership.objects.exists():
+            self.stdout.write("Demo data already loaded (use --reset to start again).")
+            if logins_file.exists():
+                self.stdout.write("\nDemo logins:\n" + logins_file.read_text())
+            return
+        with transaction.atomic():
+            ctx = demo.seed()
+            for module_name in APP_SEEDS:
+                module = _demo_module(module_name)
+                if module is not None:
+                    self.stdout.write(f"Seeding {module_name} ...")
+                    module.seed(ctx)
+        path = demo.write_logins(ctx.logins)
+        self.stdout.write(self.style.SUCCESS("Demo partnership loaded."))
+        self.stdout.write(f"\nDemo logins (also in {path}):\n" + path.read_text())
+
+
+def _demo_module(name: str):
+    """The app's demo module, or None while the app has none yet."""
+    target = name if name.count(".") else f"{name}.demo"
+    try:
+        return importlib.import_module(target)
+    except ModuleNotFoundError as exc:
+        if exc.name == target:
+            return None
+        raise

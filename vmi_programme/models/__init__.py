@@ -1,0 +1,24 @@
+"""The programme's core tables: organisations, people and roles, recorded jobs."""
+
+from .jobs import Job, JobStatus
+from .organisations import (
+    Organisation,
+    OrganisationKind,
+    Partnership,
+    Person,
+    ProfessionalGroup,
+    Role,
+    RoleAssignment,
+)
+
+__all__ = [
+    "Job",
+    "JobStatus",
+    "Organisation",
+    "OrganisationKind",
+    "Partnership",
+    "Person",
+    "ProfessionalGroup",
+    "Role",
+    "RoleAssignment",
+]

@@ -1,0 +1,45 @@
+"""Top-level URLs: the web pages of every app, the API, the admin, /health/."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from . import api, health, views
+
+router = DefaultRouter()
+router.register("organisations", api.OrganisationViewSet)
+router.register("people", api.PersonViewSet)
+router.register("jobs", api.JobViewSet)
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("organisations/", views.organisation_list, name="organisation-list"),
+    path("jobs/", views.job_list, name="job-list"),
+    path("jobs/<int:pk>/", views.job_detail, name="job-detail"),
+    path("jobs/<int:pk>/status.json", views.job_status, name="job-status"),
+    path("health/", health.health, name="health"),
+    path("admin/", admin.site.urls),
+    path("api/", include(router.urls)),
+    path("api/auth/token/", obtain_auth_token, name="api-token"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("compact/", include("compact.urls")),
+    path("training/", include("training.urls")),
+    path("rpiw/", include("rpiw.urls")),
+    path("networks/", include("networks.urls")),
+    path("impact/", include("impact.urls")),
+]
+
+handler400 = "vmi_programme.views.error_400"
+handler403 = "vmi_programme.views.error_403"
+handler404 = "vmi_programme.views.error_404"
+handler500 = "vmi_programme.views.error_500"
