@@ -1,5 +1,6 @@
 """The programme's core tables: organisations, people and roles, recorded jobs."""
 
+from .imports import ImportBatch, ImportStatus
 from .jobs import Job, JobStatus
 from .organisations import (
     Organisation,
@@ -12,6 +13,8 @@ from .organisations import (
 )
 
 __all__ = [
+    "ImportBatch",
+    "ImportStatus",
     "Job",
     "JobStatus",
     "Organisation",
