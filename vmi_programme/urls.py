@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
-from . import api, health, views
+from . import api, health, imports, views
 
 router = DefaultRouter()
 router.register("organisations", api.OrganisationViewSet)
@@ -26,6 +26,13 @@ urlpatterns = [
     path("jobs/", views.job_list, name="job-list"),
     path("jobs/<int:pk>/", views.job_detail, name="job-detail"),
     path("jobs/<int:pk>/status.json", views.job_status, name="job-status"),
+    path("imports/batches/<int:pk>/", imports.batch_view, name="import-batch"),
+    path("imports/<str:spec_name>/", imports.upload_view, name="import-upload"),
+    path(
+        "imports/<str:spec_name>/template.<str:fmt>",
+        imports.template_view,
+        name="import-template",
+    ),
     path("health/", health.health, name="health"),
     path("admin/", admin.site.urls),
     path("api/", include(router.urls)),
