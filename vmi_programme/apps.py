@@ -6,7 +6,7 @@ class VmiProgrammeConfig(AppConfig):
     verbose_name = "Programme"
 
     def ready(self) -> None:
-        from . import jobs  # noqa: F401  (registers the core job kinds)
+        from . import admin_infrastructure, jobs  # noqa: F401  (admin pages, core job kinds)
         from .access import Action, relations
         from .navigation import NavItem, register
 

@@ -1,5 +1,21 @@
-"""The programme's core tables: organisations, people and roles, recorded jobs."""
+"""The programme's core tables: organisations, people and roles, recorded jobs, governance
+meetings, priorities, daily work and trust context."""
 
+from .governance import (
+    PARTNERSHIP_KINDS,
+    ActionStatus,
+    AgendaItem,
+    AgendaItemLink,
+    Attendance,
+    AttendanceStatus,
+    Decision,
+    Meeting,
+    MeetingAction,
+    MeetingKind,
+    MeetingSeries,
+    MeetingStatus,
+    Membership,
+)
 from .imports import ImportBatch, ImportStatus
 from .jobs import Job, JobStatus
 from .organisations import (
@@ -11,8 +27,24 @@ from .organisations import (
     Role,
     RoleAssignment,
 )
+from .priorities import NationalPriority, StrategicObjective
 
 __all__ = [
+    "PARTNERSHIP_KINDS",
+    "ActionStatus",
+    "AgendaItem",
+    "AgendaItemLink",
+    "Attendance",
+    "AttendanceStatus",
+    "Decision",
+    "Meeting",
+    "MeetingAction",
+    "MeetingKind",
+    "MeetingSeries",
+    "MeetingStatus",
+    "Membership",
+    "NationalPriority",
+    "StrategicObjective",
     "ImportBatch",
     "ImportStatus",
     "Job",

@@ -1,0 +1,78 @@
+"""Admin pages for the CI infrastructure: meetings, priorities, daily work, trust context.
+
+Imported from the AppConfig's ready() (admin autodiscovery only loads admin.py).
+"""
+
+from django.contrib import admin
+
+from .admin_base import ScopedAdmin
+from .models import (
+    AgendaItem,
+    Attendance,
+    Decision,
+    Meeting,
+    MeetingAction,
+    MeetingSeries,
+    Membership,
+    NationalPriority,
+    StrategicObjective,
+)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["person"]
+
+
+@admin.register(MeetingSeries)
+class MeetingSeriesAdmin(ScopedAdmin):
+    null_is_partnership = True
+    list_display = ["name", "kind", "organisation", "frequency"]
+    list_filter = ["kind"]
+    inlines = [MembershipInline]
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    extra = 0
+    fk_name = "meeting"
+
+
+class DecisionInline(admin.TabularInline):
+    model = Decision
+    extra = 0
+
+
+class MeetingActionInline(admin.TabularInline):
+    model = MeetingAction
+    extra = 0
+
+
+@admin.register(Meeting)
+class MeetingAdmin(ScopedAdmin):
+    scope_via = "series__organisation"
+    null_is_partnership = True
+    list_display = ["series", "date", "status"]
+    list_filter = ["series__kind", "status"]
+    list_select_related = ["series__organisation"]
+    date_hierarchy = "date"
+    inlines = [AgendaItemInline, AttendanceInline, DecisionInline, MeetingActionInline]
+
+
+@admin.register(NationalPriority)
+class NationalPriorityAdmin(ScopedAdmin):
+    scope_via = None
+    list_display = ["title", "code", "set_by", "active_from", "active_until"]
+
+
+@admin.register(StrategicObjective)
+class StrategicObjectiveAdmin(ScopedAdmin):
+    list_display = ["title", "organisation", "active_from", "active_until"]
+    list_filter = ["organisation"]
+    filter_horizontal = ["national_priorities"]

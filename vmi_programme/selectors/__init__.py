@@ -1,0 +1,1 @@
+"""Reads of the programme core: bounded queries with the related rows their callers need."""
