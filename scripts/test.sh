@@ -6,6 +6,16 @@ source "$(dirname "$0")/_setup.sh"
 export TEST_DATABASE_URL=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/vmi_programme}
 export TEST_CELERY_BROKER_URL=${TEST_CELERY_BROKER_URL:-redis://127.0.0.1:6379/0}
 
+# The browser tests drive Debian's Chromium; install it when we can (root with apt-get).
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing Chromium for the browser tests (apt-get install chromium) ..."
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "Chromium is not installed: the browser tests will be skipped (apt-get install chromium)."
+  fi
+fi
+
 echo "== ruff check"
 .venv/bin/ruff check .
 
