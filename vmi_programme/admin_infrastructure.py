@@ -9,13 +9,20 @@ from .admin_base import ScopedAdmin
 from .models import (
     AgendaItem,
     Attendance,
+    CeoTenure,
+    CqcRating,
+    CulturalWork,
     Decision,
     Meeting,
     MeetingAction,
     MeetingSeries,
     Membership,
     NationalPriority,
+    SpecialMeasuresPeriod,
+    StandardWorkDocument,
+    StandardWorkVersion,
     StrategicObjective,
+    Team,
 )
 
 
@@ -76,3 +83,49 @@ class StrategicObjectiveAdmin(ScopedAdmin):
     list_display = ["title", "organisation", "active_from", "active_until"]
     list_filter = ["organisation"]
     filter_horizontal = ["national_priorities"]
+
+
+class StandardWorkVersionInline(admin.TabularInline):
+    model = StandardWorkVersion
+    extra = 0
+    can_delete = False
+    readonly_fields = ["number", "title", "steps", "reason", "changed_by", "changed_at"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False  # new versions are written through the standard work page or API
+
+
+@admin.register(Team)
+class TeamAdmin(ScopedAdmin):
+    list_display = ["name", "organisation", "kind", "lead"]
+    list_filter = ["organisation", "kind"]
+
+
+@admin.register(StandardWorkDocument)
+class StandardWorkDocumentAdmin(ScopedAdmin):
+    list_display = ["__str__", "organisation", "owner", "current_version", "emergency_response"]
+    list_filter = ["organisation", "emergency_response"]
+    readonly_fields = ["current_version"]
+    inlines = [StandardWorkVersionInline]
+
+
+@admin.register(CqcRating)
+class CqcRatingAdmin(ScopedAdmin):
+    list_display = ["organisation", "rating", "published_on"]
+    list_filter = ["organisation", "rating"]
+
+
+@admin.register(CeoTenure)
+class CeoTenureAdmin(ScopedAdmin):
+    list_display = ["organisation", "person", "is_interim", "started_on", "ended_on"]
+    list_filter = ["organisation"]
+
+
+@admin.register(SpecialMeasuresPeriod)
+class SpecialMeasuresPeriodAdmin(ScopedAdmin):
+    list_display = ["organisation", "started_on", "ended_on"]
+
+
+@admin.register(CulturalWork)
+class CulturalWorkAdmin(ScopedAdmin):
+    list_display = ["organisation", "preceded_programme", "name"]

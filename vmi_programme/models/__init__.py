@@ -1,6 +1,18 @@
 """The programme's core tables: organisations, people and roles, recorded jobs, governance
 meetings, priorities, daily work and trust context."""
 
+from .context import CeoTenure, CqcRating, CqcRatingValue, CulturalWork, SpecialMeasuresPeriod
+from .daily_work import (
+    BoardMeasure,
+    BoardValue,
+    Direction,
+    Huddle,
+    ProductionBoard,
+    StandardWorkDocument,
+    StandardWorkVersion,
+    Team,
+    TeamKind,
+)
 from .governance import (
     PARTNERSHIP_KINDS,
     ActionStatus,
@@ -30,6 +42,20 @@ from .organisations import (
 from .priorities import NationalPriority, StrategicObjective
 
 __all__ = [
+    "BoardMeasure",
+    "BoardValue",
+    "CeoTenure",
+    "CqcRating",
+    "CqcRatingValue",
+    "CulturalWork",
+    "Direction",
+    "Huddle",
+    "ProductionBoard",
+    "SpecialMeasuresPeriod",
+    "StandardWorkDocument",
+    "StandardWorkVersion",
+    "Team",
+    "TeamKind",
     "PARTNERSHIP_KINDS",
     "ActionStatus",
     "AgendaItem",
