@@ -8,9 +8,49 @@ class VmiProgrammeConfig(AppConfig):
     def ready(self) -> None:
         from . import admin_infrastructure, jobs  # noqa: F401  (admin pages, core job kinds)
         from .access import Action, relations
-        from .navigation import NavItem, register
+        from .navigation import LandingPanel, NavItem, register, register_panel
+        from .views_governance import overdue_actions_panel
 
         register(NavItem("Home", "home", order=0))
+        register(
+            NavItem(
+                "Governance",
+                "governance",
+                order=10,
+                description="TGB, TGT and KPO leads' meetings: agendas, attendance, actions.",
+            )
+        )
+        register(
+            NavItem(
+                "Daily work",
+                "daily-work",
+                order=12,
+                description="Teams, huddles, production boards and standard work.",
+            )
+        )
+        register(
+            NavItem(
+                "Priorities",
+                "priorities",
+                order=14,
+                description="National priorities and each trust's strategic objectives.",
+            )
+        )
+        register(
+            NavItem(
+                "Trust context",
+                "trust-context",
+                order=16,
+                description="Table 4.1: CQC ratings, CEO tenures and prior cultural work.",
+            )
+        )
+        register_panel(
+            LandingPanel(
+                "vmi_programme/infrastructure/_overdue_actions_panel.html",
+                overdue_actions_panel,
+                order=10,
+            )
+        )
         register(
             NavItem(
                 "Organisations",
