@@ -4,3 +4,25 @@ from django.apps import AppConfig
 class TrainingConfig(AppConfig):
     name = "training"
     verbose_name = "Training"
+
+    def ready(self):
+        from vmi_programme.navigation import NavItem, register
+
+        from . import imports, question_kinds  # noqa: F401 (registers import specs, question kinds)
+
+        register(
+            NavItem(
+                "Training",
+                "training:index",
+                order=30,
+                description="L4L and ALT cohorts, assessments, diffusion and Table 5.1.",
+            )
+        )
+        register(
+            NavItem(
+                "Surveys",
+                "training:surveys",
+                order=35,
+                description="Participant surveys: invitations, responses, results (Table 5.2).",
+            )
+        )

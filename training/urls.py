@@ -1,4 +1,20 @@
 """URLs of the training app."""
 
+from django.urls import path
+
+from . import views
+
 app_name = "training"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("cohorts/new/", views.cohort_create, name="cohort-new"),
+    path("cohorts/<int:pk>/", views.cohort_detail, name="cohort"),
+    path("cohorts/<int:pk>/assessments/", views.assessment_grid, name="grid"),
+    path("overdue/", views.overdue, name="overdue"),
+    path("diffusion/", views.diffusion, name="diffusion"),
+    path("table-5-1/", views.table_5_1, name="table-5-1"),
+    path("surveys/", views.surveys, name="surveys"),
+    path("surveys/waves/<int:pk>/", views.wave_results, name="wave"),
+    path("surveys/waves/<int:pk>/invitations/", views.wave_invitations, name="wave-invitations"),
+    path("s/<str:token>/", views.take_survey, name="take"),
+]

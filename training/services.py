@@ -1,0 +1,228 @@
+"""Writes for training: enrolments, withdrawals, assessments (one or a grid), survey invitations
+and responses. Each validates with ``full_clean`` and runs in a transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from vmi_programme.models import Person
+
+from . import question_kinds
+from .models import (
+    Assessment,
+    AssessmentResult,
+    Cohort,
+    Enrolment,
+    Invitation,
+    Module,
+    Question,
+    Response,
+    SurveyWave,
+)
+
+
+@transaction.atomic
+def enrol(person: Person, cohort: Cohort, enrolled_on: dt.date) -> tuple[Enrolment, str]:
+    """Enrol a participant; returns the enrolment and a warning when the cohort size is unusual."""
+    enrolment = Enrolment(person=person, cohort=cohort, enrolled_on=enrolled_on)
+    enrolment.full_clean()
+    enrolment.save()
+    return enrolment, Cohort.size_warning(cohort.enrolments.count())
+
+
+@transaction.atomic
+def withdraw(enrolment: Enrolment, withdrawn_on: dt.date, reason: str) -> Enrolment:
+    enrolment.withdrawn_on = withdrawn_on
+    enrolment.withdrawal_reason = reason.strip()
+    enrolment.full_clean()
+    enrolment.save(update_fields=["withdrawn_on", "withdrawal_reason"])
+    return enrolment
+
+
+def _check_assessment_fits(enrolment: Enrolment, module: Module, assessed_on: dt.date | None):
+    if enrolment.withdrawn_on and assessed_on and assessed_on > enrolment.withdrawn_on:
+        raise ValidationError(
+            f"{enrolment.person.full_name} withdrew on {enrolment.withdrawn_on:%d/%m/%Y}."
+        )
+    if assessed_on and assessed_on > timezone.localdate():
+        raise ValidationError("The assessment date is in the future.")
+
+
+@transaction.atomic
+def record_assessment(
+    enrolment: Enrolment,
+    module: Module,
+    *,
+    submitted_on: dt.date,
+    result: str = "",
+    assessed_on: dt.date | None = None,
+    assessed_by: Person | None = None,
+) -> Assessment:
+    """Record a submission and (optionally) its assessment: pass or resubmit."""
+    _check_assessment_fits(enrolment, module, assessed_on)
+    assessment = Assessment(
+        enrolment=enrolment,
+        module=module,
+        submitted_on=submitted_on,
+        result=result,
+        assessed_on=assessed_on,
+        assessed_by=assessed_by,
+    )
+    assessment.full_clean()
+    assessment.save()
+    return assessment
+
+
+def save_assessment_grid(
+    cohort: Cohort,
+    cells: Mapping[tuple[int, int], str],
+    *,
+    assessed_on: dt.date,
+    assessed_by: Person | None,
+) -> tuple[int, dict[tuple[int, int], str]]:
+    """Record a cohort × module grid of results in one go, or nothing if any cell is wrong.
+
+    ``cells`` maps (enrolment id, module id) to "pass", "resubmit" or "" (no change). Returns
+    (number recorded, errors by cell).
+    """
+    enrolments = {e.pk: e for e in cohort.enrolments.select_related("person")}
+    modules = {m.pk: m for m in Module.objects.select_related("programme")}
+    passed = set(
+        Assessment.objects.filter(
+            enrolment__person_id__in=[e.person_id for e in enrolments.values()],
+            module__programme_id=cohort.programme_id,
+            result=AssessmentResult.PASS,
+        ).values_list("enrolment__person_id", "module_id")
+    )
+    errors: dict[tuple[int, int], str] = {}
+    to_create: list[Assessment] = []
+    for (enrolment_id, module_id), result in cells.items():
+        if not result:
+            continue
+        key = (enrolment_id, module_id)
+        enrolment, module = enrolments.get(enrolment_id), modules.get(module_id)
+        if result not in AssessmentResult.values:
+            errors[key] = "Choose pass or resubmit."
+        elif enrolment is None:
+            errors[key] = "This participant is not in this cohort."
+        elif module is None or module.programme_id != cohort.programme_id:
+            errors[key] = f"This module is not part of {cohort.programme.code}."
+        elif (enrolment.person_id, module_id) in passed:
+            errors[key] = "Already passed."
+        else:
+            assessment = Assessment(
+                enrolment=enrolment,
+                module=module,
+                submitted_on=assessed_on,
+                assessed_on=assessed_on,
+                result=result,
+                assessed_by=assessed_by,
+            )
+            try:
+                _check_assessment_fits(enrolment, module, assessed_on)
+                assessment.full_clean()
+            except ValidationError as exc:
+                errors[key] = " ".join(exc.messages)
+            else:
+                to_create.append(assessment)
+    if errors:
+        return 0, errors
+    with transaction.atomic():
+        Assessment.objects.bulk_create(to_create)
+    return len(to_create), {}
+
+
+# --- Surveys ----------------------------------------------------------------------------------
+
+
+class SurveyLinkError(Exception):
+    """The link is unknown, already used, or its wave is not open; ``status`` is the HTTP code."""
+
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.status = status
+
+
+@transaction.atomic
+def invite(wave: SurveyWave, people: Iterable[Person], sent_on: dt.date) -> list[Invitation]:
+    """An invitation with its own link for each person not yet invited to this wave."""
+    already = set(wave.invitations.values_list("person_id", flat=True))
+    new = [
+        Invitation(wave=wave, person=person, sent_on=sent_on)
+        for person in people
+        if person.pk not in already
+    ]
+    return Invitation.objects.bulk_create(new)
+
+
+def open_invitation(token: str, *, today: dt.date | None = None) -> Invitation:
+    """The invitation behind a link, if it may still be answered."""
+    invitation = (
+        Invitation.objects.select_related("wave__survey", "person").filter(token=token).first()
+    )
+    if invitation is None:
+        raise SurveyLinkError(
+            "This survey link is not recognised. Check the link in your email.", 404
+        )
+    response = Response.objects.filter(invitation=invitation).first()
+    if response is not None and response.is_complete:
+        raise SurveyLinkError("This survey has already been completed through this link.", 410)
+    today = today or timezone.localdate()
+    wave = invitation.wave
+    if not (wave.opens_on <= today <= wave.closes_on):
+        raise SurveyLinkError(
+            f"This survey is open from {wave.opens_on:%d %B %Y} to {wave.closes_on:%d %B %Y}.", 410
+        )
+    if invitation.opened_at is None:
+        invitation.opened_at = timezone.now()
+        invitation.save(update_fields=["opened_at"])
+    return invitation
+
+
+def survey_questions(wave: SurveyWave) -> list[Question]:
+    return list(
+        Question.objects.filter(section__survey=wave.survey)
+        .select_related("section")
+        .order_by("section__order", "order")
+    )
+
+
+@transaction.atomic
+def save_response(
+    invitation: Invitation, data: Mapping[str, Any], *, submit: bool
+) -> tuple[Response, dict[int, str]]:
+    """Save the answers given so far; with ``submit``, require every required question and
+    complete the response. One response per invitation: a completed one is never changed."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    now = timezone.now()
+    response, _ = Response.objects.get_or_create(
+        invitation=invitation, defaults={"started_at": now, "updated_at": now}
+    )
+    if response.is_complete:
+        raise SurveyLinkError("This survey has already been completed through this link.", 410)
+    errors: dict[int, str] = {}
+    values = {}
+    for question in survey_questions(invitation.wave):
+        handler = question_kinds.handler_for(question)
+        if handler is None:
+            continue  # a kind whose app is not installed (see question_kinds)
+        value, error = handler.parse(question, data)
+        if error:
+            errors[question.pk] = error
+        elif submit and question.required and handler.is_blank(value):
+            errors[question.pk] = "Answer this question."
+        values[question] = (handler, value)
+    for question, (handler, value) in values.items():
+        if question.pk not in errors:
+            handler.save(response, question, value)
+    response.updated_at = now
+    if submit and not errors:
+        response.completed_at = now
+    response.save(update_fields=["updated_at", "completed_at"])
+    return response, errors

@@ -1,0 +1,465 @@
+"""Training pages: cohorts, the assessment grid, overdue work, diffusion, Tables 5.1 and 5.2, surveys."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import plotly.graph_objects as go
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from vmi_programme.access import (
+    Action,
+    actor_for,
+    can,
+    can_view_partnership,
+    require,
+    restrict,
+    visible_organisations,
+)
+from vmi_programme.charts import figure_html, nhs_layout
+from vmi_programme.demo import PROGRAMME_START
+from vmi_programme.exports import export_response, wants_export
+from vmi_programme.imports import parse_date
+from vmi_programme.models import Organisation, Person
+
+from . import question_kinds, selectors, services
+from .models import Cohort, Enrolment, Programme, SurveyWave
+
+
+def _as_of(request) -> dt.date:
+    return parse_date(request.GET.get("as_of", "")) or timezone.localdate()
+
+
+def _own_organisation(user) -> Organisation | None:
+    actor = actor_for(user)
+    return Organisation.objects.filter(pk=actor.organisation_id).first() if actor else None
+
+
+def index(request):
+    cohorts = list(selectors.cohorts_for(request.user)[:200])
+    for cohort in cohorts:
+        cohort.size_warning = Cohort.size_warning(cohort.size)
+        cohort.dropout = selectors.percent(cohort.withdrawn, cohort.size)
+    organisation = _own_organisation(request.user)
+    return render(
+        request,
+        "training/index.html",
+        {
+            "cohorts": cohorts,
+            "programmes": restrict(Programme.objects.all(), request.user, null_is_partnership=True),
+            "can_change": organisation is not None
+            and can(request.user, Action.CHANGE, organisation),
+            "partnership": can_view_partnership(request.user),
+        },
+    )
+
+
+class CohortForm(forms.ModelForm):
+    class Meta:
+        model = Cohort
+        fields = ["programme", "name", "starts_on", "planned_end_on", "facilitators", "notes"]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "planned_end_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.organisation = organisation
+        self.fields["programme"].queryset = Programme.objects.filter(
+            organisation__isnull=True
+        ) | Programme.objects.filter(organisation=organisation)
+        self.fields["facilitators"].queryset = Person.objects.filter(organisation=organisation)
+
+
+def cohort_create(request):
+    organisation = _own_organisation(request.user)
+    if organisation is None:
+        raise PermissionDenied("You are not linked to a trust.")
+    require(request.user, Action.CHANGE, organisation)
+    form = CohortForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        cohort = form.save()
+        messages.success(request, f"Cohort {cohort.name} created.")
+        return redirect("training:cohort", pk=cohort.pk)
+    return render(request, "training/cohort_form.html", {"form": form})
+
+
+class EnrolForm(forms.Form):
+    person = forms.ModelChoiceField(queryset=Person.objects.none(), label="Participant")
+    enrolled_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class WithdrawForm(forms.Form):
+    enrolment = forms.ModelChoiceField(queryset=Enrolment.objects.none())
+    withdrawn_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(max_length=300)
+
+
+def cohort_detail(request, pk: int):
+    cohort = get_object_or_404(Cohort.objects.select_related("programme", "organisation"), pk=pk)
+    require(request.user, Action.VIEW, cohort)
+    may_change = can(request.user, Action.CHANGE, cohort)
+    enrol_form = EnrolForm(request.POST if "enrol" in request.POST else None)
+    enrol_form.fields["person"].queryset = Person.objects.filter(
+        organisation=cohort.organisation
+    ).exclude(enrolments__cohort=cohort)
+    withdraw_form = WithdrawForm(request.POST if "withdraw" in request.POST else None)
+    withdraw_form.fields["enrolment"].queryset = cohort.enrolments.filter(withdrawn_on__isnull=True)
+    if request.method == "POST":
+        require(request.user, Action.CHANGE, cohort)
+        try:
+            if "enrol" in request.POST and enrol_form.is_valid():
+                _, warning = services.enrol(
+                    enrol_form.cleaned_data["person"],
+                    cohort,
+                    enrol_form.cleaned_data["enrolled_on"],
+                )
+                messages.success(request, "Participant enrolled.")
+                if warning:
+                    messages.warning(request, warning)
+                return redirect("training:cohort", pk=cohort.pk)
+            if "withdraw" in request.POST and withdraw_form.is_valid():
+                data = withdraw_form.cleaned_data
+                services.withdraw(data["enrolment"], data["withdrawn_on"], data["reason"])
+                messages.success(request, "Withdrawal recorded.")
+                return redirect("training:cohort", pk=cohort.pk)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    grid = selectors.cohort_grid(cohort, _as_of(request))
+    return render(
+        request,
+        "training/cohort_detail.html",
+        {
+            "cohort": cohort,
+            "grid": grid,
+            "sessions": cohort.sessions.select_related("module"),
+            "facilitators": cohort.facilitators.all(),
+            "may_change": may_change,
+            "enrol_form": enrol_form,
+            "withdraw_form": withdraw_form,
+        },
+    )
+
+
+def assessment_grid(request, pk: int):
+    """A cohort × module table of selects; one POST records every cell or none."""
+    cohort = get_object_or_404(Cohort.objects.select_related("programme", "organisation"), pk=pk)
+    require(request.user, Action.CHANGE, cohort)
+    errors: dict = {}
+    posted: dict = {}
+    assessed_on = timezone.localdate()
+    date_error = ""
+    if request.method == "POST":
+        assessed_on = parse_date(request.POST.get("assessed_on", ""))
+        if assessed_on is None:
+            date_error = "Enter the assessment date as YYYY-MM-DD or DD/MM/YYYY."
+        for name, value in request.POST.items():
+            if name.startswith("cell-"):
+                try:
+                    _, enrolment_id, module_id = name.split("-")
+                    posted[(int(enrolment_id), int(module_id))] = value
+                except ValueError:
+                    continue
+        if not date_error:
+            assessor = Person.objects.filter(user=request.user).first()
+            saved, errors = services.save_assessment_grid(
+                cohort, posted, assessed_on=assessed_on, assessed_by=assessor
+            )
+            if not errors:
+                messages.success(
+                    request, f"{saved} assessment{'s' if saved != 1 else ''} recorded."
+                )
+                return redirect("training:cohort", pk=cohort.pk)
+    grid = selectors.cohort_grid(cohort, timezone.localdate())
+    error_list = []
+    for row in grid["rows"]:
+        for cell in row["cells"]:
+            key = (row["enrolment"].pk, cell["module"].pk)
+            cell["name"] = f"cell-{key[0]}-{key[1]}"
+            cell["value"] = posted.get(key, "")
+            cell["error"] = errors.get(key, "")
+            if cell["error"]:
+                error_list.append(
+                    {
+                        "anchor": cell["name"],
+                        "text": f"{row['enrolment'].person.full_name}, module {cell['module'].number}: {cell['error']}",
+                    }
+                )
+    return render(
+        request,
+        "training/assessment_grid.html",
+        {
+            "cohort": cohort,
+            "grid": grid,
+            "error_list": error_list,
+            "date_error": date_error,
+            "assessed_on": request.POST.get(
+                "assessed_on", assessed_on.isoformat() if assessed_on else ""
+            ),
+        },
+    )
+
+
+def overdue(request):
+    as_of = _as_of(request)
+    rows = selectors.overdue_assessments(request.user, as_of)
+    if fmt := wants_export(request):
+        return export_response(
+            [
+                {
+                    "participant": r["enrolment"].person.full_name,
+                    "trust": r["cohort"].organisation.short_name,
+                    "cohort": r["cohort"].name,
+                    "module": r["module"].number,
+                    "due_on": r["due_on"],
+                    "days_overdue": r["days_overdue"],
+                }
+                for r in rows
+            ],
+            f"overdue-assessments-{as_of}",
+            fmt=fmt,
+        )
+    return render(
+        request, "training/overdue.html", {"rows": rows[:500], "count": len(rows), "as_of": as_of}
+    )
+
+
+def diffusion(request):
+    """A trust's training diffusion over time (executives see their own trust)."""
+    organisations = visible_organisations(request.user).filter(headcount__isnull=False)
+    chosen = request.GET.get("trust")
+    organisation = None
+    if chosen:
+        organisation = get_object_or_404(organisations, short_name=chosen)
+    else:
+        organisation = _own_organisation(request.user)
+        if organisation is None or organisation.headcount is None:
+            organisation = organisations.order_by("short_name").first()
+    if organisation is None:
+        raise PermissionDenied("There is no trust whose training you may view.")
+    require(request.user, Action.VIEW, organisation)
+    as_of = _as_of(request)
+    series = selectors.diffusion_series(organisation, PROGRAMME_START, as_of)
+    fig = go.Figure()
+    codes = list(series[0]["programmes"]) if series else []
+    dates = [p["date"] for p in series]
+    for code in codes:
+        fig.add_trace(
+            go.Scatter(
+                x=dates,
+                y=[p["programmes"][code][0] for p in series],
+                name=f"{code} completed",
+                stackgroup="one",
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=dates,
+                y=[p["programmes"][code][1] for p in series],
+                name=f"{code} in progress",
+                stackgroup="one",
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=dates,
+            y=[p["diffusion"] for p in series],
+            name="Diffusion (%)",
+            yaxis="y2",
+            line={"dash": "dot", "color": "#212b32"},
+        )
+    )
+    nhs_layout(fig, y_title="Participants", x_title="Month end")
+    fig.update_layout(
+        yaxis2={
+            "title": "Diffusion (% of headcount)",
+            "overlaying": "y",
+            "side": "right",
+            "rangemode": "tozero",
+        }
+    )
+    latest = series[-1] if series else None
+    description = (
+        f"Training diffusion at {organisation.short_name}, month by month from {PROGRAMME_START:%B %Y}: "
+        f"participants who completed or are in progress in each programme, and their share of the "
+        f"trust's headcount of {organisation.headcount:,}."
+        + (f" On {latest['date']:%d %B %Y} diffusion was {latest['diffusion']}%." if latest else "")
+    )
+    executives = selectors.executive_participation(as_of, [organisation.pk])
+    return render(
+        request,
+        "training/diffusion.html",
+        {
+            "organisation": organisation,
+            "organisations": organisations.order_by("short_name"),
+            "chart": figure_html(fig, description=description),
+            "series": series[-12:],
+            "codes": codes,
+            "executives": executives,
+            "programmes": selectors.partnership_programmes(),
+            "as_of": as_of,
+        },
+    )
+
+
+def table_5_1(request):
+    if not can_view_partnership(request.user):
+        raise PermissionDenied("Table 5.1 is a partnership-level summary.")
+    as_of = _as_of(request)
+    table = selectors.table_5_1(as_of)
+    if fmt := wants_export(request):
+        rows, columns = selectors.table_5_1_export_rows(table)
+        return export_response(rows, f"table-5-1-training-{as_of}", fmt=fmt, columns=columns)
+    executives = selectors.executive_participation(
+        as_of, [r["organisation"].pk for r in table["rows"]]
+    )
+    return render(
+        request,
+        "training/table_5_1.html",
+        {"table": table, "as_of": as_of, "executives": executives},
+    )
+
+
+# --- Surveys ----------------------------------------------------------------------------------
+
+
+def surveys(request):
+    waves = restrict(
+        SurveyWave.objects.select_related("survey"),
+        request.user,
+        via="survey__organisation",
+        null_is_partnership=True,
+    )
+    return render(request, "training/surveys.html", {"waves": waves})
+
+
+def wave_results(request, pk: int):
+    wave = get_object_or_404(SurveyWave.objects.select_related("survey__programme"), pk=pk)
+    require(request.user, Action.VIEW, wave)
+    table = selectors.wave_response_table(wave)
+    if fmt := wants_export(request):
+        columns = [
+            ("trust", "Trust"),
+            ("invitations", "Invitations sent"),
+            ("opened", "Clicked the link"),
+            ("responses", "Responses (started)"),
+            ("response_rate", "Response rate (%)"),
+            ("completed", "Completed"),
+            ("completion_rate", "Completion rate (%)"),
+            ("sample_share", "Share of responses (%)"),
+            ("graduates", "Graduates"),
+            ("in_progress", "In progress"),
+            ("by_status", "Graduates + in progress"),
+        ]
+        return export_response(
+            [*table["rows"], table["total"]], f"table-5-2-{wave.name}", fmt=fmt, columns=columns
+        )
+    results = selectors.wave_item_results(wave)
+    return render(request, "training/wave.html", {"wave": wave, "table": table, "results": results})
+
+
+def wave_invitations(request, pk: int):
+    """A trust's KPO invites its participants and sees each link and its status."""
+    wave = get_object_or_404(SurveyWave.objects.select_related("survey__programme"), pk=pk)
+    organisation = _own_organisation(request.user)
+    if organisation is None:
+        raise PermissionDenied("You are not linked to a trust.")
+    require(request.user, Action.VIEW_IDENTITIES, organisation)
+    candidates = Person.objects.filter(organisation=organisation)
+    if wave.survey.programme_id:
+        candidates = candidates.filter(
+            enrolments__cohort__programme=wave.survey.programme
+        ).distinct()
+    invitations = wave.invitations.filter(person__organisation=organisation).select_related(
+        "person", "response"
+    )
+    if request.method == "POST":
+        require(request.user, Action.CHANGE, organisation)
+        chosen = candidates.filter(pk__in=request.POST.getlist("people"))
+        created = services.invite(wave, chosen, timezone.localdate())
+        messages.success(
+            request, f"{len(created)} invitation{'s' if len(created) != 1 else ''} created."
+        )
+        return redirect("training:wave-invitations", pk=wave.pk)
+    invited = set(invitations.values_list("person_id", flat=True))
+    return render(
+        request,
+        "training/invitations.html",
+        {
+            "wave": wave,
+            "invitations": invitations,
+            "candidates": [p for p in candidates.order_by("full_name") if p.pk not in invited][
+                :1000
+            ],
+        },
+    )
+
+
+@login_not_required
+def take_survey(request, token: str):
+    """The respondent's page, reached by their unique link: no account needed."""
+    try:
+        invitation = services.open_invitation(token)
+    except services.SurveyLinkError as exc:
+        return render(
+            request, "training/survey_message.html", {"message": str(exc)}, status=exc.status
+        )
+    errors: dict[int, str] = {}
+    response = getattr(invitation, "response", None)
+    if request.method == "POST":
+        submit = "submit" in request.POST
+        try:
+            response, errors = services.save_response(invitation, request.POST, submit=submit)
+        except services.SurveyLinkError as exc:
+            return render(
+                request, "training/survey_message.html", {"message": str(exc)}, status=exc.status
+            )
+        if submit and not errors:
+            return render(
+                request,
+                "training/survey_message.html",
+                {"message": "Thank you: your answers have been submitted."},
+            )
+        if not submit:
+            messages.success(
+                request, "Your answers are saved. Use the same link to carry on later."
+            )
+    if response is not None:
+        response = type(response).objects.prefetch_related("answers").get(pk=response.pk)
+    sections = []
+    for question in services.survey_questions(invitation.wave):
+        handler = question_kinds.handler_for(question)
+        value = request.POST.get(question_kinds.field_name(question)) if errors else None
+        if handler is not None and value is None:
+            value = handler.initial(question, response)
+        item = {
+            "question": question,
+            "handler": handler,
+            "name": question_kinds.field_name(question),
+            "value": "" if value is None else str(value),
+            "error": errors.get(question.pk, ""),
+            "choices": getattr(handler, "choices", None),
+        }
+        if not sections or sections[-1]["section"] != question.section:
+            sections.append({"section": question.section, "items": []})
+        sections[-1]["items"].append(item)
+    return render(
+        request,
+        "training/take_survey.html",
+        {
+            "invitation": invitation,
+            "sections": sections,
+            "errors": [
+                (i["name"], i["question"].text, i["error"])
+                for s in sections
+                for i in s["items"]
+                if i["error"]
+            ],
+        },
+    )
