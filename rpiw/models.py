@@ -296,12 +296,15 @@ class MetricChangeRequest(models.Model):
 
     def changes(self) -> list[tuple[str, object, object]]:
         """(field, current value, proposed value) for each field this request changes."""
+        return self.changes_against(self.metric)
+
+    def changes_against(self, metric) -> list[tuple[str, object, object]]:
         out = []
         for name in VERSIONED_FIELDS:
             proposed = getattr(self, f"new_{name}")
             if proposed in (None, ""):
                 continue
-            current = getattr(self.metric, name)
+            current = getattr(metric, name)
             if proposed != current:
                 out.append((name, current, proposed))
         return out

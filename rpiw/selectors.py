@@ -1,0 +1,652 @@
+"""Reads for the rpiw app: workspace lists, follow-ups due, the golden thread, Tables 7.1/7.2.
+
+Definitions shared with ``rpiw.demo_measures`` (and the impact app, which builds Table 7.3 on
+:func:`measure_pairs`):
+
+* **post** is the follow-up at ``post_day`` days after the workshop (90 by default; the report's
+  "last follow-up (90 days)"), even when a 120-day value exists.
+* A measure **has a pair** when it has a baseline and a ``post_day`` value. Table 7.2's N for a
+  measure type is the number of such measures of that type in the trust.
+* An RPIW **has complete measures** (Table 7.1) when it has at least one measure and every
+  measure has a pair. This is stricter than ``Measure.is_complete`` (baseline and *any*
+  follow-up, the everyday meaning on the workspace): the report's 82 RPIWs "with complete
+  measurements (i.e. baseline and post-intervention measures)" use the post value.
+* Lead times are converted to minutes from their unit (hours = minutes / 60); a defect ratio
+  is recomputed from its two counts. Table 7.2 sums lead times (hours) and defects and averages
+  defect ratios per trust; its Total row for the ratio is the unweighted mean of the trusts'
+  means (.57/.21), not the pooled mean over all measures (.58/.21).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from vmi_programme.access import Action, actor_for, restrict
+from vmi_programme.models import (
+    NationalPriority,
+    Organisation,
+    OrganisationKind,
+    StrategicObjective,
+)
+
+from .models import (
+    ACTIVE_STATUSES,
+    ENDED_WITHOUT_WORKSHOP,
+    MINUTES_PER_UNIT,
+    STAGES,
+    ChangeStatus,
+    Measure,
+    MeasureKind,
+    Measurement,
+    MetricChangeRequest,
+    Notification,
+    Rpiw,
+    RpiwStatus,
+    ValueStream,
+    ValueStreamMetric,
+)
+
+REPORT_AS_AT = dt.date(2019, 7, 31)  # Table 7.1 is "as at July 2019"
+DEFAULT_POST_DAY = 90
+TABLE_7_2_KINDS = (MeasureKind.LEAD_TIME, MeasureKind.DEFECTS, MeasureKind.DEFECT_RATIO)
+
+
+# --- Lists ----------------------------------------------------------------------------------
+
+
+def value_streams_for(user: Any, organisation: Organisation | None = None) -> QuerySet:
+    streams = restrict(ValueStream.objects.all(), user, Action.VIEW)
+    if organisation is not None:
+        streams = streams.filter(organisation=organisation)
+    return (
+        streams.select_related("organisation", "executive_sponsor", "lead", "facilitator")
+        .prefetch_related("objectives")
+        .annotate(
+            rpiw_count=Count("rpiws", distinct=True),
+            metric_count=Count("metrics", distinct=True),
+        )
+        .order_by("organisation__short_name", "name")
+    )
+
+
+def rpiws_for(user: Any, **filters: Any) -> QuerySet:
+    return (
+        restrict(Rpiw.objects.all(), user, Action.VIEW, via="value_stream__organisation")
+        .filter(**filters)
+        .select_related("value_stream__organisation", "facilitator")
+        .annotate(measure_count=Count("measures"))
+    )
+
+
+def rpiw_detail(pk: int) -> Rpiw:
+    return (
+        Rpiw.objects.select_related("value_stream__organisation", "facilitator", "created_by")
+        .prefetch_related(
+            "team__person",
+            "planning_tasks",
+            Prefetch("measures", queryset=Measure.objects.prefetch_related("measurements")),
+            "status_changes__changed_by",
+        )
+        .get(pk=pk)
+    )
+
+
+def value_stream_detail(pk: int) -> ValueStream:
+    return (
+        ValueStream.objects.select_related(
+            "organisation", "executive_sponsor", "lead", "facilitator"
+        )
+        .prefetch_related(
+            "objectives__national_priorities",
+            Prefetch(
+                "metrics",
+                queryset=ValueStreamMetric.objects.prefetch_related(
+                    "values",
+                    "versions",
+                    Prefetch(
+                        "change_requests",
+                        queryset=MetricChangeRequest.objects.select_related(
+                            "proposed_by", "decided_by", "meeting__series"
+                        ),
+                    ),
+                ),
+            ),
+            Prefetch(
+                "rpiws",
+                queryset=Rpiw.objects.select_related("facilitator").prefetch_related(
+                    Prefetch("measures", queryset=Measure.objects.prefetch_related("measurements"))
+                ),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def metric_detail(pk: int) -> ValueStreamMetric:
+    return (
+        ValueStreamMetric.objects.select_related("value_stream__organisation")
+        .prefetch_related(
+            "values",
+            Prefetch("versions", queryset=_versions()),
+            Prefetch(
+                "change_requests",
+                queryset=MetricChangeRequest.objects.select_related(
+                    "proposed_by", "decided_by", "meeting__series"
+                ),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def _versions():
+    from .models import MetricVersion
+
+    return MetricVersion.objects.select_related("change_request").order_by("number")
+
+
+def pending_metric_changes(user: Any) -> QuerySet:
+    return restrict(
+        MetricChangeRequest.objects.filter(status=ChangeStatus.PROPOSED),
+        user,
+        Action.VIEW,
+        via="metric__value_stream__organisation",
+    ).select_related("metric__value_stream__organisation", "proposed_by")
+
+
+def unread_notifications(user: Any) -> QuerySet:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True)
+
+
+# --- Follow-ups -----------------------------------------------------------------------------
+
+
+@dataclass
+class FollowUpDue:
+    """One follow-up point of one RPIW that is due and has measures still to record."""
+
+    rpiw: Rpiw
+    day: int
+    due_on: dt.date
+    missing: int
+    measures: list[Measure] = field(default_factory=list)
+
+    def is_overdue(self, today: dt.date | None = None) -> bool:
+        return self.due_on < (today or timezone.localdate())
+
+
+def followups_due(rpiws: QuerySet, *, start: dt.date, end: dt.date) -> list[FollowUpDue]:
+    """Follow-ups of these RPIWs falling due between ``start`` and ``end`` (inclusive) with at
+    least one measure not yet recorded at that point. Two queries whatever the number."""
+    candidates = (
+        rpiws.filter(
+            workshop_end__gte=start - dt.timedelta(days=120),
+            workshop_end__lte=end - dt.timedelta(days=30),
+        )
+        .exclude(status__in=[*ENDED_WITHOUT_WORKSHOP, RpiwStatus.CLOSED])
+        .select_related("value_stream__organisation", "facilitator__user")
+        .prefetch_related(
+            Prefetch("measures", queryset=Measure.objects.prefetch_related("measurements"))
+        )
+    )
+    due = []
+    for rpiw in candidates:
+        measures = list(rpiw.measures.all())
+        for day, due_on in rpiw.due_dates():
+            if not start <= due_on <= end:
+                continue
+            missing = [m for m in measures if m.follow_up(day) is None]
+            if missing:
+                due.append(FollowUpDue(rpiw, day, due_on, len(missing), missing))
+    return sorted(due, key=lambda d: (d.due_on, d.rpiw.reference))
+
+
+@dataclass
+class Workspace:
+    organisation: Organisation | None
+    my_rpiws_by_stage: list[tuple[str, list[Rpiw]]]
+    ended: list[Rpiw]
+    due_this_week: list[FollowUpDue]
+    overdue: list[FollowUpDue]
+    value_streams: list[ValueStream]
+    pending_changes: list[MetricChangeRequest]
+    week_start: dt.date
+    week_end: dt.date
+
+
+def workspace(user: Any, today: dt.date | None = None) -> Workspace:
+    """The KPO workspace: my RPIWs by stage, follow-ups due this week, my trust's value streams."""
+    today = today or timezone.localdate()
+    actor = actor_for(user)
+    organisation = (
+        Organisation.objects.filter(pk=actor.organisation_id).first()
+        if actor and actor.organisation_id
+        else None
+    )
+    week_start = today - dt.timedelta(days=today.weekday())
+    week_end = week_start + dt.timedelta(days=6)
+    if organisation is None:
+        return Workspace(None, [], [], [], [], [], [], week_start, week_end)
+    trust_rpiws = rpiws_for(user).filter(value_stream__organisation=organisation)
+    mine = list(trust_rpiws.filter(facilitator__user=user).order_by("workshop_start", "reference"))
+    by_stage = [
+        (RpiwStatus(stage).label, [r for r in mine if r.status == stage])
+        for stage in STAGES
+        if stage != RpiwStatus.CLOSED
+    ]
+    ended = [r for r in mine if r.status in ENDED_WITHOUT_WORKSHOP]
+    due = followups_due(
+        trust_rpiws.filter(status__in=ACTIVE_STATUSES),
+        start=today - dt.timedelta(days=365),
+        end=week_end,
+    )
+    return Workspace(
+        organisation=organisation,
+        my_rpiws_by_stage=by_stage,
+        ended=ended,
+        due_this_week=[d for d in due if d.due_on >= week_start],
+        overdue=[d for d in due if d.due_on < week_start],
+        value_streams=list(value_streams_for(user, organisation)),
+        pending_changes=list(
+            pending_metric_changes(user).filter(metric__value_stream__organisation=organisation)
+        ),
+        week_start=week_start,
+        week_end=week_end,
+    )
+
+
+# --- The golden thread ----------------------------------------------------------------------
+
+
+@dataclass
+class ThreadStream:
+    value_stream: ValueStream
+    metrics: list[dict]
+    rpiws: list[Rpiw]
+
+
+@dataclass
+class ThreadObjective:
+    objective: StrategicObjective
+    streams: list[ThreadStream]
+
+
+@dataclass
+class ThreadPriority:
+    priority: NationalPriority | None
+    objectives: list[ThreadObjective]
+
+    @property
+    def has_work(self) -> bool:
+        return any(o.streams for o in self.objectives)
+
+
+@dataclass
+class GoldenThread:
+    organisation: Organisation
+    priorities: list[ThreadPriority]  # the last has priority None: objectives aligned to none
+    unaligned_streams: list[ThreadStream]
+
+    @property
+    def priorities_without_work(self) -> list[NationalPriority]:
+        return [p.priority for p in self.priorities if p.priority and not p.has_work]
+
+
+def _metric_status(metric: ValueStreamMetric) -> dict:
+    values = list(metric.values.all())
+    latest = values[-1] if values else None
+    on_target = None
+    if latest is not None and metric.target is not None:
+        on_target = (
+            latest.value <= metric.target
+            if metric.direction == "lower"
+            else latest.value >= metric.target
+        )
+    return {"metric": metric, "latest": latest, "on_target": on_target}
+
+
+def golden_thread(organisation: Organisation) -> GoldenThread:
+    """National priority → this trust's objectives → value streams → metrics and RPIWs."""
+    streams = (
+        ValueStream.objects.filter(organisation=organisation)
+        .prefetch_related(
+            "objectives",
+            Prefetch("metrics", queryset=ValueStreamMetric.objects.prefetch_related("values")),
+            Prefetch("rpiws", queryset=Rpiw.objects.order_by("-workshop_start")),
+        )
+        .order_by("name")
+    )
+    thread_of = {
+        s.pk: ThreadStream(s, [_metric_status(m) for m in s.metrics.all()], list(s.rpiws.all()))
+        for s in streams
+    }
+    objectives = list(
+        StrategicObjective.objects.filter(organisation=organisation)
+        .prefetch_related("national_priorities")
+        .order_by("title")
+    )
+    streams_of_objective = defaultdict(list)
+    for thread in thread_of.values():
+        for objective in thread.value_stream.objectives.all():
+            streams_of_objective[objective.pk].append(thread)
+    priorities = []
+    for priority in NationalPriority.objects.order_by("title"):
+        aligned = [o for o in objectives if priority in o.national_priorities.all()]
+        priorities.append(
+            ThreadPriority(
+                priority, [ThreadObjective(o, streams_of_objective[o.pk]) for o in aligned]
+            )
+        )
+    orphans = [o for o in objectives if not o.national_priorities.all()]
+    if orphans:
+        priorities.append(
+            ThreadPriority(None, [ThreadObjective(o, streams_of_objective[o.pk]) for o in orphans])
+        )
+    unaligned = [t for t in thread_of.values() if not t.value_stream.objectives.all()]
+    return GoldenThread(organisation, priorities, unaligned)
+
+
+def priorities_without_work(organisations: Iterable[Organisation]) -> dict[str, list]:
+    """For each trust: national priorities no value stream of the trust is aligned to."""
+    organisations = list(organisations)
+    aimed = defaultdict(set)
+    rows = ValueStream.objects.filter(
+        organisation__in=organisations, objectives__national_priorities__isnull=False
+    ).values_list("organisation_id", "objectives__national_priorities")
+    for organisation_id, priority_id in rows:
+        aimed[organisation_id].add(priority_id)
+    priorities = list(NationalPriority.objects.order_by("title"))
+    return {o.short_name: [p for p in priorities if p.pk not in aimed[o.pk]] for o in organisations}
+
+
+def unaligned_value_stream_counts(organisations: Iterable[Organisation]) -> dict[int, int]:
+    """How many value streams of each trust have no golden thread (no objective)."""
+    rows = (
+        ValueStream.objects.filter(organisation__in=list(organisations), objectives__isnull=True)
+        .values("organisation_id")
+        .annotate(n=Count("pk"))
+    )
+    return {r["organisation_id"]: r["n"] for r in rows}
+
+
+# --- Baseline/post pairs and Tables 7.1 and 7.2 ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeasurePair:
+    """A measure's baseline and post values, in analysis units (lead time in minutes, defect
+    ratio as a proportion, otherwise the recorded value)."""
+
+    measure_id: int
+    rpiw_id: int
+    rpiw_reference: str
+    value_stream: str
+    trust: str
+    organisation_id: int
+    kind: str
+    unit: str
+    baseline: Decimal
+    post: Decimal
+    baseline_counts: tuple[int, int] | None = None  # (defects, output) for a defect ratio
+    post_counts: tuple[int, int] | None = None
+
+    @property
+    def baseline_hours(self) -> Decimal:
+        return self.baseline / 60
+
+    @property
+    def post_hours(self) -> Decimal:
+        return self.post / 60
+
+
+def _analysis_value(row: dict) -> Decimal:
+    if row["measure__kind"] == MeasureKind.DEFECT_RATIO:
+        return Decimal(row["defects"]) / Decimal(row["output"])
+    if row["measure__kind"] == MeasureKind.LEAD_TIME:
+        return row["value"] * MINUTES_PER_UNIT[row["measure__unit"]]
+    return row["value"]
+
+
+def measure_pairs(
+    *,
+    post_day: int = DEFAULT_POST_DAY,
+    kinds: Iterable[str] | None = None,
+    organisations: Iterable[Organisation] | None = None,
+    value_streams: Iterable[ValueStream] | None = None,
+    as_at: dt.date | None = None,
+    workshop_from: dt.date | None = None,
+    workshop_to: dt.date | None = None,
+    user: Any = None,
+) -> list[MeasurePair]:
+    """Every measure with a baseline and a ``post_day`` follow-up, as plain pairs (one query).
+
+    Filters: measure kinds, trusts, value streams, measurements dated on or before ``as_at``
+    (undated ones count), workshops ending between ``workshop_from`` and ``workshop_to``; with
+    ``user``, only what that user may view.
+    """
+    rows = Measurement.objects.filter(point__in=[0, post_day])
+    if user is not None:
+        rows = restrict(rows, user, Action.VIEW, via="measure__rpiw__value_stream__organisation")
+    if kinds is not None:
+        rows = rows.filter(measure__kind__in=list(kinds))
+    if organisations is not None:
+        rows = rows.filter(measure__rpiw__value_stream__organisation__in=list(organisations))
+    if value_streams is not None:
+        rows = rows.filter(measure__rpiw__value_stream__in=list(value_streams))
+    if as_at is not None:
+        rows = rows.filter(Q(measured_on__isnull=True) | Q(measured_on__lte=as_at))
+    if workshop_from is not None:
+        rows = rows.filter(measure__rpiw__workshop_end__gte=workshop_from)
+    if workshop_to is not None:
+        rows = rows.filter(measure__rpiw__workshop_end__lte=workshop_to)
+    by_measure: dict[int, dict[int, dict]] = defaultdict(dict)
+    for row in rows.values(
+        "measure_id",
+        "point",
+        "value",
+        "defects",
+        "output",
+        "measure__kind",
+        "measure__unit",
+        "measure__rpiw_id",
+        "measure__rpiw__reference",
+        "measure__rpiw__value_stream__name",
+        "measure__rpiw__value_stream__organisation_id",
+        "measure__rpiw__value_stream__organisation__short_name",
+    ).order_by("measure_id", "point"):
+        by_measure[row["measure_id"]][row["point"]] = row
+    pairs = []
+    for measure_id, points in by_measure.items():
+        if 0 not in points or post_day not in points:
+            continue
+        base, post = points[0], points[post_day]
+        ratio = base["measure__kind"] == MeasureKind.DEFECT_RATIO
+        pairs.append(
+            MeasurePair(
+                measure_id=measure_id,
+                rpiw_id=base["measure__rpiw_id"],
+                rpiw_reference=base["measure__rpiw__reference"],
+                value_stream=base["measure__rpiw__value_stream__name"],
+                trust=base["measure__rpiw__value_stream__organisation__short_name"],
+                organisation_id=base["measure__rpiw__value_stream__organisation_id"],
+                kind=base["measure__kind"],
+                unit=base["measure__unit"],
+                baseline=_analysis_value(base),
+                post=_analysis_value(post),
+                baseline_counts=(base["defects"], base["output"]) if ratio else None,
+                post_counts=(post["defects"], post["output"]) if ratio else None,
+            )
+        )
+    return sorted(pairs, key=lambda p: (p.trust, p.rpiw_reference, p.measure_id))
+
+
+def partner_trusts() -> QuerySet:
+    return Organisation.objects.filter(kind=OrganisationKind.PARTNER_TRUST).order_by("short_name")
+
+
+@dataclass
+class Table71Row:
+    trust: str
+    organisation_id: int | None
+    value_streams: int
+    rpiws: int
+    complete: int
+    ended_without_workshop: int
+    unaligned_value_streams: int
+
+
+def table_7_1(
+    as_at: dt.date | None = REPORT_AS_AT,
+    *,
+    post_day: int = DEFAULT_POST_DAY,
+    organisations: Iterable[Organisation] | None = None,
+) -> tuple[list[Table71Row], Table71Row]:
+    """Value streams, RPIWs and RPIWs with complete measures per trust (Table 7.1).
+
+    As at ``as_at`` (None: everything): value streams started by then, RPIWs whose workshop
+    had started (cancelled and stood-down RPIWs are counted separately, not as developed), and
+    of those the RPIWs with at least one measure, every one with a baseline and a ``post_day``
+    value recorded by then. Five queries whatever the number of RPIWs.
+    """
+    organisations = list(organisations if organisations is not None else partner_trusts())
+    streams = ValueStream.objects.filter(organisation__in=organisations)
+    rpiws = Rpiw.objects.filter(value_stream__organisation__in=organisations)
+    measured = Measurement.objects.filter(measure=OuterRef("pk"))
+    if as_at is not None:
+        streams = streams.filter(started_on__lte=as_at)
+        rpiws = rpiws.filter(workshop_start__lte=as_at)
+        measured = measured.filter(Q(measured_on__isnull=True) | Q(measured_on__lte=as_at))
+    unpaired = Measure.objects.filter(rpiw=OuterRef("pk")).exclude(
+        Exists(measured.filter(point=0)) & Exists(measured.filter(point=post_day))
+    )
+    developed = rpiws.exclude(status__in=ENDED_WITHOUT_WORKSHOP)
+    complete = developed.filter(
+        Exists(Measure.objects.filter(rpiw=OuterRef("pk"))), ~Exists(unpaired)
+    )
+
+    def counts(queryset, path="value_stream__organisation_id"):
+        return {r[path]: r["n"] for r in queryset.values(path).annotate(n=Count("pk")).order_by()}
+
+    n_streams = counts(streams, "organisation_id")
+    n_rpiws = counts(developed)
+    n_complete = counts(complete)
+    n_ended = counts(rpiws.filter(status__in=ENDED_WITHOUT_WORKSHOP))
+    unaligned = counts(streams.filter(objectives__isnull=True), "organisation_id")
+    rows = [
+        Table71Row(
+            o.short_name,
+            o.pk,
+            n_streams.get(o.pk, 0),
+            n_rpiws.get(o.pk, 0),
+            n_complete.get(o.pk, 0),
+            n_ended.get(o.pk, 0),
+            unaligned.get(o.pk, 0),
+        )
+        for o in organisations
+    ]
+    total = Table71Row(
+        "Total",
+        None,
+        *(
+            sum(getattr(r, f) for r in rows)
+            for f in (
+                "value_streams",
+                "rpiws",
+                "complete",
+                "ended_without_workshop",
+                "unaligned_value_streams",
+            )
+        ),
+    )
+    return rows, total
+
+
+@dataclass
+class Table72Cell:
+    n: int
+    baseline: Decimal | None
+    post: Decimal | None
+
+    @property
+    def reduction(self) -> Decimal | None:
+        """Percentage reduction from baseline to post."""
+        if not self.n or not self.baseline:
+            return None
+        return (self.baseline - self.post) / self.baseline * 100
+
+
+@dataclass
+class Table72Row:
+    trust: str
+    lead_time: Table72Cell  # sums, hours
+    defects: Table72Cell  # sums
+    defect_ratio: Table72Cell  # means
+
+
+def _sum_cell(values: list[tuple[Decimal, Decimal]]) -> Table72Cell:
+    if not values:
+        return Table72Cell(0, None, None)
+    return Table72Cell(len(values), sum(b for b, _ in values), sum(p for _, p in values))
+
+
+def _mean_cell(values: list[tuple[Decimal, Decimal]]) -> Table72Cell:
+    if not values:
+        return Table72Cell(0, None, None)
+    n = len(values)
+    return Table72Cell(n, sum(b for b, _ in values) / n, sum(p for _, p in values) / n)
+
+
+def table_7_2(
+    *,
+    post_day: int = DEFAULT_POST_DAY,
+    as_at: dt.date | None = None,
+    organisations: Iterable[Organisation] | None = None,
+) -> tuple[list[Table72Row], Table72Row]:
+    """RPIW measures, baseline vs post, per trust (Table 7.2) from :func:`measure_pairs`."""
+    organisations = list(organisations if organisations is not None else partner_trusts())
+    pairs = measure_pairs(
+        post_day=post_day, kinds=TABLE_7_2_KINDS, organisations=organisations, as_at=as_at
+    )
+    grouped: dict[tuple[str, str], list[tuple[Decimal, Decimal]]] = defaultdict(list)
+    for p in pairs:
+        if p.kind == MeasureKind.LEAD_TIME:
+            grouped[p.trust, p.kind].append((p.baseline_hours, p.post_hours))
+        else:
+            grouped[p.trust, p.kind].append((p.baseline, p.post))
+    rows = [
+        Table72Row(
+            o.short_name,
+            _sum_cell(grouped[o.short_name, MeasureKind.LEAD_TIME]),
+            _sum_cell(grouped[o.short_name, MeasureKind.DEFECTS]),
+            _mean_cell(grouped[o.short_name, MeasureKind.DEFECT_RATIO]),
+        )
+        for o in organisations
+    ]
+
+    def total_sum(attr: str) -> Table72Cell:
+        cells = [getattr(r, attr) for r in rows if getattr(r, attr).n]
+        if not cells:
+            return Table72Cell(0, None, None)
+        return Table72Cell(
+            sum(c.n for c in cells), sum(c.baseline for c in cells), sum(c.post for c in cells)
+        )
+
+    ratio_cells = [r.defect_ratio for r in rows if r.defect_ratio.n]
+    ratio_total = (
+        Table72Cell(
+            sum(c.n for c in ratio_cells),
+            sum(c.baseline for c in ratio_cells) / len(ratio_cells),
+            sum(c.post for c in ratio_cells) / len(ratio_cells),
+        )
+        if ratio_cells
+        else Table72Cell(0, None, None)
+    )
+    return rows, Table72Row("Total", total_sum("lead_time"), total_sum("defects"), ratio_total)

@@ -1,0 +1,466 @@
+"""Writes for value streams, metrics and their change requests, RPIWs, measures and reminders.
+
+Every function validates with ``full_clean`` and runs in one transaction, so views, the API,
+imports, the demo seed and tasks share one set of rules and nothing partial is ever written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+
+from vmi_programme.access import Action, can
+from vmi_programme.models import (
+    Meeting,
+    MeetingKind,
+    Organisation,
+    Person,
+    StrategicObjective,
+)
+
+from .models import (
+    ACTIVE_STATUSES,
+    DEFAULT_PLANNING,
+    ENDED_WITHOUT_WORKSHOP,
+    MAX_MEASURES_PER_RPIW,
+    VERSIONED_FIELDS,
+    ChangeStatus,
+    FollowUpReminder,
+    Measure,
+    Measurement,
+    MetricChangeRequest,
+    MetricValue,
+    MetricVersion,
+    Notification,
+    PlanningTask,
+    Rpiw,
+    RpiwStatus,
+    RpiwStatusChange,
+    TeamMember,
+    TeamRole,
+    ValueStream,
+    ValueStreamMetric,
+)
+
+# A follow-up stops being reminded about this many days after it fell due: it stays on the
+# workspace as overdue, but nobody gets a daily message about a 2019 RPIW forever.
+REMINDER_WINDOW_DAYS = 28
+
+
+def _saved(obj):
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+# --- Value streams --------------------------------------------------------------------------
+
+
+def _check_objectives(organisation_id: int, objectives: Iterable[StrategicObjective]) -> list:
+    objectives = list(objectives)
+    if any(o.organisation_id != organisation_id for o in objectives):
+        raise ValidationError({"objectives": "Choose objectives of this value stream's trust."})
+    return objectives
+
+
+@transaction.atomic
+def save_value_stream(
+    value_stream: ValueStream | None = None,
+    *,
+    organisation: Organisation | None = None,
+    objectives: Iterable[StrategicObjective] | None = None,
+    **fields: Any,
+) -> ValueStream:
+    """Create (no ``value_stream``) or update a value stream and its aligned objectives."""
+    value_stream = value_stream or ValueStream(organisation=organisation)
+    for name, value in fields.items():
+        setattr(value_stream, name, value)
+    _saved(value_stream)
+    if objectives is not None:
+        value_stream.objectives.set(_check_objectives(value_stream.organisation_id, objectives))
+    return value_stream
+
+
+# --- Metrics and their change requests ------------------------------------------------------
+
+
+def _snapshot(metric: ValueStreamMetric, effective_from: dt.date, change_request=None):
+    return MetricVersion.objects.create(
+        metric=metric,
+        number=metric.version,
+        effective_from=effective_from,
+        change_request=change_request,
+        **{name: getattr(metric, name) for name in VERSIONED_FIELDS},
+    )
+
+
+@transaction.atomic
+def add_metric(
+    value_stream: ValueStream, *, effective_from: dt.date | None = None, **fields: Any
+) -> ValueStreamMetric:
+    """A new metric and its first version."""
+    metric = _saved(ValueStreamMetric(value_stream=value_stream, version=1, **fields))
+    _snapshot(metric, effective_from or timezone.localdate())
+    return metric
+
+
+@transaction.atomic
+def update_metric_details(metric: ValueStreamMetric, **fields: Any) -> ValueStreamMetric:
+    """Change what is not versioned (baseline, data source, frequency, category)."""
+    versioned = set(fields) & set(VERSIONED_FIELDS)
+    if versioned:
+        raise ValidationError(
+            dict.fromkeys(versioned, "Changing this needs a change request approved at the TGT.")
+        )
+    for name, value in fields.items():
+        setattr(metric, name, value)
+    return _saved(metric)
+
+
+@transaction.atomic
+def record_metric_value(
+    metric: ValueStreamMetric, period_end: dt.date, value: Decimal, note: str = ""
+) -> MetricValue:
+    existing = MetricValue.objects.filter(metric=metric, period_end=period_end).first()
+    point = existing or MetricValue(metric=metric, period_end=period_end)
+    point.value, point.note = value, note
+    return _saved(point)
+
+
+@transaction.atomic
+def propose_metric_change(
+    metric: ValueStreamMetric,
+    *,
+    proposed_by: Person,
+    rationale: str,
+    proposed_on: dt.date | None = None,
+    **new: Any,
+) -> MetricChangeRequest:
+    """Propose new values for some of name/definition/unit/direction/target (``new_<field>``)."""
+    unknown = set(new) - {f"new_{name}" for name in VERSIONED_FIELDS}
+    if unknown:
+        raise ValueError(f"Unknown fields {sorted(unknown)}")
+    if proposed_by.organisation_id != metric.value_stream.organisation_id:
+        raise ValidationError({"proposed_by": "The proposer must work at this trust."})
+    request = MetricChangeRequest(
+        metric=metric,
+        proposed_by=proposed_by,
+        proposed_on=proposed_on or timezone.localdate(),
+        rationale=(rationale or "").strip(),
+        **{k: ("" if v is None and k != "new_target" else v) for k, v in new.items()},
+    )
+    return _saved(request)
+
+
+def tgt_meetings(organisation_id: int):
+    """The trust's TGT meetings, newest first (where metric changes are decided)."""
+    return Meeting.objects.filter(
+        series__kind=MeetingKind.TGT, series__organisation_id=organisation_id
+    ).select_related("series")
+
+
+@transaction.atomic
+def decide_metric_change(
+    request: MetricChangeRequest,
+    *,
+    user: Any,
+    approve: bool,
+    meeting: Meeting,
+    note: str = "",
+    decided_on: dt.date | None = None,
+) -> MetricChangeRequest:
+    """Approve (apply, as a new version) or reject a proposed change at one of the trust's TGTs.
+
+    Only an executive of the trust (``Action.APPROVE``) may decide.
+    """
+    request = MetricChangeRequest.objects.select_for_update().get(pk=request.pk)
+    metric = ValueStreamMetric.objects.select_for_update().get(pk=request.metric_id)
+    organisation_id = metric.value_stream.organisation_id
+    if not can(user, Action.APPROVE, metric):
+        raise PermissionDenied("Only an executive of this trust may decide metric changes.")
+    if request.status != ChangeStatus.PROPOSED:
+        raise ValidationError(f"This change request is already {request.get_status_display()}.")
+    if meeting is None or not (
+        meeting.series.kind == MeetingKind.TGT and meeting.series.organisation_id == organisation_id
+    ):
+        raise ValidationError({"meeting": "Choose a TGT meeting of this trust."})
+    decider = Person.objects.filter(user_id=user.pk).first()
+    if decider is None:
+        raise ValidationError("Your account has no staff record to record the decision against.")
+    request.status = ChangeStatus.APPROVED if approve else ChangeStatus.REJECTED
+    request.meeting = meeting
+    request.decided_by = decider
+    request.decided_on = decided_on or meeting.date
+    request.decision_note = note
+    _saved(request)
+    if approve:
+        for name, _current, proposed in request.changes_against(metric):
+            setattr(metric, name, proposed)
+        metric.version += 1
+        _saved(metric)
+        _snapshot(metric, request.decided_on, change_request=request)
+    return request
+
+
+@transaction.atomic
+def withdraw_metric_change(request: MetricChangeRequest) -> MetricChangeRequest:
+    if request.status != ChangeStatus.PROPOSED:
+        raise ValidationError("Only a proposed change can be withdrawn.")
+    request.status = ChangeStatus.WITHDRAWN
+    return _saved(request)
+
+
+# --- RPIWs ----------------------------------------------------------------------------------
+
+
+def next_reference(organisation: Organisation) -> str:
+    prefix = f"{organisation.short_name}-RPIW-"
+    taken = Rpiw.objects.filter(reference__startswith=prefix).values_list("reference", flat=True)
+    numbers = [int(r[len(prefix) :]) for r in taken if r[len(prefix) :].isdigit()]
+    return f"{prefix}{max(numbers, default=0) + 1:03d}"
+
+
+@transaction.atomic
+def create_rpiw(
+    value_stream: ValueStream,
+    *,
+    title: str,
+    workshop_start: dt.date,
+    workshop_end: dt.date | None = None,
+    user: Any = None,
+    team: Iterable[dict] = (),
+    planning: bool = True,
+    status: str = RpiwStatus.PLANNED,
+    **fields: Any,
+) -> Rpiw:
+    """A new RPIW: reference, default workshop end (start + 4 days), planning checklist, team."""
+    rpiw = Rpiw(
+        value_stream=value_stream,
+        title=title,
+        workshop_start=workshop_start,
+        workshop_end=workshop_end or workshop_start + dt.timedelta(days=4),
+        status=status,
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+        reference=fields.pop("reference", None) or next_reference(value_stream.organisation),
+        **fields,
+    )
+    _saved(rpiw)
+    RpiwStatusChange.objects.create(rpiw=rpiw, to_status=rpiw.status, changed_by=rpiw.created_by)
+    if planning:
+        PlanningTask.objects.bulk_create(
+            PlanningTask(
+                rpiw=rpiw,
+                step=step,
+                title=step.label,
+                due_on=rpiw.workshop_start - dt.timedelta(weeks=weeks),
+                order=order,
+            )
+            for order, (step, weeks) in enumerate(DEFAULT_PLANNING, start=1)
+        )
+    for member in team:
+        add_team_member(rpiw, **member)
+    return rpiw
+
+
+@transaction.atomic
+def update_rpiw(rpiw: Rpiw, **fields: Any) -> Rpiw:
+    if "status" in fields:
+        raise ValidationError({"status": "Use change_status to move an RPIW between stages."})
+    for name, value in fields.items():
+        setattr(rpiw, name, value)
+    return _saved(rpiw)
+
+
+@transaction.atomic
+def add_team_member(
+    rpiw: Rpiw, *, role: str, name: str = "", person: Person | None = None, note: str = ""
+) -> TeamMember:
+    if person is not None:
+        if person.organisation_id != rpiw.value_stream.organisation_id and role != (
+            TeamRole.PATIENT_REP
+        ):
+            raise ValidationError({"person": "Choose a member of staff of this trust."})
+        name = name or person.full_name
+    return _saved(TeamMember(rpiw=rpiw, role=role, name=name.strip(), person=person, note=note))
+
+
+@transaction.atomic
+def set_team(rpiw: Rpiw, members: Iterable[dict]) -> list[TeamMember]:
+    """Replace the team with ``members`` (the team formset's rows)."""
+    rpiw.team.all().delete()
+    return [add_team_member(rpiw, **member) for member in members]
+
+
+@transaction.atomic
+def change_status(rpiw: Rpiw, to_status: str, *, user: Any = None, reason: str = "") -> Rpiw:
+    """Move an RPIW along planned → preparing → workshop → follow-up → closed.
+
+    Cancelling or standing down needs a reason. Moving to "workshop" needs a patient
+    representative in the team, unless an exception with its reason has been recorded
+    (``patient_rep_exception`` on the RPIW, or ``reason`` here, which records it).
+    """
+    rpiw = Rpiw.objects.select_for_update().get(pk=rpiw.pk)
+    reason = (reason or "").strip()
+    if to_status not in RpiwStatus.values:
+        raise ValidationError({"status": f"'{to_status}' is not an RPIW status."})
+    if to_status not in rpiw.allowed_transitions():
+        raise ValidationError(
+            {
+                "status": f"An RPIW cannot move from {rpiw.get_status_display()} to "
+                f"{RpiwStatus(to_status).label}."
+            }
+        )
+    if to_status in ENDED_WITHOUT_WORKSHOP and not reason:
+        raise ValidationError(
+            {"status_reason": f"Say why the RPIW is {RpiwStatus(to_status).label.lower()}."}
+        )
+    if to_status == RpiwStatus.WORKSHOP and not rpiw.has_patient_representative():
+        if reason and not rpiw.patient_rep_exception:
+            rpiw.patient_rep_exception = reason
+        if not rpiw.patient_rep_exception.strip():
+            raise ValidationError(
+                {
+                    "patient_rep_exception": "An RPIW team must include a patient "
+                    "representative before the workshop. Add one to the team, or record the "
+                    "reason for an exception."
+                }
+            )
+    previous = rpiw.status
+    rpiw.status = to_status
+    rpiw.status_changed_at = timezone.now()
+    if to_status in ENDED_WITHOUT_WORKSHOP:
+        rpiw.status_reason = reason
+    _saved(rpiw)
+    RpiwStatusChange.objects.create(
+        rpiw=rpiw,
+        from_status=previous,
+        to_status=to_status,
+        reason=reason,
+        changed_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    return rpiw
+
+
+@transaction.atomic
+def complete_planning_task(task: PlanningTask, done_on: dt.date | None) -> PlanningTask:
+    task.done_on = done_on
+    return _saved(task)
+
+
+# --- Measures -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_measure(rpiw: Rpiw, *, kind: str, name: str, unit: str = "", **fields: Any) -> Measure:
+    """Add a measure in the next free place (1–8); a ninth is refused."""
+    rpiw = Rpiw.objects.select_for_update().get(pk=rpiw.pk)
+    used = rpiw.measures.aggregate(n=Max("order"))["n"] or 0
+    count = rpiw.measures.count()
+    if count >= MAX_MEASURES_PER_RPIW:
+        raise ValidationError(
+            f"An RPIW has at most {MAX_MEASURES_PER_RPIW} measures; {rpiw.reference} has "
+            f"{count} already."
+        )
+    order = used + 1 if used < MAX_MEASURES_PER_RPIW else _first_free_order(rpiw)
+    return _saved(
+        Measure(rpiw=rpiw, kind=kind, name=name.strip(), unit=unit, order=order, **fields)
+    )
+
+
+def _first_free_order(rpiw: Rpiw) -> int:
+    taken = set(rpiw.measures.values_list("order", flat=True))
+    return next(n for n in range(1, MAX_MEASURES_PER_RPIW + 1) if n not in taken)
+
+
+@transaction.atomic
+def record_measurement(
+    measure: Measure,
+    point: int,
+    *,
+    value: Decimal | float | int | None = None,
+    defects: int | None = None,
+    output: int | None = None,
+    measured_on: dt.date | None = None,
+    user: Any = None,
+    note: str = "",
+) -> Measurement:
+    """Record (or correct) the baseline (point 0) or a follow-up (30/60/90/120 days)."""
+    measurement = Measurement.objects.filter(measure=measure, point=point).first() or Measurement(
+        measure=measure, point=point
+    )
+    measurement.value = None if value is None else Decimal(str(value))
+    measurement.defects, measurement.output = defects, output
+    measurement.measured_on = measured_on
+    measurement.note = note
+    measurement.recorded_by = user if getattr(user, "is_authenticated", False) else None
+    return _saved(measurement)
+
+
+# --- Reminders ------------------------------------------------------------------------------
+
+
+def _email_of(person: Person) -> str:
+    return person.email or (person.user.email if person.user else "")
+
+
+def send_followup_reminders(today: dt.date | None = None) -> dict:
+    """Notify each facilitator of follow-ups due (today or earlier, within the reminder window)
+    and not yet recorded: in-app, and by email when they have an address. One reminder per
+    RPIW follow-up point per day, however often this runs."""
+    from .selectors import followups_due
+
+    today = today or timezone.localdate()
+    due = followups_due(
+        Rpiw.objects.filter(status__in=ACTIVE_STATUSES, facilitator__user__isnull=False),
+        start=today - dt.timedelta(days=REMINDER_WINDOW_DAYS),
+        end=today,
+    )
+    sent = emailed = 0
+    for item in due:
+        rpiw = item.rpiw
+        user = rpiw.facilitator.user
+        with transaction.atomic():
+            reminder, created = FollowUpReminder.objects.get_or_create(
+                rpiw=rpiw, point=item.day, sent_on=today, defaults={"recipient": user}
+            )
+            if not created:
+                continue
+            when = "due today" if item.due_on == today else f"overdue since {item.due_on:%-d %b}"
+            text = (
+                f"{rpiw.reference} {rpiw.title}: the {item.day}-day follow-up is {when} "
+                f"({item.missing} measure{'s' if item.missing != 1 else ''} to record)."
+            )
+            link = reverse("rpiw:rpiw-detail", args=[rpiw.pk])
+            reminder.notification = Notification.objects.create(
+                recipient=user, text=text, link=link
+            )
+            address = _email_of(rpiw.facilitator)
+            if address:
+                send_mail(
+                    f"RPIW follow-up {when}: {rpiw.reference}",
+                    f"{text}\n\nRecord the measures at {link}",
+                    None,
+                    [address],
+                    fail_silently=True,
+                )
+                reminder.emailed = True
+                emailed += 1
+            reminder.save(update_fields=["notification", "emailed"])
+            sent += 1
+    return {"reminders": sent, "emails": emailed}
+
+
+def mark_notifications_read(user: Any, ids: Iterable[int] | None = None) -> int:
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=list(ids))
+    return unread.update(read_at=timezone.now())
