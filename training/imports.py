@@ -121,11 +121,18 @@ class EnrolmentImport(ImportSpec):
             )
         cohort_name = c.text("cohort", max_length=100)
         cohort = ctx.state["cohorts"].get(cohort_name.lower())
-        cohort_start = c.date("cohort_start", required=cohort is None and bool(cohort_name))
-        if cohort and programme and cohort.programme_id != programme.pk:
+        new_cohorts = ctx.state.setdefault("new_cohorts", {})  # created by earlier rows of the file
+        earlier = new_cohorts.get(cohort_name.lower())
+        cohort_start = c.date(
+            "cohort_start", required=cohort is None and earlier is None and bool(cohort_name)
+        )
+        if cohort is None and earlier is None and cohort_start and programme:
+            new_cohorts[cohort_name.lower()] = programme
+        existing = cohort.programme if cohort else earlier
+        if existing and programme and existing.pk != programme.pk:
             c.error(
                 "programme",
-                f"cohort '{cohort.name}' is {cohort.programme.code}, not {programme.code}",
+                f"cohort '{cohort_name}' is {existing.code}, not {programme.code}",
             )
         email = c.text("email").lower()
         if email and "@" not in email:
