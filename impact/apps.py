@@ -4,3 +4,17 @@ from django.apps import AppConfig
 class ImpactConfig(AppConfig):
     name = "impact"
     verbose_name = "Impact"
+
+    def ready(self) -> None:
+        from vmi_programme.navigation import NavItem, register
+
+        from . import imports, jobs  # noqa: F401  (register the import specs and job kinds)
+
+        register(
+            NavItem(
+                "Impact",
+                "impact:index",
+                order=60,
+                description="RPIW t-tests, organisational series against peers (ITS), SPC.",
+            )
+        )

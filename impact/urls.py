@@ -1,4 +1,19 @@
-"""URLs of the impact app."""
+"""URLs of the impact app (mounted at /impact/)."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "impact"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("measures/", views.measure_list, name="measure-list"),
+    path("measures/<slug:code>/", views.measure_detail, name="measure-detail"),
+    path("measures/<slug:code>/<str:ods_code>/", views.series_detail, name="series-detail"),
+    path("peers/", views.peer_group_list, name="peer-group-list"),
+    path("peers/<str:ods_code>/", views.peer_group_detail, name="peer-group-detail"),
+    path("its/", views.its_run_list, name="its-run-list"),
+    path("its/<int:pk>/", views.its_run_detail, name="its-run-detail"),
+    path("rpiw/", views.rpiw_impact_page, name="rpiw-impact"),
+    path("spc/", views.spc_index, name="spc-index"),
+]

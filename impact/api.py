@@ -1,0 +1,227 @@
+"""API of the impact app: measures, series, peer groups, ITS runs, SPC, t-tests, RPIW impact.
+
+ITS runs are recorded jobs: POST queues one (400 with field errors for invalid parameters)
+and GET reads its stored result. SPC and t-tests are closed-form and cheap, so they are
+computed on request; a library ValueError (too few points, mismatched pair lengths,
+non-numeric values...) is a 400 with its message.
+"""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import api_view
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.response import Response
+
+from vmi_programme.api_base import ScopedModelViewSet, ScopedReadOnlyViewSet
+from vmi_programme.jobs import JobRefused
+from vmi_programme.models import Job
+
+from . import rpiw_impact, selectors, services
+from .analysis.paired import paired_ttest
+from .forms import ItsRunForm
+from .models import Measure, PeerGroup, PeerGroupMember, SeriesValue
+from .spc_chart import xmr_chart
+
+
+class MeasureSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Measure
+        fields = [
+            "id", "code", "name", "unit", "direction", "computation", "scale", "numerator_label",
+            "denominator_label", "valid_from", "valid_to", "source", "notes",
+        ]  # fmt: skip
+
+
+class MeasureViewSet(ScopedModelViewSet):
+    """Measure definitions (partnership-level: read by all, changed by partnership roles)."""
+
+    queryset = Measure.objects.all()
+    serializer_class = MeasureSerializer
+    scope_via = None
+    lookup_field = "code"
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+
+class SeriesValueSerializer(serializers.ModelSerializer):
+    org_code = serializers.CharField(source="organisation.ods_code", read_only=True)
+    measure = serializers.CharField(source="measure.code", read_only=True)
+
+    class Meta:
+        model = SeriesValue
+        fields = ["org_code", "measure", "period", "value", "numerator", "denominator"]
+
+
+class SeriesValueViewSet(viewsets.ReadOnlyModelViewSet):
+    """Monthly values; filter with ?measure=<code>&org=<ODS code>&from=YYYY-MM-DD&to=..."""
+
+    serializer_class = SeriesValueSerializer
+
+    def get_queryset(self):
+        rows = SeriesValue.objects.filter(
+            organisation__in=selectors.visible_series_organisations(self.request.user)
+        ).select_related("organisation", "measure")
+        params = self.request.query_params
+        if params.get("measure"):
+            rows = rows.filter(measure__code=params["measure"])
+        if params.get("org"):
+            rows = rows.filter(organisation__ods_code=params["org"].upper())
+        if params.get("from"):
+            rows = rows.filter(period__gte=params["from"])
+        if params.get("to"):
+            rows = rows.filter(period__lte=params["to"])
+        return rows.order_by("measure__code", "organisation__ods_code", "period")
+
+
+class PeerGroupMemberSerializer(serializers.ModelSerializer):
+    org_code = serializers.CharField(source="peer.ods_code")
+    name = serializers.CharField(source="peer.name")
+
+    class Meta:
+        model = PeerGroupMember
+        fields = ["rank", "org_code", "name", "distance"]
+
+
+class PeerGroupSerializer(serializers.ModelSerializer):
+    trust = serializers.CharField(source="trust.ods_code")
+    members = PeerGroupMemberSerializer(many=True)
+
+    class Meta:
+        model = PeerGroup
+        fields = ["id", "trust", "method", "features", "weights", "as_of", "notes", "created_at",
+                  "members"]  # fmt: skip
+
+
+class PeerGroupViewSet(ScopedReadOnlyViewSet):
+    """Peer groups with their members and distances, newest first."""
+
+    queryset = (
+        PeerGroup.objects.select_related("trust")
+        .prefetch_related("members__peer")
+        .order_by("trust__short_name", "-created_at")
+    )
+    serializer_class = PeerGroupSerializer
+    scope_via = "trust"
+
+
+class ItsRunSerializer(serializers.ModelSerializer):
+    trust = serializers.CharField(source="organisation.ods_code", read_only=True)
+
+    class Meta:
+        model = Job
+        fields = ["id", "trust", "parameters", "status", "progress", "progress_message", "stale",
+                  "error", "result", "created_at", "finished_at"]  # fmt: skip
+
+
+class ItsRunViewSet(ScopedReadOnlyViewSet):
+    """ITS runs (recorded jobs). POST {measure, trust, intervention, seasonality, errors,
+    with_peers, start, end} queues a run; GET /<id>/ reads its stored result."""
+
+    queryset = Job.objects.filter(kind=services.ITS_KIND).select_related("organisation")
+    serializer_class = ItsRunSerializer
+
+    def get_queryset(self):
+        runs = super().get_queryset().order_by("-created_at", "-pk")
+        if self.action == "list":
+            runs = runs.defer("result")
+        if self.request.query_params.get("measure"):
+            runs = runs.filter(parameters__measure=self.request.query_params["measure"])
+        return runs
+
+    def get_serializer(self, *args, **kwargs):
+        serializer = super().get_serializer(*args, **kwargs)
+        if self.action == "list":  # the list is light: open a run for its result
+            child = getattr(serializer, "child", serializer)
+            child.fields.pop("result", None)
+        return serializer
+
+    def create(self, request, *args, **kwargs):
+        data = {"with_peers": True, **request.data}
+        form = ItsRunForm(data)
+        if not form.is_valid():
+            raise ApiValidationError(form.errors.get_json_data())
+        trust = form.cleaned_data["trust"]
+        if not services.can_run_analysis(request.user, trust):
+            raise PermissionDenied("You may not run analyses of this trust.")
+        try:
+            job = services.submit_its_run(form.parameters(), trust=trust, user=request.user)
+        except JobRefused as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+        return Response(ItsRunSerializer(job).data, status=status.HTTP_201_CREATED)
+
+
+@api_view(["GET", "POST"])
+def spc(request):
+    """XmR chart data: GET ?measure=<code>&org=<ODS> for a stored series, or POST
+    {values: [...], periods: [...], improvement, target} for any series."""
+    if request.method == "GET":
+        measure = get_object_or_404(Measure, code=request.query_params.get("measure", ""))
+        organisation = get_object_or_404(
+            selectors.visible_series_organisations(request.user),
+            ods_code=request.query_params.get("org", "").upper(),
+        )
+        rows = [v for v in selectors.series_values(measure, organisation) if v.value is not None]
+        values = [v.value for v in rows]
+        periods = [v.period.strftime("%Y-%m") for v in rows]
+        improvement, target, title = measure.improvement, None, measure.name
+    else:
+        values = request.data.get("values")
+        periods = request.data.get("periods")
+        improvement = request.data.get("improvement")
+        target = request.data.get("target")
+        title = str(request.data.get("title", "Series"))
+        if not isinstance(values, list):
+            raise ApiValidationError({"values": "Give a list of numbers."})
+        if periods is None:
+            periods = list(range(1, len(values) + 1))
+    try:
+        chart = xmr_chart(values, periods, title=title, improvement=improvement, target=target)
+    except (ValueError, TypeError) as exc:
+        raise ApiValidationError({"detail": str(exc)}) from exc
+    return Response(chart.to_dict())
+
+
+@api_view(["POST"])
+def paired(request):
+    """Paired t-test of {baseline: [...], post: [...]} with effect size r."""
+    try:
+        result = paired_ttest(request.data.get("baseline") or [], request.data.get("post") or [])
+    except (ValueError, TypeError) as exc:
+        raise ApiValidationError({"detail": str(exc)}) from exc
+    return Response(result.to_dict())
+
+
+@api_view(["GET"])
+def rpiw_impact_summary(request):
+    """Tables 7.2 and 7.3 (all trusts and per trust) computed from the RPIW records.
+    Filters: ?trust=SASH&trust=...&value_stream=&post=90|30|60|120|last&measure_type=..."""
+    params = request.query_params
+    post = params.get("post", "90")
+    if post not in rpiw_impact.POST_CHOICES:
+        raise ApiValidationError({"post": f"Use one of {', '.join(rpiw_impact.POST_CHOICES)}."})
+    kinds = tuple(params.getlist("measure_type")) or rpiw_impact.MEASURE_TYPES
+    unknown = [k for k in kinds if k not in rpiw_impact.MEASURE_TYPES]
+    if unknown:
+        raise ApiValidationError({"measure_type": f"Unknown: {', '.join(unknown)}."})
+    filters = rpiw_impact.Filters(
+        trusts=tuple(params.getlist("trust")),
+        value_stream=params.get("value_stream", ""),
+        measure_types=kinds,
+        post=post,
+    )
+    pairs = selectors.rpiw_measure_pairs(request.user)
+    table3 = rpiw_impact.table_7_3(pairs, filters)
+    return Response(
+        {
+            "post": post,
+            "caution": rpiw_impact.CAUTION,
+            "table_7_2": rpiw_impact.table_7_2(pairs, filters),
+            "table_7_3": table3,
+            "table_7_3_by_trust": rpiw_impact.table_7_3_by_trust(pairs, filters),
+            "differences_from_report": rpiw_impact.compare_with_report(table3)
+            if filters == rpiw_impact.Filters(post=post) and post == "90"
+            else [],
+        }
+    )

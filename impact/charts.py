@@ -1,0 +1,93 @@
+"""Figures of the impact pages, drawn from stored results (ITS runs) or computed tables (RPIW)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.graph_objects as go
+from django.utils.safestring import SafeString
+
+from vmi_programme.charts import NHS_COLOURS, figure_html, nhs_layout
+
+
+def its_figure(result: dict[str, Any], *, trust_name: str) -> SafeString:
+    """Observed, fitted and counterfactual lines of a stored ITS run, the intervention line and
+    the peers' mean."""
+    own = result["own"]
+    points = own["fitted"]
+    x = [p["period"] for p in points]
+    fig = go.Figure()
+    fig.add_scatter(
+        x=x, y=[p["observed"] for p in points], mode="markers", name=f"{trust_name} observed",
+        marker={"color": NHS_COLOURS[0], "size": 6},
+    )  # fmt: skip
+    fig.add_scatter(
+        x=x, y=[p["fitted"] for p in points], mode="lines", name="Fitted",
+        line={"color": NHS_COLOURS[0]},
+    )  # fmt: skip
+    post = [p for p in points if p["period"] >= result["intervention"]]
+    fig.add_scatter(
+        x=[p["period"] for p in post], y=[p["counterfactual"] for p in post], mode="lines",
+        name="Counterfactual (no intervention)", line={"color": NHS_COLOURS[0], "dash": "dash"},
+    )  # fmt: skip
+    if result.get("peer_mean"):
+        fig.add_scatter(
+            x=[p["period"] for p in result["peer_mean"]],
+            y=[p["value"] for p in result["peer_mean"]],
+            mode="lines", name=f"Peers' mean ({len(result['peers'])} peers)",
+            line={"color": NHS_COLOURS[7], "width": 1.5},
+        )  # fmt: skip
+    fig.add_vline(x=result["intervention"], line={"color": "#d5281b", "dash": "dot"})
+    fig.add_annotation(
+        x=result["intervention"], y=1, yref="paper", text="Intervention", showarrow=False,
+        xanchor="left", font={"color": "#d5281b"},
+    )  # fmt: skip
+    measure = result["measure"]
+    nhs_layout(fig, y_title=f"{measure['name']} ({measure['unit']})", height=420)
+    fig.update_xaxes(type="category", nticks=14)
+    return figure_html(
+        fig,
+        description=(
+            f"{measure['name']} for {trust_name} by month with the fitted segmented regression, "
+            f"the counterfactual trend without the intervention ({result['intervention']}) and "
+            "the peers' mean. " + own["summary_text"]
+        ),
+    )
+
+
+def rpiw_bars(rows: list[dict[str, Any]], *, label: str, unit: str) -> SafeString:
+    """Baseline vs post bars per trust (Figures 7.1 and 7.2)."""
+    trusts = [r["trust"] for r in rows]
+    fig = go.Figure()
+    fig.add_bar(x=trusts, y=[r["baseline"] for r in rows], name="Baseline")
+    fig.add_bar(x=trusts, y=[r["post"] for r in rows], name="Post")
+    nhs_layout(fig, y_title=unit)
+    fig.update_layout(barmode="group")
+    described = "; ".join(
+        f"{r['trust']} {r['baseline']:,.3g} to {r['post']:,.3g}" for r in rows if r["n"]
+    )
+    return figure_html(fig, description=f"{label}, baseline and post per trust: {described}.")
+
+
+def paired_dots(pairs: list[dict[str, Any]], *, label: str, unit: str) -> SafeString:
+    """One line per RPIW measure from its baseline to its post value (paired dot plot)."""
+    fig = go.Figure()
+    colours: dict[str, str] = {}
+    for pair in pairs:
+        first_of_trust = pair["trust"] not in colours
+        colour = colours.setdefault(pair["trust"], NHS_COLOURS[len(colours) % len(NHS_COLOURS)])
+        fig.add_scatter(
+            x=["Baseline", "Post"], y=[pair["baseline"], pair["post"]], mode="lines+markers",
+            name=pair["trust"], legendgroup=pair["trust"],
+            showlegend=first_of_trust,
+            line={"color": colour, "width": 1}, opacity=0.7,
+            hovertext=pair.get("rpiw", ""),
+        )  # fmt: skip
+    nhs_layout(fig, y_title=unit, height=420)
+    if unit in ("minutes", "defects"):
+        fig.update_yaxes(type="log")
+    improved = sum(1 for p in pairs if p["post"] < p["baseline"])
+    return figure_html(
+        fig,
+        description=f"{label}: {len(pairs)} paired measures, {improved} lower after the RPIW.",
+    )

@@ -1,0 +1,396 @@
+"""Import specs of the impact app: monthly organisational series, NHS A&E files, characteristics."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+
+from vmi_programme.access import Action, Scope, can
+from vmi_programme.imports import (
+    Column,
+    ImportContext,
+    ImportSpec,
+    RowCleaner,
+    RowError,
+    parse_date,
+    register,
+)
+from vmi_programme.models import Organisation
+
+from .models import Computation, Measure
+from .services import (
+    MonthValue,
+    can_change_series,
+    ensure_standard_measures,
+    record_values,
+    set_characteristics,
+)
+
+#: NHS suppression marks: "*" (fewer than 5 responses, or secondary suppression), "-" (not
+#: calculable), ".." and "n/a" in some workforce files. They mean missing, never zero.
+SUPPRESSED = {"*", "-", "–", "..", "n/a", "na", "x", ":"}
+
+
+def parse_month(value: str) -> dt.date | None:
+    """A month from YYYY-MM, YYYY-MM-DD, DD/MM/YYYY, MMM-YY or "Month YYYY" (first of month)."""
+    value = value.strip()
+    if re.fullmatch(r"\d{4}-\d{1,2}", value):
+        year, month = map(int, value.split("-"))
+        return dt.date(year, month, 1) if 1 <= month <= 12 else None
+    parsed = parse_date(value)
+    if parsed:
+        return parsed.replace(day=1)
+    for fmt in ("%b-%y", "%b %Y", "%B %Y", "%b-%Y", "%B-%Y", "%m/%Y"):
+        try:
+            return dt.datetime.strptime(value, fmt).date().replace(day=1)
+        except ValueError:
+            continue
+    return None
+
+
+def parse_number(text: str) -> tuple[float | None, str | None]:
+    """(number, error) from a cell: "1,234", "94.80%" (→ 94.8). Suppressed cells give (None, None)."""
+    text = text.strip().replace(",", "")
+    if not text or text.lower() in SUPPRESSED:
+        return None, None
+    try:
+        number = float(text.rstrip("%").strip())
+    except ValueError:
+        return None, f"'{text}' is not a number (use a number, or * or - for missing)"
+    if number != number or number in (float("inf"), float("-inf")):
+        return None, f"'{text}' is not a finite number"
+    return number, None
+
+
+class _ImportRules:
+    """Organisation lookups and the per-row permission check shared by the specs."""
+
+    def _load_organisations(self, ctx: ImportContext) -> None:
+        ctx.state["orgs"] = {o.ods_code: o for o in Organisation.objects.exclude(ods_code=None)}
+        ctx.state["allowed"] = {}
+
+    def _organisation(self, cleaner: RowCleaner, column: str, ctx: ImportContext):
+        code = cleaner.text(column).upper()
+        if not code:
+            return None
+        organisation = ctx.state["orgs"].get(code)
+        if organisation is None:
+            cleaner.error(column, f"'{code}' is not a known organisation code")
+            return None
+        allowed = ctx.state["allowed"]
+        if code not in allowed:
+            allowed[code] = can_change_series(ctx.user, organisation)
+        if not allowed[code]:
+            cleaner.error(column, f"you may not change the series of {organisation.short_name}")
+            return None
+        return organisation
+
+    def authorise(self, ctx: ImportContext) -> None:
+        # Rows name their organisations; each row is checked. Here: may the user change any?
+        if not (
+            can(ctx.user, Action.CHANGE, Scope.partnership())
+            or (ctx.organisation is None and _has_own_change(ctx.user))
+            or (ctx.organisation is not None and can_change_series(ctx.user, ctx.organisation))
+        ):
+            raise PermissionDenied("You may not import organisational series.")
+
+
+def _has_own_change(user: Any) -> bool:
+    from vmi_programme.access import relations
+
+    return "own" in relations(user, Action.CHANGE)
+
+
+class SeriesImport(_ImportRules, ImportSpec):
+    """Monthly values of one measure in the layout NHS publishes: organisation code, period,
+    value (or numerator and denominator for a ratio measure such as turnover)."""
+
+    name = "impact.series"
+    title = "Import an organisational series (monthly values)"
+    help_text = (
+        "One row per organisation and month: organisation (ODS) code, period (YYYY-MM or a "
+        "date) and value. Percentages may be '94.80%' or 0.948. '*' and '-' (suppressed, not "
+        "calculable) are stored as missing, not zero. For a ratio measure such as staff "
+        "turnover give numerator and denominator (leavers, mean headcount) instead of a value. "
+        "Existing months are replaced. Name the measure in a 'measure' column or choose it "
+        "when uploading."
+    )
+    organisation_required = False
+    success_url_name = "impact:measure-list"
+    columns = [
+        Column("org_code", "Organisation code", aliases=("Org code", "ODS code", "Code")),
+        Column("period", "Period", aliases=("Month", "Date")),
+        Column("value", "Value", required=False, aliases=("Percentage", "% recommend")),
+        Column("numerator", "Numerator", required=False, aliases=("Leavers",)),
+        Column("denominator", "Denominator", required=False, aliases=("Mean headcount",)),
+        Column("measure", "Measure", required=False, aliases=("Measure code",)),
+    ]
+    example_rows = [
+        {"org_code": "RTP", "period": "2015-07", "value": "94.80%", "measure": "fft_ae_recommend"},
+        {"org_code": "RTP", "period": "2015-08", "value": "*", "measure": "fft_ae_recommend"},
+        {"org_code": "RF4", "period": "2015-07", "value": "0.812", "measure": "fft_ae_recommend"},
+    ]
+
+    def prepare(self, ctx: ImportContext) -> None:
+        self._load_organisations(ctx)
+        ensure_standard_measures()
+        ctx.state["measures"] = {m.code: m for m in Measure.objects.all()}
+
+    def clean_row(self, row: dict[str, str], ctx: ImportContext) -> dict:
+        c = RowCleaner(row)
+        organisation = self._organisation(c, "org_code", ctx)
+        period_text = c.text("period")
+        period = parse_month(period_text) if period_text else None
+        if period_text and period is None:
+            c.error("period", f"'{period_text}' is not a month (use YYYY-MM or a date)")
+        code = c.raw("measure") or ctx.options.get("measure", "")
+        measure = ctx.state["measures"].get(code)
+        if measure is None:
+            c.error(
+                "measure",
+                f"'{code}' is not a known measure"
+                if code
+                else "choose the measure (or add a column)",
+            )
+        value, error = parse_number(c.raw("value"))
+        if error:
+            c.error("value", error)
+        numerator, error = parse_number(c.raw("numerator"))
+        if error:
+            c.error("numerator", error)
+        denominator, error = parse_number(c.raw("denominator"))
+        if error:
+            c.error("denominator", error)
+        elif denominator is not None and denominator <= 0:
+            c.error("denominator", "must be more than 0")
+        if measure is not None and measure.computation == Computation.RATIO:
+            if value is None and (numerator is None) != (denominator is None):
+                c.error("denominator", "give both numerator and denominator, or neither")
+        elif (numerator is not None or denominator is not None) and measure and value is None:
+            c.error("value", f"{measure.name} takes a value, not a numerator/denominator")
+        return c.result(
+            organisation=organisation,
+            period=period,
+            measure=measure,
+            value=value,
+            numerator=numerator,
+            denominator=denominator,
+            percent_sign=c.raw("value").endswith("%"),
+        )
+
+    def check_rows(self, rows, ctx):
+        _percent_fractions_to_percent(rows)
+        seen: dict[tuple, int] = {}
+        errors = []
+        for number, row in rows:
+            key = (row["organisation"].pk, row["measure"].pk, row["period"])
+            if key in seen:
+                errors.append(
+                    RowError(number, "period", f"the same month also appears in row {seen[key]}")
+                )
+            else:
+                seen[key] = number
+        return errors
+
+    def write(self, rows: list[dict], ctx: ImportContext) -> dict:
+        by_measure: dict[Measure, list[MonthValue]] = defaultdict(list)
+        for row in rows:
+            by_measure[row["measure"]].append(
+                MonthValue(
+                    row["organisation"],
+                    row["period"],
+                    row["value"],
+                    row["numerator"],
+                    row["denominator"],
+                )
+            )
+        summary = {"months": 0, "runs re-queued": 0}
+        for measure, values in by_measure.items():
+            counts = record_values(measure, values, user=ctx.user)
+            summary["months"] += counts["months"]
+            summary["runs re-queued"] += counts["runs re-queued"]
+        return summary
+
+
+def _percent_fractions_to_percent(rows: list[tuple[int, dict]]) -> None:
+    """NHS files give percentages as "94.80%" or as 0–1 decimals. For a % measure whose plain
+    numbers in this file all lie in [0, 1], read them as fractions (0.948 → 94.8). Decided per
+    file and measure, not per cell, so a genuine 0.5% among 0–100 values stays 0.5."""
+    plain: dict[int, list[dict]] = defaultdict(list)
+    for _, row in rows:
+        if row["measure"].unit == "%" and row["value"] is not None and not row["percent_sign"]:
+            plain[row["measure"].pk].append(row)
+    for values in plain.values():
+        if all(0 <= row["value"] <= 1 for row in values) and any(
+            0 < row["value"] < 1 for row in values
+        ):
+            for row in values:
+                row["value"] = row["value"] * 100
+
+
+class AEAttendancesImport(_ImportRules, ImportSpec):
+    """NHS England's monthly A&E file (period, org_code, type, attendances, breaches,
+    admissions): type 1 rows become '4-hour performance (type 1)' and 'attendances (type 1)'."""
+
+    name = "impact.ae_attendances"
+    title = "Import NHS England A&E attendances (4-hour performance)"
+    help_text = (
+        "The monthly A&E attendances and emergency admissions file: period, org_code, type, "
+        "attendances, breaches, admissions. Type 1 (major A&E) rows are stored as 4-hour "
+        "performance (1 − breaches / attendances) and attendances; type 2 and other rows are "
+        "read and skipped."
+    )
+    organisation_required = False
+    success_url_name = "impact:measure-list"
+    columns = [
+        Column("period", "period"),
+        Column("org_code", "org_code", aliases=("Org code", "ODS code")),
+        Column("type", "type", aliases=("Department type",)),
+        Column("attendances", "attendances"),
+        Column("breaches", "breaches"),
+        Column("admissions", "admissions", required=False),
+    ]
+    example_rows = [
+        {
+            "period": "2017-03-01",
+            "org_code": "RF4",
+            "type": "1",
+            "attendances": "21289",
+            "breaches": "2879",
+            "admissions": "5060",
+        }
+    ]
+
+    def prepare(self, ctx: ImportContext) -> None:
+        self._load_organisations(ctx)
+        ctx.state["measures"] = ensure_standard_measures()
+
+    def clean_row(self, row: dict[str, str], ctx: ImportContext) -> dict:
+        c = RowCleaner(row)
+        kind = c.text("type").lower()
+        if kind and kind not in ("1", "2", "other"):
+            c.error("type", f"'{kind}' is not 1, 2 or other")
+        if kind != "1":  # only type 1 departments are stored; other types need no organisation
+            return c.result(skip=True)
+        organisation = self._organisation(c, "org_code", ctx)
+        period_text = c.text("period")
+        period = parse_month(period_text) if period_text else None
+        if period_text and period is None:
+            c.error("period", f"'{period_text}' is not a month (use YYYY-MM or a date)")
+        counts = {}
+        for column in ("attendances", "breaches"):
+            value, error = parse_number(c.raw(column))
+            if error:
+                c.error(column, error)
+            elif value is not None and (value < 0 or value != int(value)):
+                c.error(column, "must be a whole number, 0 or more")
+            counts[column] = value
+        attendances, breaches = counts["attendances"], counts["breaches"]
+        if attendances is not None and breaches is not None and breaches > attendances:
+            c.error("breaches", "cannot be more than attendances")
+        return c.result(
+            skip=False,
+            organisation=organisation,
+            period=period,
+            attendances=attendances,
+            breaches=breaches,
+        )
+
+    def check_rows(self, rows, ctx):
+        seen: dict[tuple, int] = {}
+        errors = []
+        for number, row in rows:
+            if row["skip"]:
+                continue
+            key = (row["organisation"].pk, row["period"])
+            if key in seen:
+                errors.append(
+                    RowError(number, "period", f"type 1 for this month is also in row {seen[key]}")
+                )
+            else:
+                seen[key] = number
+        return errors
+
+    def write(self, rows: list[dict], ctx: ImportContext) -> dict:
+        measures = ctx.state["measures"]
+        performance, attendances = [], []
+        for row in rows:
+            if row["skip"]:
+                continue
+            total, breaches = row["attendances"], row["breaches"]
+            seen_in_time = None if total is None or breaches is None else total - breaches
+            performance.append(
+                MonthValue(
+                    row["organisation"],
+                    row["period"],
+                    numerator=seen_in_time,
+                    denominator=total if total else None,
+                )
+            )
+            attendances.append(MonthValue(row["organisation"], row["period"], value=total))
+        skipped = sum(1 for row in rows if row["skip"])
+        first = record_values(measures["ae_4h_type1"], performance, user=ctx.user)
+        record_values(measures["ae_attendances_type1"], attendances, user=ctx.user)
+        return {
+            "type 1 months": first["months"],
+            "organisations": first["organisations"],
+            "other-type rows skipped": skipped,
+            "runs re-queued": first["runs re-queued"],
+        }
+
+
+class CharacteristicsImport(_ImportRules, ImportSpec):
+    """Organisation characteristics for peer selection: org_code, name, value, as_of."""
+
+    name = "impact.characteristics"
+    title = "Import organisation characteristics (for choosing peers)"
+    help_text = (
+        "One row per organisation and characteristic: organisation code, characteristic name "
+        "(lower-case, e.g. log_type1_attendances, deprivation_score), value and the date it "
+        "describes. Use any characteristics you like (attendances, deprivation, patient and "
+        "location profile)."
+    )
+    organisation_required = False
+    success_url_name = "impact:peer-group-list"
+    columns = [
+        Column("org_code", "Organisation code", aliases=("ODS code",)),
+        Column("name", "Characteristic"),
+        Column("value", "Value"),
+        Column("as_of", "As of", aliases=("Date",)),
+    ]
+    example_rows = [
+        {"org_code": "RTP", "name": "deprivation_score", "value": "12.4", "as_of": "2019-03-31"}
+    ]
+
+    def prepare(self, ctx: ImportContext) -> None:
+        self._load_organisations(ctx)
+
+    def clean_row(self, row: dict[str, str], ctx: ImportContext) -> dict:
+        c = RowCleaner(row)
+        organisation = self._organisation(c, "org_code", ctx)
+        name = c.text("name", max_length=80).lower()
+        if name and not re.fullmatch(r"[a-z0-9_]+", name):
+            c.error("name", "use lower-case letters, digits and _ only")
+        value, error = parse_number(c.raw("value"))
+        if error:
+            c.error("value", error)
+        elif value is None:
+            c.error("value", "is required (a characteristic cannot be suppressed)")
+        as_of = c.date("as_of")
+        return c.result(organisation=organisation, name=name, value=value, as_of=as_of)
+
+    def write(self, rows: list[dict], ctx: ImportContext) -> dict:
+        by_date: dict[dt.date, list] = defaultdict(list)
+        for row in rows:
+            by_date[row["as_of"]].append((row["organisation"], row["name"], row["value"]))
+        total = sum(set_characteristics(items, as_of) for as_of, items in by_date.items())
+        return {"characteristics": total}
+
+
+register(SeriesImport())
+register(AEAttendancesImport())
+register(CharacteristicsImport())

@@ -1,0 +1,270 @@
+"""RPIW impact (report Section 7): Table 7.2 (N, sums, means, % reduction) and Table 7.3 (paired
+t-tests with effect sizes) from baseline/follow-up pairs. No Django: pairs are plain records.
+
+Definitions (those of ``rpiw.demo_measures`` and the report):
+
+* post = the chosen follow-up (90 days by default, as the report; or "last" = the latest
+  follow-up recorded). A pair is complete when it has a baseline and that follow-up.
+* Lead time is converted to minutes for Table 7.3 and summed in hours for Table 7.2; defects
+  are summed; defect ratios (defects / output, recomputed per measure) are averaged. Table 7.2's
+  Total row gives ratio means as the unweighted mean of the trusts' means, as the report does;
+  Table 7.3 uses the pooled mean over all pairs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .analysis.paired import paired_ttest
+
+MEASURE_TYPES = ("lead_time", "defects", "defect_ratio")
+MEASURE_LABELS = {
+    "lead_time": "Process lead time",
+    "defects": "Total defects",
+    "defect_ratio": "Defect ratio",
+}
+TABLE_7_2_UNITS = {"lead_time": "hours (sum)", "defects": "defects (sum)", "defect_ratio": "mean"}
+TABLE_7_3_UNITS = {"lead_time": "minutes", "defects": "defects", "defect_ratio": "ratio"}
+POST_CHOICES = ("30", "60", "90", "120", "last")
+MINUTES_PER_UNIT = {"minutes": 1, "hours": 60, "days": 1440}
+
+#: Table 7.3 as the report prints it, shown beside the computed values (never used as a result).
+PUBLISHED_TABLE_7_3 = {
+    "lead_time": {"baseline_mean": 3569, "baseline_se": 829, "post_mean": 1360, "post_se": 100,
+                  "t": 4.077, "df": 81, "r": 0.413},
+    "defects": {"baseline_mean": 58.998, "baseline_se": 17.596, "post_mean": 19.377,
+                "post_se": 7.304, "t": 3.385, "df": 53, "r": 0.422},
+    "defect_ratio": {"baseline_mean": 0.582, "baseline_se": 0.026, "post_mean": 0.213,
+                     "post_se": 0.022, "t": 12.768, "df": 89, "r": 0.804},
+}  # fmt: skip
+#: decimals the report prints each Table 7.3 figure with
+PUBLISHED_DECIMALS = {
+    "lead_time": {"baseline_mean": 0, "baseline_se": 0, "post_mean": 0, "post_se": 0},
+    "defects": {"baseline_mean": 3, "baseline_se": 3, "post_mean": 3, "post_se": 3},
+    "defect_ratio": {"baseline_mean": 3, "baseline_se": 3, "post_mean": 3, "post_se": 3},
+}
+WHY_DIFFERENT = {
+    ("lead_time", "baseline_se"): (
+        "The report's lead-time figures cannot all hold at once: with its means, t = 4.077 "
+        "needs sd(baseline − post) ≈ 4,908 min, but SEs of 829 and 100 force sd(baseline − "
+        "post) ≥ 6,601 (t ≤ 3.03). The demo records keep t, df, r and the post SE, so the "
+        "baseline SE comes out lower."
+    ),
+    ("defects", "baseline_mean"): (
+        "Table 7.2's integer totals fix the means at 3,185 / 54 = 58.981 and 1,046 / 54 = "
+        "19.370; the report's 58.998 and 19.377 would need non-integer defect counts."
+    ),
+    ("defects", "post_mean"): (
+        "Table 7.2's integer totals fix the means at 3,185 / 54 = 58.981 and 1,046 / 54 = "
+        "19.370; the report's 58.998 and 19.377 would need non-integer defect counts."
+    ),
+}
+CAUTION = (
+    "The value streams and RPIWs chosen by each trust varied in their opportunity and scope for "
+    "improvement, so change must be compared within trusts, not between them (report § 7.3)."
+)
+
+
+@dataclass(frozen=True)
+class MeasurePair:
+    """One RPIW measure's baseline and follow-ups (lead time in minutes; a ratio as a number)."""
+
+    trust: str
+    value_stream: str
+    rpiw: str
+    measure_type: str
+    baseline: float | None
+    followups: dict[int, float] = field(default_factory=dict)
+    workshop_end: dt.date | None = None
+
+    def post(self, which: str = "90") -> float | None:
+        if which == "last":
+            return self.followups[max(self.followups)] if self.followups else None
+        return self.followups.get(int(which))
+
+
+@dataclass(frozen=True)
+class Filters:
+    trusts: Sequence[str] = ()
+    value_stream: str = ""
+    start: dt.date | None = None
+    end: dt.date | None = None
+    measure_types: Sequence[str] = MEASURE_TYPES
+    post: str = "90"
+
+    def keep(self, pair: MeasurePair) -> bool:
+        if self.trusts and pair.trust not in self.trusts:
+            return False
+        if self.value_stream and pair.value_stream != self.value_stream:
+            return False
+        if pair.measure_type not in self.measure_types:
+            return False
+        when = pair.workshop_end
+        if self.start and (when is None or when < self.start):
+            return False
+        return not (self.end and (when is None or when > self.end))
+
+
+def complete_pairs(
+    pairs: Iterable[MeasurePair], filters: Filters
+) -> dict[str, list[tuple[MeasurePair, float, float]]]:
+    """(pair, baseline, post) per measure type for the pairs that pass the filters and have both."""
+    by_type: dict[str, list[tuple[MeasurePair, float, float]]] = {t: [] for t in MEASURE_TYPES}
+    for pair in pairs:
+        if not filters.keep(pair):
+            continue
+        post = pair.post(filters.post)
+        if pair.baseline is None or post is None:
+            continue
+        by_type[pair.measure_type].append((pair, float(pair.baseline), float(post)))
+    return {t: by_type[t] for t in filters.measure_types}
+
+
+def table_7_2(pairs: Iterable[MeasurePair], filters: Filters) -> dict[str, Any]:
+    """Per trust and in total, for each measure type: N, baseline and post (sums of lead time in
+    hours and of defects; mean defect ratio) and the % reduction."""
+    complete = complete_pairs(pairs, filters)
+    trusts = sorted({p.trust for items in complete.values() for p, _, _ in items})
+    rows = []
+    for trust in trusts:
+        rows.append(
+            {
+                "trust": trust,
+                "cells": {
+                    kind: _cell(kind, [(b, p) for pair, b, p in items if pair.trust == trust])
+                    for kind, items in complete.items()
+                },
+            }
+        )
+    total = {}
+    for kind, items in complete.items():
+        cell = _cell(kind, [(b, p) for _, b, p in items])
+        if kind == "defect_ratio":
+            means = [r["cells"][kind] for r in rows if r["cells"][kind]["n"]]
+            if means:  # the report's Total row: the unweighted mean of the trusts' means
+                cell["baseline"] = sum(m["baseline"] for m in means) / len(means)
+                cell["post"] = sum(m["post"] for m in means) / len(means)
+                cell["reduction"] = _reduction(cell["baseline"], cell["post"])
+        total[kind] = cell
+    return {"rows": rows, "total": {"trust": "Total", "cells": total}}
+
+
+def _cell(kind: str, values: list[tuple[float, float]]) -> dict[str, Any]:
+    n = len(values)
+    if not n:
+        return {"n": 0, "baseline": None, "post": None, "reduction": None}
+    baseline = sum(b for b, _ in values)
+    post = sum(p for _, p in values)
+    if kind == "lead_time":
+        baseline, post = baseline / 60, post / 60
+    elif kind == "defect_ratio":
+        baseline, post = baseline / n, post / n
+    return {"n": n, "baseline": baseline, "post": post, "reduction": _reduction(baseline, post)}
+
+
+def _reduction(baseline: float, post: float) -> float | None:
+    return None if not baseline else 100 * (baseline - post) / baseline
+
+
+def table_7_3(pairs: Iterable[MeasurePair], filters: Filters) -> dict[str, dict[str, Any]]:
+    """Paired t-test (baseline − post) per measure type over the filtered complete pairs.
+
+    Each entry holds the test's fields (n, means, SEs, t, df, p, r, CI...) or ``error`` with
+    the library's message when it cannot be computed (fewer than 2 pairs, zero variance).
+    """
+    out: dict[str, dict[str, Any]] = {}
+    for kind, items in complete_pairs(pairs, filters).items():
+        try:
+            result = paired_ttest([b for _, b, _ in items], [p for _, _, p in items])
+        except ValueError as exc:
+            out[kind] = {"n": len(items), "error": str(exc)}
+        else:
+            out[kind] = result.to_dict()
+    return out
+
+
+def table_7_3_by_trust(
+    pairs: Sequence[MeasurePair], filters: Filters
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """Table 7.3 within each trust (the report did not attempt this for its small samples)."""
+    trusts = sorted({p.trust for p in pairs if filters.keep(p)})
+    return {
+        trust: table_7_3(pairs, Filters(**{**filters.__dict__, "trusts": (trust,)}))
+        for trust in trusts
+    }
+
+
+def compare_with_report(computed: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Where a computed Table 7.3 figure differs from the report at the report's precision,
+    with the reason (for the page's footnotes)."""
+    notes = []
+    for kind, published in PUBLISHED_TABLE_7_3.items():
+        result = computed.get(kind)
+        if not result or "error" in result:
+            continue
+        for key, value in published.items():
+            decimals = PUBLISHED_DECIMALS[kind].get(key, 3)
+            ours = result[key]
+            if key == "df":
+                same = int(ours) == int(value)
+            else:
+                same = round(ours, decimals) == round(value, decimals)
+            if not same:
+                notes.append(
+                    {
+                        "measure_type": kind,
+                        "field": key,
+                        "computed": ours,
+                        "published": value,
+                        "why": WHY_DIFFERENT.get(
+                            (kind, key),
+                            "The records shown here differ from the report's (filters, or "
+                            "other data than the evaluation's).",
+                        ),
+                    }
+                )
+    return notes
+
+
+def lead_time_minutes(value: float, unit: str) -> float:
+    return float(value) * MINUTES_PER_UNIT[unit]
+
+
+def pairs_from_demo_programme(programme: Any) -> list[MeasurePair]:
+    """MeasurePairs from ``rpiw.demo_measures.generate()`` output (for checks without a DB)."""
+    streams = defaultdict(str)
+    pairs = []
+    for rpiw in programme.rpiws:
+        for measure in rpiw["measures"]:
+            kind = measure["type"]
+            if kind not in MEASURE_TYPES:
+                continue
+            pairs.append(
+                MeasurePair(
+                    trust=rpiw["trust"],
+                    value_stream=rpiw.get("value_stream", streams[rpiw["trust"]]),
+                    rpiw=rpiw["reference"],
+                    measure_type=kind,
+                    baseline=_demo_number(kind, measure, measure["baseline"]),
+                    followups={
+                        int(day): _demo_number(kind, measure, value)
+                        for day, value in measure["followups"].items()
+                    },
+                    workshop_end=rpiw.get("workshop_end"),
+                )
+            )
+    return pairs
+
+
+def _demo_number(kind: str, measure: dict, value: Any) -> float | None:
+    if value is None:
+        return None
+    if kind == "defect_ratio":
+        return value["defects"] / value["output"]
+    if kind == "lead_time":
+        return lead_time_minutes(value, measure["unit"])
+    return float(value)

@@ -1,0 +1,209 @@
+"""Reads of the impact app: series as tables, characteristics, peer groups, stored ITS runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
+
+from vmi_programme.access import Action, can_view_partnership, restrict
+from vmi_programme.models import Job, JobStatus, Organisation, OrganisationKind
+
+from .models import Measure, OrganisationCharacteristic, PeerGroup, PeerGroupMember, SeriesValue
+from .services import ITS_KIND
+
+
+def visible_series_organisations(user: Any) -> QuerySet:
+    """Organisations whose series the user may read: their own (or all, for the regulator) plus
+    peer trusts, whose series are public statistics held for the partnership."""
+    own = restrict(Organisation.objects.all(), user, Action.VIEW, via="")
+    if can_view_partnership(user):
+        return Organisation.objects.filter(
+            Q(pk__in=own.values("pk")) | Q(kind=OrganisationKind.PEER_TRUST)
+        )
+    return own
+
+
+def measures_with_counts() -> QuerySet:
+    return Measure.objects.annotate(
+        n_values=Count("values"),
+        n_organisations=Count("values__organisation", distinct=True),
+        first_period=Min("values__period"),
+        last_period=Max("values__period"),
+    ).order_by("name")
+
+
+def series_values(measure: Measure, organisation: Organisation) -> QuerySet:
+    return SeriesValue.objects.filter(measure=measure, organisation=organisation).order_by("period")
+
+
+def series_table(
+    measure: Measure | str,
+    codes: list[str],
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> pd.DataFrame:
+    """Monthly values as a table: PeriodIndex over every month in range, one column per ODS code
+    (NaN where a month is missing or suppressed). Columns of codes without data are absent."""
+    rows = SeriesValue.objects.filter(organisation__ods_code__in=codes)
+    rows = (
+        rows.filter(measure__code=measure)
+        if isinstance(measure, str)
+        else rows.filter(measure=measure)
+    )
+    if start:
+        rows = rows.filter(period__gte=start)
+    if end:
+        rows = rows.filter(period__lte=end)
+    frame = pd.DataFrame(
+        list(rows.values_list("organisation__ods_code", "period", "value")),
+        columns=["org_code", "period", "value"],
+    )
+    if frame.empty:
+        return pd.DataFrame(index=pd.PeriodIndex([], freq="M"))
+    frame["period"] = pd.PeriodIndex(pd.to_datetime(frame["period"]), freq="M")
+    frame["value"] = frame["value"].astype(float)
+    table = frame.pivot(index="period", columns="org_code", values="value")
+    months = pd.period_range(table.index.min(), table.index.max(), freq="M")
+    return table.reindex(months)
+
+
+def series_extent(measure: Measure, code: str) -> tuple[dt.date | None, dt.date | None, int]:
+    """First and last month with a value, and how many months have one."""
+    agg = SeriesValue.objects.filter(
+        measure=measure, organisation__ods_code=code, value__isnull=False
+    ).aggregate(first=Min("period"), last=Max("period"), n=Count("pk"))
+    return agg["first"], agg["last"], agg["n"]
+
+
+def characteristics_table(codes: list[str] | None = None) -> tuple[pd.DataFrame, dt.date | None]:
+    """The latest value of each characteristic per organisation (rows = ODS codes) and the
+    newest as-of date among them."""
+    rows = OrganisationCharacteristic.objects.filter(organisation__ods_code__isnull=False)
+    if codes is not None:
+        rows = rows.filter(organisation__ods_code__in=codes)
+    frame = pd.DataFrame(
+        list(rows.values_list("organisation__ods_code", "name", "value", "as_of")),
+        columns=["org_code", "name", "value", "as_of"],
+    )
+    if frame.empty:
+        return pd.DataFrame(), None
+    latest = frame.sort_values("as_of").groupby(["org_code", "name"]).tail(1)
+    table = latest.pivot(index="org_code", columns="name", values="value").astype(float)
+    return table, max(latest["as_of"])
+
+
+def current_peer_group(trust: Organisation) -> PeerGroup | None:
+    """The trust's newest peer group, with its members and their organisations."""
+    return (
+        PeerGroup.objects.filter(trust=trust)
+        .select_related("trust", "created_by")
+        .prefetch_related(
+            Prefetch("members", queryset=PeerGroupMember.objects.select_related("peer"))
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def peer_groups_for(user: Any) -> list[PeerGroup]:
+    """The current peer group of every partner trust the user may view."""
+    trusts = restrict(
+        Organisation.objects.filter(kind=OrganisationKind.PARTNER_TRUST), user, via=""
+    )
+    groups = (
+        PeerGroup.objects.filter(trust__in=trusts)
+        .select_related("trust", "created_by")
+        .prefetch_related(
+            Prefetch("members", queryset=PeerGroupMember.objects.select_related("peer"))
+        )
+        .order_by("trust__short_name", "-created_at", "-pk")
+    )
+    current: dict[int, PeerGroup] = {}
+    for group in groups:
+        current.setdefault(group.trust_id, group)
+    return list(current.values())
+
+
+def its_runs(user: Any, *, trust: Organisation | None = None, measure: str | None = None):
+    """ITS runs the user may see, newest first (stored results only: no analysis here)."""
+    runs = restrict(
+        Job.objects.filter(kind=ITS_KIND).select_related("organisation", "requested_by"),
+        user,
+        Action.VIEW,
+    )
+    if trust is not None:
+        runs = runs.filter(organisation=trust)
+    if measure:
+        runs = runs.filter(parameters__measure=measure)
+    return runs.order_by("-created_at", "-pk")
+
+
+def comparable_runs(job: Job) -> QuerySet:
+    """Earlier and later runs of the same measure and trust (for comparing results over time)."""
+    return (
+        Job.objects.filter(
+            kind=ITS_KIND,
+            organisation_id=job.organisation_id,
+            parameters__measure=job.parameters.get("measure"),
+        )
+        .exclude(pk=job.pk)
+        .order_by("-created_at", "-pk")
+    )
+
+
+def latest_its_results(user: Any, measure: str) -> list[Job]:
+    """The newest successful run per visible partner trust for a measure."""
+    runs = its_runs(user, measure=measure).filter(status=JobStatus.SUCCEEDED)
+    latest: dict[int, Job] = {}
+    for run in runs:
+        latest.setdefault(run.organisation_id, run)
+    return sorted(latest.values(), key=lambda j: j.organisation.short_name)
+
+
+# --------------------------------------------------------------------------- RPIW impact
+
+
+def rpiw_measure_pairs(user: Any, *, trusts: list[str] | None = None) -> list:
+    """Baseline and follow-ups of every lead-time, defects and defect-ratio RPIW measure the user
+    may view, as :class:`impact.rpiw_impact.MeasurePair` (lead time in minutes). Reads the rpiw
+    app's records: one query for the measures, one for their measurements."""
+    from rpiw.models import Measure as RpiwMeasure
+
+    from .rpiw_impact import MEASURE_TYPES, MeasurePair, lead_time_minutes
+
+    measures = restrict(
+        RpiwMeasure.objects.filter(kind__in=MEASURE_TYPES),
+        user,
+        Action.VIEW,
+        via="rpiw__value_stream__organisation",
+    ).select_related("rpiw__value_stream__organisation")
+    if trusts:
+        measures = measures.filter(rpiw__value_stream__organisation__short_name__in=trusts)
+    pairs = []
+    for measure in measures.prefetch_related("measurements"):
+        numbers: dict[int, float] = {}
+        for measurement in measure.measurements.all():
+            number = measurement.number
+            if number is None:
+                continue
+            number = float(number)
+            if measure.kind == "lead_time":
+                number = lead_time_minutes(number, measure.unit)
+            numbers[measurement.point] = number
+        rpiw = measure.rpiw
+        pairs.append(
+            MeasurePair(
+                trust=rpiw.value_stream.organisation.short_name,
+                value_stream=rpiw.value_stream.name,
+                rpiw=rpiw.reference,
+                measure_type=measure.kind,
+                baseline=numbers.pop(0, None),
+                followups=numbers,
+                workshop_end=rpiw.workshop_end,
+            )
+        )
+    return pairs

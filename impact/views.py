@@ -1,0 +1,337 @@
+"""Pages of the impact app: organisational series, peer groups, ITS runs, SPC, RPIW impact.
+
+Pages read stored results: an ITS run page shows the run's Job.result and never fits a model.
+SPC and the RPIW t-tests are cheap closed-form calculations, computed when the page is drawn.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+
+from vmi_programme.access import Action, require, restrict
+from vmi_programme.exports import export_response, wants_export
+from vmi_programme.imports import import_url
+from vmi_programme.jobs import JobRefused
+from vmi_programme.models import Job, Organisation, OrganisationKind
+
+from . import rpiw_impact, selectors, services
+from .charts import its_figure, paired_dots, rpiw_bars
+from .forms import ItsRunForm, ManualPeersForm, NearestPeersForm, RpiwImpactFilterForm
+from .models import Measure
+from .spc_chart import xmr_chart
+
+
+def _partner_trusts(user, action=Action.VIEW):
+    return restrict(
+        Organisation.objects.filter(kind=OrganisationKind.PARTNER_TRUST), user, action, via=""
+    ).order_by("short_name")
+
+
+def index(request):
+    return render(
+        request,
+        "impact/index.html",
+        {
+            "measures": selectors.measures_with_counts(),
+            "latest": {
+                code: selectors.latest_its_results(request.user, code)
+                for code in ("fft_ae_recommend", "staff_turnover")
+            },
+        },
+    )
+
+
+# --------------------------------------------------------------------------- series
+
+
+def measure_list(request):
+    return render(
+        request,
+        "impact/measure_list.html",
+        {
+            "measures": selectors.measures_with_counts(),
+            "imports": [
+                (import_url("impact.series"), "Monthly series (organisation code, period, value)"),
+                (import_url("impact.ae_attendances"), "NHS England A&E attendances file"),
+                (import_url("impact.characteristics"), "Organisation characteristics"),
+            ],
+        },
+    )
+
+
+def measure_detail(request, code: str):
+    measure = get_object_or_404(Measure, code=code)
+    organisations = (
+        selectors.visible_series_organisations(request.user)
+        .filter(series_values__measure=measure)
+        .distinct()
+        .order_by("kind", "short_name")
+    )
+    return render(
+        request,
+        "impact/measure_detail.html",
+        {"measure": measure, "organisations": organisations},
+    )
+
+
+def series_detail(request, code: str, ods_code: str):
+    """One organisation's monthly series of a measure, with its XmR chart."""
+    measure = get_object_or_404(Measure, code=code)
+    organisation = get_object_or_404(
+        selectors.visible_series_organisations(request.user), ods_code=ods_code
+    )
+    values = list(selectors.series_values(measure, organisation))
+    if wants_export(request):
+        return export_response(
+            [{"org_code": ods_code, "period": v.period, "value": v.value,
+              "numerator": v.numerator, "denominator": v.denominator} for v in values],
+            f"{measure.code}-{ods_code}",
+            fmt=wants_export(request),
+        )  # fmt: skip
+    observed = [v for v in values if v.value is not None]
+    chart, chart_error = None, ""
+    if observed:
+        try:
+            chart = xmr_chart(
+                [v.value for v in observed],
+                [v.period.strftime("%Y-%m") for v in observed],
+                title=f"{measure.name}: {organisation.short_name}",
+                unit=measure.unit,
+                improvement=measure.improvement,
+            )
+        except ValueError as exc:
+            chart_error = str(exc)
+    return render(
+        request,
+        "impact/series_detail.html",
+        {
+            "measure": measure,
+            "organisation": organisation,
+            "values": values,
+            "missing": len(values) - len(observed),
+            "chart": chart,
+            "chart_error": chart_error,
+        },
+    )
+
+
+# --------------------------------------------------------------------------- peer groups
+
+
+def peer_group_list(request):
+    return render(
+        request,
+        "impact/peer_group_list.html",
+        {"groups": selectors.peer_groups_for(request.user)},
+    )
+
+
+def peer_group_detail(request, ods_code: str):
+    trust = get_object_or_404(_partner_trusts(request.user), ods_code=ods_code)
+    group = selectors.current_peer_group(trust)
+    features, as_of = selectors.characteristics_table()
+    may_change = services.can_run_analysis(request.user, trust)
+    manual = ManualPeersForm(prefix="manual")
+    nearest = NearestPeersForm(prefix="nearest", feature_names=list(features.columns))
+    if request.method == "POST":
+        if not may_change:
+            raise PermissionDenied("You may not choose peers for this trust.")
+        try:
+            if "manual-peers" in request.POST:
+                manual = ManualPeersForm(request.POST, prefix="manual")
+                if manual.is_valid():
+                    services.set_manual_peers(
+                        trust, manual.cleaned_data["peers"], user=request.user,
+                        notes=manual.cleaned_data["notes"],
+                    )  # fmt: skip
+                    messages.success(request, "Peer group recorded.")
+                    return redirect("impact:peer-group-detail", ods_code=ods_code)
+            else:
+                nearest = NearestPeersForm(
+                    request.POST, prefix="nearest", feature_names=list(features.columns)
+                )
+                if nearest.is_valid():
+                    services.choose_nearest_peers(
+                        trust,
+                        features[nearest.cleaned_data["features"]],
+                        k=nearest.cleaned_data["k"],
+                        as_of=as_of,
+                        user=request.user,
+                    )
+                    messages.success(request, "Nearest peers chosen and recorded.")
+                    return redirect("impact:peer-group-detail", ods_code=ods_code)
+        except (ValueError, ValidationError) as exc:
+            text = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            messages.error(request, f"No peer group was recorded: {text}")
+    history = trust.peer_groups.order_by("-created_at", "-pk")[:10]
+    return render(
+        request,
+        "impact/peer_group_detail.html",
+        {
+            "trust": trust,
+            "group": group,
+            "history": history,
+            "may_change": may_change,
+            "manual_form": manual,
+            "nearest_form": nearest,
+            "n_characterised": len(features),
+        },
+    )
+
+
+# --------------------------------------------------------------------------- ITS runs
+
+
+def its_run_list(request):
+    trusts = _partner_trusts(request.user)
+    may_run = [t for t in trusts if services.can_run_analysis(request.user, t)]
+    form = ItsRunForm(
+        request.POST or None,
+        trusts=Organisation.objects.filter(pk__in=[t.pk for t in may_run]),
+        initial={"measure": "fft_ae_recommend"},
+    )
+    if request.method == "POST":
+        if not may_run:
+            raise PermissionDenied("You may not run analyses.")
+        if form.is_valid():
+            trust = form.cleaned_data["trust"]
+            try:
+                job = services.submit_its_run(form.parameters(), trust=trust, user=request.user)
+            except JobRefused as exc:
+                messages.error(request, str(exc))
+            else:
+                return redirect("impact:its-run-detail", pk=job.pk)
+    runs = selectors.its_runs(request.user)[:50]
+    return render(
+        request, "impact/its_run_list.html", {"form": form, "runs": runs, "may_run": may_run}
+    )
+
+
+def its_run_detail(request, pk: int):
+    """A stored ITS run: reads Job.result only."""
+    job = get_object_or_404(
+        Job.objects.select_related("organisation", "requested_by"), pk=pk, kind=services.ITS_KIND
+    )
+    require(request.user, Action.VIEW, job)
+    result = job.result if job.status == "succeeded" else None
+    context = {"job": job, "result": result, "comparable": selectors.comparable_runs(job)[:10]}
+    if result:
+        context["chart"] = its_figure(result, trust_name=job.organisation.short_name)
+        context["own_rows"] = _coefficient_rows(result["own"], ("coefficients", "derived"))
+        if result.get("controlled"):
+            context["difference_rows"] = _coefficient_rows(result["controlled"], ("differences",))
+        if result.get("peer_group"):
+            context["peer_rows"] = _coefficient_rows(
+                result["peer_group"], ("coefficients", "derived")
+            )
+    return render(request, "impact/its_run_detail.html", context)
+
+
+TERM_LABELS = {
+    "baseline_level": "Level at the start",
+    "pre_slope": "Trend before (per month)",
+    "level_change": "Change in level at the intervention",
+    "slope_change": "Change in trend (per month)",
+    "post_slope": "Trend after (per month)",
+    "post_mean": "Mean level after the intervention",
+    "pre_level_difference": "Level before: trust − peers",
+    "pre_slope_difference": "Trend before: trust − peers",
+    "level_change_difference": "Change in level: trust − peers",
+    "slope_change_difference": "Change in trend: trust − peers",
+    "post_slope_difference": "Trend after: trust − peers",
+    "post_mean_difference": "Mean after: trust − peers",
+}
+
+
+def _coefficient_rows(result: dict, sections: tuple[str, ...]) -> list[dict]:
+    rows = []
+    for section in sections:
+        for term, c in result.get(section, {}).items():
+            rows.append({"term": term, "label": TERM_LABELS.get(term, term), **c})
+    return rows
+
+
+# --------------------------------------------------------------------------- RPIW impact
+
+
+def rpiw_impact_page(request):
+    trusts = list(_partner_trusts(request.user).values_list("short_name", flat=True))
+    form = RpiwImpactFilterForm(request.GET or None, trusts=trusts)
+    filters = rpiw_impact.Filters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = rpiw_impact.Filters(
+            trusts=tuple(data["trust"]),
+            value_stream=data["value_stream"].strip(),
+            start=data["start"],
+            end=data["end"],
+            measure_types=tuple(data["measure_type"]) or rpiw_impact.MEASURE_TYPES,
+            post=data["post"] or "90",
+        )
+    pairs = selectors.rpiw_measure_pairs(request.user)
+    table2 = rpiw_impact.table_7_2(pairs, filters)
+    table3 = rpiw_impact.table_7_3(pairs, filters)
+    by_trust = rpiw_impact.table_7_3_by_trust(pairs, filters)
+    complete = rpiw_impact.complete_pairs(pairs, filters)
+    figures = []
+    for kind in filters.measure_types:
+        rows = [
+            {"trust": r["trust"], **r["cells"][kind]}
+            for r in table2["rows"]
+            if r["cells"][kind]["n"]
+        ]
+        if not rows:
+            continue
+        unit = rpiw_impact.TABLE_7_2_UNITS[kind]
+        figures.append(
+            {
+                "label": rpiw_impact.MEASURE_LABELS[kind],
+                "bars": rpiw_bars(rows, label=rpiw_impact.MEASURE_LABELS[kind], unit=unit),
+                "dots": paired_dots(
+                    [{"trust": p.trust, "rpiw": p.rpiw, "baseline": b, "post": q}
+                     for p, b, q in complete[kind]],
+                    label=rpiw_impact.MEASURE_LABELS[kind],
+                    unit=rpiw_impact.TABLE_7_3_UNITS[kind],
+                ),
+            }
+        )  # fmt: skip
+    is_report_view = filters == rpiw_impact.Filters()
+    return render(
+        request,
+        "impact/rpiw_impact.html",
+        {
+            "form": form,
+            "filters": filters,
+            "n_pairs": len(pairs),
+            "table2": table2,
+            "table3": [
+                {
+                    "kind": k,
+                    "label": rpiw_impact.MEASURE_LABELS[k],
+                    "unit": rpiw_impact.TABLE_7_3_UNITS[k],
+                    **v,
+                }
+                for k, v in table3.items()
+            ],  # fmt: skip
+            "by_trust": by_trust,
+            "labels": rpiw_impact.MEASURE_LABELS,
+            "types": filters.measure_types,
+            "figures": figures,
+            "differences": rpiw_impact.compare_with_report(table3) if is_report_view else [],
+            "published": rpiw_impact.PUBLISHED_TABLE_7_3,
+            "caution": rpiw_impact.CAUTION,
+        },
+    )
+
+
+def spc_index(request):
+    """Choose a series to chart (organisational series here; other apps link to their own)."""
+    measures = selectors.measures_with_counts().filter(n_values__gt=0)
+    organisations = selectors.visible_series_organisations(request.user).filter(
+        kind=OrganisationKind.PARTNER_TRUST
+    )
+    return render(
+        request, "impact/spc_index.html", {"measures": measures, "organisations": organisations}
+    )
