@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 import plotly
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("VMI_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -169,7 +170,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 5}
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "rpiw-followup-reminders": {  # daily, after the morning huddles
+        "task": "rpiw.tasks.send_followup_reminders",
+        "schedule": crontab(hour=7, minute=30),
+    },
+}
 
 REST_FRAMEWORK = {
     # Token first, so an unauthenticated API call gets 401 with a WWW-Authenticate header.
