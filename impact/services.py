@@ -140,16 +140,17 @@ def record_values(
     now = timezone.now()
     rows = []
     for item in values:
-        value = item.value
-        if measure.computation == Computation.RATIO and item.value is None:
-            value = measure.value_from(item.numerator, item.denominator)
+        numerator, denominator = _plain_float(item.numerator), _plain_float(item.denominator)
+        value = _plain_float(item.value)
+        if measure.computation == Computation.RATIO and value is None:
+            value = measure.value_from(numerator, denominator)
         row = SeriesValue(
             organisation=item.organisation,
             measure=measure,
             period=first_of_month(item.period),
             value=value,
-            numerator=item.numerator,
-            denominator=item.denominator,
+            numerator=numerator,
+            denominator=denominator,
             updated_at=now,
         )
         row.full_clean(exclude=["organisation", "measure"], validate_unique=False)
@@ -165,6 +166,18 @@ def record_values(
         codes = {row.organisation.ods_code for row in rows}
         rerun_count = rerun_affected_runs(measure.code, codes, user=user) if rerun else 0
     return {"months": len(rows), "organisations": len(codes), "runs re-queued": rerun_count}
+
+
+def _plain_float(value: Any) -> float | None:
+    """A Python float (numpy scalars confuse model validation), or None for missing/NaN."""
+    if value is None:
+        return None
+    number = float(value)
+    if number != number:
+        return None
+    if number in (float("inf"), float("-inf")):
+        raise ValidationError(f"{value!r} is not a finite number.")
+    return number
 
 
 def set_characteristics(

@@ -71,3 +71,30 @@ def fft_data(measures, trust, peers):
         fill_series(fft, peer, trending(83, level=82 + i, seed=10 + i))
     services.set_manual_peers(trust, [p.ods_code for p in peers])
     return fft
+
+
+@pytest.fixture
+def fill():
+    """fill(measure, organisation, values, start="2013-04"): store monthly values."""
+    return fill_series
+
+
+@pytest.fixture
+def trend():
+    """trend(n, level=, slope=, change=, t0=, seed=): a noisy segmented series."""
+    return trending
+
+
+@pytest.fixture(autouse=True)
+def _jobs_run_in_process(request):
+    """Run recorded jobs in-process in these tests, whatever the broker; the tests marked
+    ``services`` use the real worker instead."""
+    if request.node.get_closest_marker("services"):
+        yield
+        return
+    from vmi_programme.celery import app
+
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = saved
