@@ -4,3 +4,45 @@ from django.apps import AppConfig
 class RpiwConfig(AppConfig):
     name = "rpiw"
     verbose_name = "RPIWs and value streams"
+
+    def ready(self) -> None:
+        from vmi_programme.access import actor_for, can_view_partnership
+        from vmi_programme.navigation import LandingPanel, NavItem, register, register_panel
+
+        from . import imports  # noqa: F401  (registers the RPIW template-report import)
+        from .selectors import unread_notifications
+
+        def in_a_trust(user) -> bool:
+            actor = actor_for(user)
+            return bool(actor and actor.organisation_id and actor.roles)
+
+        register(
+            NavItem(
+                "RPIWs",
+                "rpiw:workspace",
+                order=30,
+                visible=in_a_trust,
+                description="Your RPIWs by stage, follow-ups due, value streams and metrics.",
+            )
+        )
+        register(
+            NavItem(
+                "Table 7.1",
+                "rpiw:table-7-1",
+                order=60,
+                visible=can_view_partnership,
+                description="Value streams and RPIWs across the partner trusts; Table 7.2: "
+                "RPIW measures, baseline vs follow-up.",
+            )
+        )
+        register_panel(
+            LandingPanel(
+                template="rpiw/_notifications_panel.html",
+                context=lambda user: {
+                    "rpiw_notifications": list(unread_notifications(user)[:5]),
+                    "rpiw_unread": unread_notifications(user).count(),
+                },
+                order=10,
+                visible=in_a_trust,
+            )
+        )

@@ -650,3 +650,41 @@ def table_7_2(
         else Table72Cell(0, None, None)
     )
     return rows, Table72Row("Total", total_sum("lead_time"), total_sum("defects"), ratio_total)
+
+
+def measurement_rows(user: Any, **filters: Any) -> list[dict]:
+    """Every measurement the user may view, in the columns of the RPIW template-report import
+    (``rpiw.imports``), so an export can be edited and imported again."""
+    rows = (
+        restrict(
+            Measurement.objects.all(),
+            user,
+            Action.VIEW,
+            via="measure__rpiw__value_stream__organisation",
+        )
+        .filter(**filters)
+        .select_related("measure__rpiw__value_stream__organisation")
+        .order_by("measure__rpiw__reference", "measure__order", "point")
+    )
+    out = []
+    for m in rows:
+        measure, rpiw = m.measure, m.measure.rpiw
+        out.append(
+            {
+                "trust": rpiw.value_stream.organisation.short_name,
+                "value_stream": rpiw.value_stream.name,
+                "rpiw": rpiw.reference,
+                "title": rpiw.title,
+                "workshop_start": rpiw.workshop_start,
+                "workshop_end": rpiw.workshop_end,
+                "measure": measure.name,
+                "measure_type": measure.kind,
+                "unit": measure.unit,
+                "point": "baseline" if m.point == 0 else str(m.point),
+                "value": None if m.value is None else m.value.normalize(),
+                "defects": m.defects,
+                "output": m.output,
+                "measured_on": m.measured_on,
+            }
+        )
+    return out
