@@ -1,8 +1,8 @@
 """The one chart helper: Plotly figures rendered as HTML fragments with an accessible summary.
 
-Pages put ``{% plotly_script %}`` (from ``vmi_charts``) once in their ``scripts`` block, which loads
-``plotly.min.js`` from our own static files, and insert ``figure_html(fig, ...)`` where each
-chart goes. Every chart carries a text description for screen readers and a table fallback when
+Pages put ``{% plotly_script %}`` (from ``vmi_charts``) once, anywhere (it loads ``plotly.min.js``
+from our own static files and ``charts.js``, both deferred), and insert ``figure_html(fig, ...)``
+where each chart goes. Every chart carries a text description for screen readers and a table fallback when
 given one, so it meets WCAG without the picture.
 """
 
@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import html
 import itertools
+import json
 
 import plotly.graph_objects as go
+import plotly.io as pio
 from django.utils.safestring import SafeString, mark_safe
 
 NHS_COLOURS = [
@@ -48,20 +50,24 @@ def nhs_layout(
 
 
 def figure_html(fig: go.Figure, *, description: str, element_id: str | None = None) -> SafeString:
-    """The figure as a <figure> with its description as the caption and accessible name."""
+    """The figure as a <figure> with its description as the caption and accessible name.
+
+    The figure travels as a JSON spec in a ``<script type="application/json">`` block and is drawn
+    by ``vmi_programme/charts.js`` once Plotly has loaded (both deferred by ``{% plotly_script %}``),
+    so a chart works wherever the page puts that tag and no inline script runs before Plotly.
+    """
     element_id = element_id or f"chart-{next(_ids)}"
-    div = fig.to_html(
-        full_html=False,
-        include_plotlyjs=False,
-        div_id=element_id,
-        config={
-            "displaylogo": False,
-            "responsive": True,
-            "toImageButtonOptions": {"format": "png"},
-        },
-    )
+    config = {
+        "displaylogo": False,
+        "responsive": True,
+        "toImageButtonOptions": {"format": "png", "filename": element_id},
+    }
+    spec = '{"figure":' + pio.to_json(fig, validate=False) + ',"config":' + json.dumps(config) + "}"
+    spec = spec.replace("</", "<\\/")  # a JSON string may not close the script element
     caption = html.escape(description)
     return mark_safe(
         f'<figure class="vmi-chart-figure" role="group" aria-label="{caption}">'
-        f'{div}<figcaption class="nhsuk-body-s">{caption}</figcaption></figure>'
+        f'<div id="{element_id}" class="vmi-chart" data-plotly-spec="{element_id}-spec"></div>'
+        f'<script type="application/json" id="{element_id}-spec">{spec}</script>'
+        f'<figcaption class="nhsuk-body-s">{caption}</figcaption></figure>'
     )

@@ -1,4 +1,4 @@
-"""Template tags for charts: load Plotly from our own static files, once per page."""
+"""Template tags for charts: load Plotly and our chart loader from our own static files."""
 
 from django import template
 from django.templatetags.static import static
@@ -9,4 +9,9 @@ register = template.Library()
 
 @register.simple_tag
 def plotly_script():
-    return format_html('<script src="{}"></script>', static("plotly/plotly.min.js"))
+    """Both scripts are deferred: they run in order after the page is parsed, wherever the tag is."""
+    return format_html(
+        '<script src="{}" defer></script><script src="{}" defer></script>',
+        static("plotly/plotly.min.js"),
+        static("vmi_programme/charts.js"),
+    )
