@@ -168,11 +168,6 @@ class RpiwReportImport(ImportSpec):
         title = c.text("title", required=False, max_length=200)
         start = c.date("workshop_start", required=False)
         end = c.date("workshop_end", required=False)
-        if existing is None and reference:
-            if not title:
-                c.error("title", f"is required for a new RPIW ({reference})")
-            if start is None and "workshop_start" not in c.errors:
-                c.error("workshop_start", f"is required for a new RPIW ({reference})")
         if start and not end:
             end = start + dt.timedelta(days=4)
         if start and end:
@@ -191,8 +186,6 @@ class RpiwReportImport(ImportSpec):
             else None
         )
         kind = c.choice("measure_type", KINDS, required=False)
-        if measure is None and measure_name and kind is None and "measure_type" not in c.errors:
-            c.error("measure_type", f"is required for a new measure ('{measure_name}')")
         if measure is not None:
             if kind and kind != measure.kind:
                 c.error("measure_type", f"'{measure_name}' is a {measure.get_kind_display()}")
@@ -200,30 +193,17 @@ class RpiwReportImport(ImportSpec):
         unit = c.text("unit", required=False, max_length=60)
         if measure is not None and not unit:
             unit = measure.unit
-        if kind == MeasureKind.LEAD_TIME and unit not in TimeUnit.values:
-            c.error("unit", "a lead time is in minutes, hours or days")
         point = c.choice("point", POINTS)
         value = _decimal(c, "value")
         defects = _count(c, "defects")
         output = _count(c, "output")
-        if kind == MeasureKind.DEFECT_RATIO:
-            if defects is None:
-                c.error("defects", "is required for a defect ratio")
-            if output is None:
-                c.error("output", "is required for a defect ratio")
-            elif output < 1:
-                c.error("output", "must be at least 1")
-            elif defects is not None and defects > output:
-                c.error("defects", f"{defects} defects is more than the output of {output}")
-        elif kind is not None and value is None and "value" not in c.errors:
-            c.error("value", "is required")
+        if output is not None and output < 1:
+            c.error("output", "must be at least 1")
+        elif defects is not None and output is not None and defects > output:
+            c.error("defects", f"{defects} defects is more than the output of {output}")
         measured_on = c.date("measured_on", required=False)
-        workshop_end = existing.workshop_end if existing else end
-        if point and measured_on and workshop_end and measured_on < workshop_end:
-            c.error(
-                "measured_on",
-                f"a follow-up cannot be dated before the workshop ended ({workshop_end})",
-            )
+        if existing is not None:
+            title, start, end = existing.title, existing.workshop_start, existing.workshop_end
         return c.result(
             reference=reference,
             stream=stream,
@@ -241,30 +221,72 @@ class RpiwReportImport(ImportSpec):
         )
 
     def check_rows(self, rows, ctx) -> list[RowError]:
+        """What needs the whole file: a new RPIW's title and dates and a new measure's type may
+        be given on any one of its rows; then the checks that depend on them, duplicates and the
+        eight-measure limit."""
         errors = []
+        rpiw_facts: dict[str, dict] = defaultdict(dict)
+        measure_facts: dict[tuple, dict] = defaultdict(dict)
+        for _, row in rows:
+            ref, name = row["reference"].lower(), row["measure"].lower()
+            for key in ("title", "workshop_start", "workshop_end"):
+                if row[key]:
+                    rpiw_facts[ref].setdefault(key, row[key])
+            for key in ("kind", "unit"):
+                if row[key]:
+                    measure_facts[ref, name].setdefault(key, row[key])
         seen: dict[tuple, int] = {}
         names: dict[str, set] = defaultdict(set)
         for number, row in rows:
             row["_row"] = number
-            key = (row["reference"].lower(), row["measure"].lower(), row["point"])
+            ref, name = row["reference"].lower(), row["measure"].lower()
+            facts = rpiw_facts[ref]
+            for key in ("title", "workshop_start", "workshop_end"):
+                row[key] = row[key] or facts.get(key)
+            for key in ("kind", "unit"):
+                row[key] = row[key] or measure_facts[ref, name].get(
+                    key, "" if key == "unit" else None
+                )
+
+            def error(column, message, number=number):
+                errors.append(RowError(number, column, message))
+
+            if ref not in ctx.state["rpiws"]:
+                if not row["title"]:
+                    error("title", f"is required for a new RPIW ({row['reference']})")
+                if not row["workshop_start"]:
+                    error("workshop_start", f"is required for a new RPIW ({row['reference']})")
+            kind = row["kind"]
+            if kind is None:
+                error("measure_type", f"is required for a new measure ('{row['measure']}')")
+            elif kind == MeasureKind.DEFECT_RATIO:
+                if row["defects"] is None:
+                    error("defects", "is required for a defect ratio")
+                if row["output"] is None:
+                    error("output", "is required for a defect ratio")
+            elif row["value"] is None:
+                error("value", "is required")
+            if kind == MeasureKind.LEAD_TIME and row["unit"] not in TimeUnit.values:
+                error("unit", "a lead time is in minutes, hours or days")
+            end = row["workshop_end"]
+            if row["point"] and row["measured_on"] and end and row["measured_on"] < end:
+                error(
+                    "measured_on",
+                    f"a follow-up cannot be dated before the workshop ended ({end})",
+                )
+            key = (ref, name, row["point"])
             if key in seen:
-                errors.append(
-                    RowError(number, "point", f"repeats row {seen[key]} (same measure and point)")
-                )
+                error("point", f"repeats row {seen[key]} (same measure and point)")
             seen.setdefault(key, number)
-            ref = row["reference"].lower()
             existing = set(ctx.state["measures"].get(ref, {}))
-            names[ref].add(row["measure"].lower())
+            names[ref].add(name)
             if len(existing | names[ref]) > MAX_MEASURES_PER_RPIW:
-                errors.append(
-                    RowError(
-                        number,
-                        "measure",
-                        f"a ninth measure for {row['reference']}: an RPIW has at most "
-                        f"{MAX_MEASURES_PER_RPIW} measures",
-                    )
+                error(
+                    "measure",
+                    f"a ninth measure for {row['reference']}: an RPIW has at most "
+                    f"{MAX_MEASURES_PER_RPIW} measures",
                 )
-                names[ref].discard(row["measure"].lower())
+                names[ref].discard(name)
         return errors
 
     def write(self, rows, ctx) -> dict:

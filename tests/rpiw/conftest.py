@@ -11,6 +11,12 @@ from vmi_programme.models import MeetingKind, Role
 from vmi_programme.services import governance
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # The demo seed creates a dozen users; the default hasher makes that take seconds.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def facilitator(kpo_user):
     return kpo_user.person
