@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -389,9 +390,20 @@ class StrategicObjectiveViewSet(ScopedModelViewSet):
     filterset_fields = ["organisation", "national_priorities"]
 
 
+class Table41RowSerializer(serializers.Serializer):
+    trust = serializers.CharField()
+    cqc_pre = serializers.CharField()
+    cqc_during = serializers.CharField()
+    cqc_latest = serializers.CharField()
+    ceo = serializers.CharField()
+    cultural_work = serializers.CharField()
+    ceo_changes_during_programme = serializers.IntegerField()
+
+
 class Table41View(APIView):
     """Table 4.1 for all partner trusts, computed from the context records."""
 
+    @extend_schema(responses=Table41RowSerializer(many=True))
     def get(self, request):
         rows = context_selectors.table_4_1()
         return Response(
