@@ -4,3 +4,20 @@ from django.apps import AppConfig
 class NetworksConfig(AppConfig):
     name = "networks"
     verbose_name = "Improvement networks"
+
+    def ready(self) -> None:
+        from vmi_programme.navigation import NavItem, register
+
+        from . import imports, jobs  # noqa: F401 (register the job kind and the import spec)
+        from .views import can_see_networks
+
+        register(
+            NavItem(
+                "Networks",
+                "networks:index",
+                order=40,
+                visible=can_see_networks,
+                description="Improvement networks from the name-generator survey: maps, "
+                "brokering (Table 5.4) and change over time.",
+            )
+        )

@@ -1,4 +1,22 @@
 """URLs of the networks app."""
 
+from django.urls import path
+
+from . import views
+
 app_name = "networks"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("table-5-4/", views.table_5_4, name="table-5-4"),
+    path("trusts/<int:trust_pk>/waves/<int:wave_pk>/", views.wave_network, name="wave"),
+    path(
+        "trusts/<int:trust_pk>/waves/<int:wave_pk>/import/",
+        views.import_nominations,
+        name="import",
+    ),
+    path("trusts/<int:trust_pk>/change/", views.change_over_time, name="change"),
+    path("trusts/<int:trust_pk>/merge/", views.merge_people, name="merge"),
+    path("answer/<str:token>/", views.answer, name="answer"),
+    path("answer/<str:token>/saved/", views.answer_saved, name="answer-saved"),
+    path("answer/<str:token>/people/", views.answer_people, name="answer-people"),
+]

@@ -1,0 +1,98 @@
+"""Forms of the networks app: the name generator, merging two people, uploading an edge list."""
+
+from __future__ import annotations
+
+from django import forms
+
+from vmi_programme.models import Person
+
+from .models import Interaction
+from .services import MAX_NAMES, NamedPerson
+
+
+class NamedPersonForm(forms.Form):
+    """One row of the name generator: a name (typed, or chosen from the trust's people) and why."""
+
+    name = forms.CharField(
+        label="Name",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={
+                "class": "nhsuk-input vmi-person-search",
+                "autocomplete": "off",
+                "list": "people-matches",
+            }
+        ),
+    )
+    person_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    interactions = forms.MultipleChoiceField(
+        label="Why you talk to them",
+        required=False,
+        choices=Interaction.choices,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "nhsuk-checkboxes__input"}),
+    )
+    role = forms.CharField(
+        label="Role (optional)",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "nhsuk-input"}),
+    )
+    department = forms.CharField(
+        label="Department (optional)",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "nhsuk-input"}),
+    )
+
+    def entry(self) -> NamedPerson:
+        data = self.cleaned_data
+        return NamedPerson(
+            name=data.get("name") or "",
+            person_id=data.get("person_id"),
+            interactions=data.get("interactions") or [],
+            role=data.get("role") or "",
+            department=data.get("department") or "",
+        )
+
+
+NameGeneratorFormSet = forms.formset_factory(
+    NamedPersonForm, extra=0, min_num=MAX_NAMES, max_num=MAX_NAMES, validate_max=True
+)
+
+
+class MergeForm(forms.Form):
+    keep = forms.ModelChoiceField(
+        queryset=Person.objects.none(),
+        label="Keep this record",
+        widget=forms.Select(attrs={"class": "nhsuk-select"}),
+    )
+    duplicate = forms.ModelChoiceField(
+        queryset=Person.objects.none(),
+        label="Merge this duplicate into it",
+        widget=forms.Select(attrs={"class": "nhsuk-select"}),
+    )
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("keep", "duplicate"):
+            self.fields[name].queryset = people
+            self.fields[name].label_from_instance = _person_label
+
+    def clean(self):
+        data = super().clean()
+        if data.get("keep") and data.get("keep") == data.get("duplicate"):
+            raise forms.ValidationError("Choose two different people.")
+        return data
+
+
+def _person_label(person: Person) -> str:
+    extra = ", ".join(x for x in (person.job_title, person.department) if x)
+    return f"{person.full_name} ({extra})" if extra else person.full_name
+
+
+class NominationUploadForm(forms.Form):
+    file = forms.FileField(
+        label="CSV or Excel file",
+        widget=forms.ClearableFileInput(attrs={"class": "nhsuk-file-upload"}),
+    )

@@ -1,0 +1,261 @@
+"""Reads of the networks app: a wave's respondents and ties, stored results, comparison tables."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections import defaultdict
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, QuerySet
+
+from training.models import Invitation, Response, SurveyWave
+from vmi_programme import jobs
+from vmi_programme.access import Action, can, visible_organisations
+from vmi_programme.models import Job, JobStatus, Organisation, OrganisationKind, Person
+
+from .models import Nomination
+
+SUMMARISE = "networks.summarise"
+SEARCH_LIMIT = 10
+
+
+def actor_key(person_id: int) -> str:
+    """An opaque, stable key for a person in stored results.
+
+    Results are readable by everyone who may view the trust (and through the jobs API), so
+    they never hold names or person ids: only this keyed hash, which the page turns back into
+    a name for users allowed to see respondents' identities.
+    """
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), f"networks.actor:{person_id}".encode(), hashlib.sha256
+    )
+    return digest.hexdigest()[:16]
+
+
+def respondents(wave: SurveyWave, organisation: Organisation) -> QuerySet[Person]:
+    """The trust's people who responded to the wave (Table 5.3: L4L participants who answered)."""
+    answered = Response.objects.filter(invitation__wave=wave, invitation__person=OuterRef("pk"))
+    return Person.objects.filter(organisation=organisation).filter(Exists(answered))
+
+
+def invitation_count(wave: SurveyWave, organisation: Organisation) -> int:
+    return Invitation.objects.filter(wave=wave, person__organisation=organisation).count()
+
+
+def wave_network(wave: SurveyWave, organisation: Organisation) -> dict[str, Any]:
+    """Everything the analysis needs: respondents, ties with their types, and actor attributes."""
+    respondent_rows = list(
+        respondents(wave, organisation).values(
+            "id", "job_title", "department", "professional_group"
+        )
+    )
+    nominations = list(
+        Nomination.objects.filter(wave=wave, organisation=organisation)
+        .select_related("alter")
+        .only(
+            "respondent_id",
+            "alter_id",
+            "expertise",
+            "advice",
+            "influence",
+            "role",
+            "department",
+            "alter__job_title",
+            "alter__department",
+            "alter__professional_group",
+        )
+        .order_by("respondent_id", "alter_id")
+    )
+    people: dict[int, dict[str, str]] = {
+        row["id"]: {
+            "role": row["job_title"],
+            "department": row["department"],
+            "group": row["professional_group"],
+        }
+        for row in respondent_rows
+    }
+    for nomination in nominations:
+        if nomination.alter_id not in people:
+            alter = nomination.alter
+            people[nomination.alter_id] = {
+                "role": alter.job_title or nomination.role,
+                "department": alter.department or nomination.department,
+                "group": alter.professional_group,
+            }
+        else:  # fill gaps from what respondents said about the person
+            entry = people[nomination.alter_id]
+            entry["role"] = entry["role"] or nomination.role
+            entry["department"] = entry["department"] or nomination.department
+    return {
+        "respondents": [row["id"] for row in respondent_rows],
+        "ties": [(n.respondent_id, n.alter_id, n.interactions) for n in nominations],
+        "people": people,
+    }
+
+
+def network_waves(organisation: Organisation | None = None) -> QuerySet[SurveyWave]:
+    """Survey waves with nominations (of one trust, or of any), oldest first."""
+    nominations = Nomination.objects.filter(wave=OuterRef("pk"))
+    if organisation is not None:
+        nominations = nominations.filter(organisation=organisation)
+    return (
+        SurveyWave.objects.filter(Exists(nominations))
+        .select_related("survey")
+        .order_by("opens_on", "pk")
+    )
+
+
+def latest_run(organisation: Organisation, wave: SurveyWave) -> Job | None:
+    """The newest finished or running summarise job of a trust's wave (for progress display)."""
+    return (
+        Job.objects.filter(kind=SUMMARISE, organisation=organisation, parameters__wave=wave.pk)
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def stored_result(organisation: Organisation, wave: SurveyWave) -> Job | None:
+    return jobs.latest_result(SUMMARISE, organisation=organisation, wave=wave.pk)
+
+
+def results_by_trust(wave: SurveyWave, organisations: QuerySet[Organisation]) -> dict[int, Job]:
+    """The latest successful result of each trust for a wave, in one query."""
+    runs = (
+        Job.objects.filter(
+            kind=SUMMARISE,
+            status=JobStatus.SUCCEEDED,
+            parameters__wave=wave.pk,
+            organisation__in=organisations,
+        )
+        .order_by("organisation_id", "-finished_at")
+        .only("id", "organisation_id", "result", "stale", "finished_at", "status", "kind")
+    )
+    latest: dict[int, Job] = {}
+    for run in runs:
+        latest.setdefault(run.organisation_id, run)
+    return latest
+
+
+TABLE_5_4_ROWS: list[tuple[str, str]] = [
+    ("invitations", "Invitations"),
+    ("respondents", "Respondents (L4L participants)"),
+    ("collaborators", "Collaborators named (not respondents)"),
+    ("actors", "Actors (network size)"),
+    ("ties", "Ties"),
+    ("simple_brokering", "Simple brokering (021C)"),
+    (
+        "reciprocated_incoming_brokering",
+        "Reciprocated incoming brokering, “popularity” (111D)",
+    ),
+    (
+        "reciprocated_outgoing_brokering",
+        "Reciprocated outgoing brokering, “activity” (111U)",
+    ),
+    ("mutually_reciprocated_brokering", "Mutually reciprocated brokering (201)"),
+    ("reciprocated_brokering_total", "Reciprocated brokering total"),
+]
+# The report's column order.
+TABLE_5_4_TRUSTS = ("SASH", "LTHT", "UHCW", "BHRUT", "SATH")
+
+
+def default_comparison_wave() -> SurveyWave | None:
+    """The first wave with nominations: the December 2018 wave of Tables 5.3 and 5.4."""
+    return network_waves().first()
+
+
+def table_5_4(wave: SurveyWave) -> dict[str, Any]:
+    """Tables 5.3 and 5.4 for a wave across the partner trusts, from stored results only."""
+    trusts = list(Organisation.objects.filter(kind=OrganisationKind.PARTNER_TRUST))
+    order = {name: index for index, name in enumerate(TABLE_5_4_TRUSTS)}
+    trusts.sort(key=lambda t: (order.get(t.short_name, len(order)), t.short_name))
+    results = results_by_trust(wave, Organisation.objects.filter(pk__in=[t.pk for t in trusts]))
+    columns = [t for t in trusts if t.pk in results]
+    rows = []
+    for key, label in TABLE_5_4_ROWS:
+        values = [(results[t.pk].result or {}).get("summary", {}).get(key) for t in columns]
+        if key == "invitations":
+            values = [(results[t.pk].result or {}).get("invitations") for t in columns]
+        rows.append({"key": key, "label": label, "values": values})
+    return {
+        "trusts": columns,
+        "rows": rows,
+        "stale": [t for t in columns if results[t.pk].stale],
+        "missing": [t for t in trusts if t.pk not in results],
+    }
+
+
+def table_5_4_export_rows(table: dict[str, Any]) -> tuple[list[dict], list[tuple[str, str]]]:
+    columns = [("measure", "Measure")] + [(t.short_name, t.short_name) for t in table["trusts"]]
+    rows = []
+    for row in table["rows"]:
+        record = {"measure": row["label"]}
+        for trust, value in zip(table["trusts"], row["values"], strict=True):
+            record[trust.short_name] = value
+        rows.append(record)
+    return rows, columns
+
+
+def identities_for(user: Any, organisation: Organisation, keys: set[str]) -> dict[str, str]:
+    """Names behind actor keys, only for users who may see respondents' identities (else {})."""
+    if not keys or not can(user, Action.VIEW_IDENTITIES, organisation):
+        return {}
+    names = {}
+    for person_id, full_name in Person.objects.filter(organisation=organisation).values_list(
+        "id", "full_name"
+    ):
+        key = actor_key(person_id)
+        if key in keys:
+            names[key] = full_name
+    return names
+
+
+def search_people(organisation: Organisation, query: str, *, exclude: int | None = None) -> list:
+    """People of a trust whose name contains ``query`` (at most 10), for the name generator."""
+    query = " ".join(query.split())
+    if len(query) < 2:
+        return []
+    people = (
+        Person.objects.filter(organisation=organisation, full_name__icontains=query)
+        .exclude(collaborator__merged_into__isnull=False)
+        .order_by("full_name", "pk")
+        .values("id", "full_name", "job_title", "department")
+    )
+    if exclude is not None:
+        people = people.exclude(pk=exclude)
+    return list(people[:SEARCH_LIMIT])
+
+
+def trusts_overview(user: Any) -> list[dict[str, Any]]:
+    """Trusts the user may view, each with its network waves and whether a result is stored."""
+    organisations = visible_organisations(user).filter(kind=OrganisationKind.PARTNER_TRUST)
+    waves_by_org: dict[int, list[SurveyWave]] = defaultdict(list)
+    pairs = (
+        Nomination.objects.filter(organisation__in=organisations)
+        .values_list("organisation_id", "wave_id")
+        .distinct()
+    )
+    wave_ids = defaultdict(set)
+    for org_id, wave_id in pairs:
+        wave_ids[org_id].add(wave_id)
+    waves = {
+        w.pk: w for w in SurveyWave.objects.filter(pk__in={w for s in wave_ids.values() for w in s})
+    }
+    for org_id, ids in wave_ids.items():
+        waves_by_org[org_id] = sorted((waves[i] for i in ids), key=lambda w: w.opens_on)
+    return [
+        {"trust": org, "waves": waves_by_org.get(org.pk, [])}
+        for org in organisations.order_by("short_name")
+    ]
+
+
+def people_for_merge(organisation: Organisation) -> QuerySet[Person]:
+    """People of a trust who were named in any wave (the candidates for merging)."""
+    named = Nomination.objects.filter(alter=OuterRef("pk"))
+    return (
+        Person.objects.filter(organisation=organisation)
+        .filter(Exists(named))
+        .exclude(collaborator__merged_into__isnull=False)
+        .order_by("full_name", "pk")
+    )

@@ -1,0 +1,367 @@
+"""Pages of the networks app: network per trust and wave, Table 5.4, change over time, collection."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from training.models import Invitation, SurveyWave
+from vmi_programme import imports as import_pipeline
+from vmi_programme.access import Action, can, can_view_partnership, relations, require
+from vmi_programme.exports import export_response, wants_export
+from vmi_programme.models import Organisation
+
+from . import selectors, services
+from .charts import actor_label, network_map
+from .forms import MergeForm, NameGeneratorFormSet, NominationUploadForm
+from .imports import NominationImport
+from .models import Interaction, Nomination
+
+SUMMARY_ROWS: list[tuple[str, str, str]] = [
+    ("respondents", "Respondents (L4L participants)", "int"),
+    ("collaborators", "Collaborators named (not respondents)", "int"),
+    ("actors", "Actors (network size)", "int"),
+    ("ties", "Ties", "int"),
+    ("density", "Density", "ratio"),
+    ("reciprocity", "Reciprocity (share of ties returned)", "pct"),
+    ("mean_degree", "Ties per actor", "ratio"),
+    ("weak_components", "Components", "int"),
+    ("largest_component_size", "Largest component (core)", "int"),
+    ("isolates", "Isolates", "int"),
+    ("respondents_outside_largest_component", "Respondents outside the core", "pct"),
+    ("in_degree_centralisation", "In-degree centralisation", "ratio"),
+    ("betweenness_centralisation", "Betweenness centralisation", "ratio"),
+    ("simple_brokering", "Simple brokering (021C)", "int"),
+    ("reciprocated_incoming_brokering", "Reciprocated incoming, “popularity” (111D)", "int"),
+    ("reciprocated_outgoing_brokering", "Reciprocated outgoing, “activity” (111U)", "int"),
+    ("mutually_reciprocated_brokering", "Mutually reciprocated (201)", "int"),
+    ("reciprocated_brokering_total", "Reciprocated brokering total", "int"),
+]
+
+
+def can_see_networks(user: Any) -> bool:
+    return bool(relations(user, Action.VIEW))
+
+
+def _format(value: Any, kind: str) -> str:
+    if value is None:
+        return "–"
+    if kind == "pct":
+        return f"{100 * value:.0f}%"
+    if kind == "ratio":
+        return f"{value:.3f}"
+    return f"{value:,}"
+
+
+def _summary_rows(*summaries: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = []
+    for key, label, kind in SUMMARY_ROWS:
+        values = [s.get(key) for s in summaries]
+        change = None
+        if len(values) >= 2 and values[-1] is not None and values[-2] is not None:
+            delta = values[-1] - values[-2]
+            change = ("+" if delta > 0 else "") + _format(delta, kind) if delta else "no change"
+        rows.append(
+            {"label": label, "values": [_format(v, kind) for v in values], "change": change}
+        )
+    return rows
+
+
+def _trust(pk: int, user: Any) -> Organisation:
+    organisation = get_object_or_404(Organisation, pk=pk)
+    require(user, Action.VIEW, organisation)
+    return organisation
+
+
+def index(request):
+    if not can_see_networks(request.user):
+        raise PermissionDenied("You do not have permission to view networks.")
+    return render(
+        request,
+        "networks/index.html",
+        {
+            "trusts": selectors.trusts_overview(request.user),
+            "partnership": can_view_partnership(request.user),
+            "comparison_wave": selectors.default_comparison_wave(),
+        },
+    )
+
+
+def wave_network(request, trust_pk: int, wave_pk: int):
+    """Metrics table and network map of one trust's wave, read from the stored run."""
+    organisation = _trust(trust_pk, request.user)
+    wave = get_object_or_404(SurveyWave, pk=wave_pk)
+    if request.method == "POST":
+        require(request.user, Action.CHANGE, organisation)
+        services.nominations_changed(organisation, [wave], user=request.user)
+        messages.success(request, "A new network analysis was started.")
+        return redirect("networks:wave", trust_pk=organisation.pk, wave_pk=wave.pk)
+    interaction = request.GET.get("interaction") or None
+    if interaction not in (None, *Interaction.values):
+        interaction = None
+    stored = selectors.stored_result(organisation, wave)
+    run = selectors.latest_run(organisation, wave)
+    context: dict[str, Any] = {
+        "trust": organisation,
+        "wave": wave,
+        "stored": stored,
+        "run": run if run is not None and run.pk != getattr(stored, "pk", None) else None,
+        "interaction": interaction,
+        "interactions": Interaction.choices,
+        "can_change": can(request.user, Action.CHANGE, organisation),
+        "can_identify": can(request.user, Action.VIEW_IDENTITIES, organisation),
+        "other_waves": list(selectors.network_waves(organisation).exclude(pk=wave.pk)),
+    }
+    if stored is not None:
+        result = stored.result or {}
+        actors = result.get("actors", [])
+        names = selectors.identities_for(request.user, organisation, {a["key"] for a in actors})
+        context["figure"] = network_map(
+            result, names, interaction=interaction, trust=organisation.short_name
+        )
+        context["summary_rows"] = _summary_rows(result.get("summary", {}))
+        context["invitations"] = result.get("invitations")
+        context["ties_by_interaction"] = result.get("ties_by_interaction", {})
+        brokers = sorted(actors, key=lambda a: (-a["brokerage"], -a["betweenness"]))[:10]
+        context["brokers"] = [
+            {**a, "label": actor_label(a, names)} for a in brokers if a["brokerage"] > 0
+        ]
+    return render(request, "networks/wave.html", context)
+
+
+def table_5_4(request):
+    """Tables 5.3 and 5.4 across the partner trusts for a wave, from stored results."""
+    if not can_view_partnership(request.user):
+        raise PermissionDenied("Only people who may view the partnership see this comparison.")
+    wave = None
+    if request.GET.get("wave"):
+        wave = get_object_or_404(SurveyWave, pk=request.GET["wave"])
+    wave = wave or selectors.default_comparison_wave()
+    if wave is None:
+        return render(request, "networks/table_5_4.html", {"wave": None})
+    table = selectors.table_5_4(wave)
+    fmt = wants_export(request)
+    if fmt:
+        rows, columns = selectors.table_5_4_export_rows(table)
+        return export_response(rows, f"table-5-4-{wave.name}", fmt=fmt, columns=columns)
+    return render(
+        request,
+        "networks/table_5_4.html",
+        {"wave": wave, "table": table, "waves": selectors.network_waves()},
+    )
+
+
+def change_over_time(request, trust_pk: int):
+    """Two waves of a trust side by side, and who joined or left the core (largest component)."""
+    organisation = _trust(trust_pk, request.user)
+    waves = list(selectors.network_waves(organisation))
+    results = {w.pk: selectors.stored_result(organisation, w) for w in waves}
+    waves = [w for w in waves if results[w.pk] is not None]
+    context: dict[str, Any] = {"trust": organisation, "waves": waves}
+    if len(waves) >= 2:
+        by_pk = {w.pk: w for w in waves}
+        before = by_pk.get(_int(request.GET.get("before"))) or waves[-2]
+        after = by_pk.get(_int(request.GET.get("after"))) or waves[-1]
+        first, second = results[before.pk].result, results[after.pk].result
+        core_a = {a["key"]: a for a in first["actors"] if a["core"]}
+        core_b = {a["key"]: a for a in second["actors"] if a["core"]}
+        keys = set(core_a) | set(core_b)
+        names = selectors.identities_for(request.user, organisation, keys)
+        joined = [core_b[k] for k in core_b.keys() - core_a.keys()]
+        left = [core_a[k] for k in core_a.keys() - core_b.keys()]
+        context.update(
+            before=before,
+            after=after,
+            rows=_summary_rows(first["summary"], second["summary"]),
+            joined=_people_rows(joined, names),
+            left=_people_rows(left, names),
+            stale=[w for w in (before, after) if results[w.pk].stale],
+        )
+    return render(request, "networks/change.html", context)
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def _people_rows(actors: list[dict], names: dict[str, str]) -> list[dict]:
+    rows = [{**a, "label": actor_label(a, names)} for a in actors]
+    return sorted(rows, key=lambda a: (not a["respondent"], a["department"] or "", a["label"]))
+
+
+def merge_people(request, trust_pk: int):
+    """Merge two records of one named person (two spellings); the networks recompute."""
+    organisation = _trust(trust_pk, request.user)
+    require(request.user, Action.CHANGE, organisation)
+    require(request.user, Action.VIEW_IDENTITIES, organisation)
+    people = selectors.people_for_merge(organisation)
+    form = MergeForm(request.POST or None, people=people)
+    if request.method == "POST" and form.is_valid():
+        try:
+            merge = services.merge_people(
+                form.cleaned_data["keep"], form.cleaned_data["duplicate"], user=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                f"Merged {merge.duplicate_name} into {merge.kept.full_name}: "
+                f"{merge.nominations_moved} nominations moved, {merge.nominations_combined} "
+                "combined. The networks are being recomputed.",
+            )
+            return redirect("networks:merge", trust_pk=organisation.pk)
+    return render(
+        request,
+        "networks/merge.html",
+        {"trust": organisation, "form": form, "merges": organisation_merges(organisation)},
+    )
+
+
+def organisation_merges(organisation: Organisation):
+    from .models import PersonMerge
+
+    return PersonMerge.objects.filter(organisation=organisation).select_related(
+        "kept", "merged_by"
+    )[:20]
+
+
+def import_nominations(request, trust_pk: int, wave_pk: int):
+    """Upload an edge list into a trust's wave; the shared pipeline previews, then commits."""
+    organisation = _trust(trust_pk, request.user)
+    require(request.user, Action.CHANGE, organisation)
+    wave = get_object_or_404(SurveyWave, pk=wave_pk)
+    spec = import_pipeline.get_spec(NominationImport.name)
+    form = NominationUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        result = import_pipeline.preview(
+            spec, form.cleaned_data["file"], request.user, organisation=organisation, wave=wave.pk
+        )
+        return redirect("import-batch", pk=result.batch.pk)
+    return render(
+        request,
+        "networks/import.html",
+        {"trust": organisation, "wave": wave, "form": form, "spec": spec},
+    )
+
+
+# --- Collection: the name-generator answer, reached by the invitation's unique link -----------
+
+
+def _invitation(token: str) -> Invitation:
+    invitation = (
+        Invitation.objects.select_related("person__organisation", "wave__survey")
+        .filter(token=token)
+        .first()
+    )
+    if invitation is None:
+        raise Http404("This survey link is not valid.")
+    return invitation
+
+
+def _initial(invitation: Invitation) -> list[dict]:
+    nominations = Nomination.objects.filter(
+        wave=invitation.wave, respondent=invitation.person
+    ).select_related("alter")
+    return [
+        {
+            "name": n.alter.full_name,
+            "person_id": n.alter_id,
+            "interactions": n.interactions,
+            "role": n.role,
+            "department": n.department,
+        }
+        for n in nominations
+    ]
+
+
+def _survey_url(invitation: Invitation) -> str | None:
+    """Training's survey page for this invitation, when training provides one."""
+    for name in ("training:survey-take", "training:take-survey", "training:survey"):
+        try:
+            return reverse(name, kwargs={"token": invitation.token})
+        except NoReverseMatch:
+            continue
+    return None
+
+
+@login_not_required
+def answer(request, token: str):
+    """The name generator: name 2 to 5 (at most 10) people you talk to about improvement."""
+    invitation = _invitation(token)
+    wave = invitation.wave
+    closed = timezone.localdate() > wave.closes_on
+    low, high = services.name_limits(wave)
+    formset = NameGeneratorFormSet(request.POST or None, initial=_initial(invitation))
+    overall: list[str] = []
+    if request.method == "POST" and not closed and formset.is_valid():
+        entries = [form.entry() for form in formset.forms]
+        try:
+            services.save_name_generator_answer(invitation, entries)
+        except ValidationError as error:
+            for key, problems in error.message_dict.items():
+                if key == "__all__":
+                    overall += problems
+                else:
+                    formset.forms[int(key)].add_error("name", problems)
+        else:
+            return redirect("networks:answer-saved", token=token)
+    return render(
+        request,
+        "networks/answer.html",
+        {
+            "invitation": invitation,
+            "wave": wave,
+            "formset": formset,
+            "overall_errors": overall,
+            "closed": closed,
+            "low": low,
+            "high": high,
+            "survey_url": _survey_url(invitation),
+        },
+    )
+
+
+@login_not_required
+def answer_saved(request, token: str):
+    invitation = _invitation(token)
+    count = Nomination.objects.filter(wave=invitation.wave, respondent=invitation.person).count()
+    return render(
+        request,
+        "networks/answer_saved.html",
+        {"invitation": invitation, "count": count, "survey_url": _survey_url(invitation)},
+    )
+
+
+@login_not_required
+@require_GET
+def answer_people(request, token: str):
+    """Search-as-you-type: people of the respondent's trust whose name matches (at most 10)."""
+    invitation = _invitation(token)
+    people = selectors.search_people(
+        invitation.person.organisation, request.GET.get("q", ""), exclude=invitation.person_id
+    )
+    return JsonResponse(
+        {
+            "results": [
+                {
+                    "id": p["id"],
+                    "name": p["full_name"],
+                    "job_title": p["job_title"],
+                    "department": p["department"],
+                }
+                for p in people
+            ]
+        }
+    )
