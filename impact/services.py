@@ -153,7 +153,12 @@ def record_values(
             denominator=denominator,
             updated_at=now,
         )
-        row.full_clean(exclude=["organisation", "measure"], validate_unique=False)
+        # Field checks only: the constraints (unique month, first of month, positive
+        # denominator) hold by construction here and are enforced by the database; checking
+        # them row by row would cost queries per row.
+        row.clean_fields(exclude=["organisation", "measure"])
+        if denominator is not None and denominator <= 0:
+            raise ValidationError(f"{item.organisation}: the denominator must be more than 0.")
         rows.append(row)
     with transaction.atomic():
         SeriesValue.objects.bulk_create(
@@ -189,7 +194,7 @@ def set_characteristics(
         item = OrganisationCharacteristic(
             organisation=organisation, name=name, value=float(value), as_of=as_of, source=source
         )
-        item.full_clean(exclude=["organisation"], validate_unique=False)
+        item.clean_fields(exclude=["organisation"])  # the unique constraint is the database's
         objects.append(item)
     with transaction.atomic():
         OrganisationCharacteristic.objects.bulk_create(
