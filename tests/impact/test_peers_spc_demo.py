@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from factories import OrganisationFactory
 from impact import demo_series, services
 from impact.models import PeerGroup, PeerMethod
 from impact.spc_chart import xmr_chart
-from vmi_programme.models import Job, JobStatus, OrganisationKind
+from vmi_programme.models import Job, JobStatus
 
 
 @pytest.fixture
@@ -20,7 +20,7 @@ def characterised(trust, peers):
     rows = [(trust, "size", 10.0), (trust, "acuity", 1.0)]
     for i, peer in enumerate(peers):
         rows += [(peer, "size", 10.0 + i), (peer, "acuity", 1.0 + i / 10)]
-    services.set_characteristics(rows, as_of=__import__("datetime").date(2019, 3, 31))
+    services.set_characteristics(rows, as_of=dt.date(2019, 3, 31))
 
 
 def test_nearest_peers_are_recorded_with_distances_and_shown(
@@ -83,7 +83,7 @@ def test_the_series_page_shows_an_xmr_chart_with_missing_months_left_out(
     fft_data, trust, analyst, client, django_assert_max_num_queries
 ):
     services.record_values(
-        fft_data, [services.MonthValue(trust, __import__("datetime").date(2014, 1, 1), value=None)]
+        fft_data, [services.MonthValue(trust, dt.date(2014, 1, 1), value=None)]
     )
     client.force_login(analyst)
     with django_assert_max_num_queries(8):
