@@ -34,8 +34,9 @@ def main() -> None:
             page.fill("#id_password", args.password)
             page.click("button[type=submit]")
         for path in args.paths:
-            page.goto(f"{args.base}{path}")
-            page.wait_for_load_state("networkidle")
+            page.goto(f"{args.base}{path}", wait_until="load", timeout=60000)
+            if page.locator("[data-plotly-spec]").count():
+                page.wait_for_selector(".vmi-chart .main-svg", timeout=30000)
             name = re.sub(r"[^a-z0-9]+", "-", f"{args.user or 'anon'}{path}".lower()).strip("-")
             page.screenshot(path=str(out / f"{name}.png"), full_page=True)
             print(out / f"{name}.png", page.title())

@@ -150,6 +150,15 @@ def test_locked_agenda_item_stays_last_and_cannot_be_removed(tgt):
     ]
 
 
+def test_an_item_cannot_be_moved_after_the_locked_closing_item(tgt):
+    meeting = governance.create_meeting(tgt, D(2016, 6, 2), agenda=[{"title": "Welcome"}])
+    closing = governance.add_agenda_item(meeting, "Reflections on the compact", locked=True)
+    welcome = meeting.agenda_items.get(title="Welcome")
+    with pytest.raises(ValidationError, match="closes the agenda"):
+        governance.update_agenda_item(welcome, order=closing.order + 1)
+    assert meeting.agenda_items.order_by("order").last() == closing
+
+
 def test_agenda_item_links_to_any_record(tgt, trust):
     meeting = governance.create_meeting(tgt, D(2016, 6, 2))
     item = governance.add_agenda_item(meeting, "Report on the organisation", links=[trust])

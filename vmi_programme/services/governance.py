@@ -135,6 +135,17 @@ def add_agenda_item(
 def update_agenda_item(item: AgendaItem, **fields: Any) -> AgendaItem:
     if item.is_locked and set(fields) - {"presenter", "notes", "duration_minutes"}:
         raise ValidationError({"title": "A required agenda item keeps its title and place."})
+    if "order" in fields:
+        first_locked = (
+            item.meeting.agenda_items.filter(is_locked=True)
+            .exclude(pk=item.pk)
+            .order_by("order")
+            .first()
+        )
+        if first_locked is not None and fields["order"] >= first_locked.order:
+            raise ValidationError(
+                {"order": f"“{first_locked.title}” closes the agenda; place this item before it."}
+            )
     for name, value in fields.items():
         setattr(item, name, value)
     return _saved(item)
