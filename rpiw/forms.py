@@ -227,13 +227,11 @@ class TeamMemberForm(NhsFormMixin, forms.Form):
         filled = data.get("name") or data.get("person")
         if filled and not data.get("role"):
             self.add_error("role", "Choose this member's role.")
-        if data.get("role") and not filled:
-            self.add_error("name", "Enter a name or choose a member of staff.")
-        return data
+        return data  # a row with a role but nobody named is left empty, not an error
 
     def member(self) -> dict | None:
         data = self.cleaned_data
-        if not data.get("role"):
+        if not data.get("role") or not (data.get("name") or data.get("person")):
             return None
         return {"role": data["role"], "name": data.get("name") or "", "person": data.get("person")}
 
