@@ -8,7 +8,7 @@ class NetworksConfig(AppConfig):
     def ready(self) -> None:
         from vmi_programme.navigation import NavItem, register
 
-        from . import imports, jobs  # noqa: F401 (register the job kind and the import spec)
+        from . import imports, jobs, question_kind  # noqa: F401 (job kind, import spec, survey question)
         from .views import can_see_networks
 
         register(

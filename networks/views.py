@@ -288,7 +288,7 @@ def _initial(invitation: Invitation) -> list[dict]:
 
 def _survey_url(invitation: Invitation) -> str | None:
     """Training's survey page for this invitation, when training provides one."""
-    for name in ("training:survey-take", "training:take-survey", "training:survey"):
+    for name in ("training:take",):
         try:
             return reverse(name, kwargs={"token": invitation.token})
         except NoReverseMatch:
