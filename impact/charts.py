@@ -63,8 +63,11 @@ def rpiw_bars(rows: list[dict[str, Any]], *, label: str, unit: str) -> SafeStrin
     fig.add_bar(x=trusts, y=[r["post"] for r in rows], name="Post")
     nhs_layout(fig, y_title=unit)
     fig.update_layout(barmode="group")
+    fmt = "{:.2f}" if unit == "mean" else "{:,.0f}"
     described = "; ".join(
-        f"{r['trust']} {r['baseline']:,.3g} to {r['post']:,.3g}" for r in rows if r["n"]
+        f"{r['trust']} {fmt.format(r['baseline'])} to {fmt.format(r['post'])}"
+        for r in rows
+        if r["n"]
     )
     return figure_html(fig, description=f"{label}, baseline and post per trust: {described}.")
 

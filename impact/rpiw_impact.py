@@ -63,6 +63,15 @@ WHY_DIFFERENT = {
         "19.370; the report's 58.998 and 19.377 would need non-integer defect counts."
     ),
 }
+FIELD_LABELS = {
+    "baseline_mean": "baseline mean",
+    "baseline_se": "baseline standard error",
+    "post_mean": "post mean",
+    "post_se": "post standard error",
+    "t": "t",
+    "df": "df",
+    "r": "r",
+}
 CAUTION = (
     "The value streams and RPIWs chosen by each trust varied in their opportunity and scope for "
     "improvement, so change must be compared within trusts, not between them (report § 7.3)."
@@ -218,6 +227,7 @@ def compare_with_report(computed: dict[str, dict[str, Any]]) -> list[dict[str, A
                     {
                         "measure_type": kind,
                         "field": key,
+                        "field_label": FIELD_LABELS[key],
                         "computed": ours,
                         "published": value,
                         "why": WHY_DIFFERENT.get(

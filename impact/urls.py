@@ -16,4 +16,10 @@ urlpatterns = [
     path("its/<int:pk>/", views.its_run_detail, name="its-run-detail"),
     path("rpiw/", views.rpiw_impact_page, name="rpiw-impact"),
     path("spc/", views.spc_index, name="spc-index"),
+    path("spc/board-measures/<int:pk>/", views.board_measure_spc, name="board-measure-spc"),
+    path(
+        "spc/value-stream-metrics/<int:pk>/",
+        views.value_stream_metric_spc,
+        name="value-stream-metric-spc",
+    ),
 ]

@@ -332,6 +332,102 @@ def spc_index(request):
     organisations = selectors.visible_series_organisations(request.user).filter(
         kind=OrganisationKind.PARTNER_TRUST
     )
+    from rpiw.models import ValueStreamMetric
+    from vmi_programme.models.daily_work import BoardMeasure
+
+    boards = restrict(
+        BoardMeasure.objects.select_related("board__team__organisation"),
+        request.user,
+        via="board__team__organisation",
+    ).order_by("board__team__organisation__short_name", "board__team__name", "name")[:100]
+    metrics = restrict(
+        ValueStreamMetric.objects.select_related("value_stream__organisation"),
+        request.user,
+        via="value_stream__organisation",
+    ).order_by("value_stream__organisation__short_name", "value_stream__name", "name")[:100]
     return render(
-        request, "impact/spc_index.html", {"measures": measures, "organisations": organisations}
+        request,
+        "impact/spc_index.html",
+        {
+            "measures": measures,
+            "organisations": organisations,
+            "boards": boards,
+            "metrics": metrics,
+        },
+    )
+
+
+# --------------------------------------------------------------------------- SPC of other apps' series
+
+IMPROVEMENT = {"higher": "increase", "lower": "decrease"}
+
+
+def _spc_page(request, *, title, subtitle, unit, rows, improvement, target, back_url):
+    chart, chart_error = None, ""
+    if rows:
+        try:
+            chart = xmr_chart(
+                [float(value) for _, value in rows],
+                [period.isoformat() for period, _ in rows],
+                title=title,
+                unit=unit,
+                improvement=improvement,
+                target=None if target is None else float(target),
+            )
+        except ValueError as exc:
+            chart_error = str(exc)
+    return render(
+        request,
+        "impact/spc_chart.html",
+        {
+            "title": title,
+            "subtitle": subtitle,
+            "chart": chart,
+            "chart_error": chart_error,
+            "n": len(rows),
+            "back_url": back_url,
+        },
+    )
+
+
+def board_measure_spc(request, pk: int):
+    """XmR chart of a production-board measure (daily work), with its target."""
+    from vmi_programme.models.daily_work import BoardMeasure
+
+    measure = get_object_or_404(
+        BoardMeasure.objects.select_related("board__team__organisation"), pk=pk
+    )
+    require(request.user, Action.VIEW, measure)
+    rows = list(measure.values.order_by("recorded_on").values_list("recorded_on", "value"))
+    return _spc_page(
+        request,
+        title=f"{measure.name}: {measure.board.team.name}",
+        subtitle=f"Production board “{measure.board.title}”, {measure.board.team.organisation}",
+        unit=measure.unit,
+        rows=rows,
+        improvement=IMPROVEMENT.get(measure.direction),
+        target=measure.target,
+        back_url="",
+    )
+
+
+def value_stream_metric_spc(request, pk: int):
+    """XmR chart of a value-stream metric (rpiw app), with its current target."""
+    from rpiw.models import ValueStreamMetric
+
+    metric = get_object_or_404(
+        ValueStreamMetric.objects.select_related("value_stream__organisation"), pk=pk
+    )
+    require(request.user, Action.VIEW, metric)
+    rows = list(metric.values.order_by("period_end").values_list("period_end", "value"))
+    return _spc_page(
+        request,
+        title=f"{metric.name}: {metric.value_stream.name}",
+        subtitle=f"Value-stream metric ({metric.get_category_display()}), "
+        f"{metric.value_stream.organisation}",
+        unit=metric.unit,
+        rows=rows,
+        improvement=IMPROVEMENT.get(metric.direction),
+        target=metric.target,
+        back_url="",
     )
