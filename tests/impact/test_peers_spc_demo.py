@@ -82,9 +82,7 @@ def test_the_xmr_chart_helper_gives_icons_for_any_series():
 def test_the_series_page_shows_an_xmr_chart_with_missing_months_left_out(
     fft_data, trust, analyst, client, django_assert_max_num_queries
 ):
-    services.record_values(
-        fft_data, [services.MonthValue(trust, dt.date(2014, 1, 1), value=None)]
-    )
+    services.record_values(fft_data, [services.MonthValue(trust, dt.date(2014, 1, 1), value=None)])
     client.force_login(analyst)
     with django_assert_max_num_queries(8):
         response = client.get(reverse("impact:series-detail", args=["fft_ae_recommend", "RTP"]))
