@@ -41,7 +41,7 @@ class NhsFormMixin:
                 css = "nhsuk-select"
             elif isinstance(widget, forms.Textarea):
                 css = "nhsuk-textarea"
-                widget.attrs.setdefault("rows", 3)
+                widget.attrs["rows"] = 3
             else:
                 css = "nhsuk-input"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()

@@ -767,6 +767,11 @@ class Measurement(models.Model):
         return None
 
     @property
+    def value_display(self) -> str:
+        """The value without trailing zeros (8.25, not 8.2500)."""
+        return "" if self.value is None else f"{self.value.normalize():f}"
+
+    @property
     def number(self) -> Decimal | None:
         """The figure this measurement stands for: the ratio for a defect ratio, else value."""
         return self.ratio if self.output else self.value
