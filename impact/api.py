@@ -9,6 +9,8 @@ non-numeric values...) is a 400 with its message.
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import api_view
 from rest_framework.exceptions import PermissionDenied
@@ -26,7 +28,7 @@ from .models import Measure, PeerGroup, PeerGroupMember, SeriesValue
 from .spc_chart import xmr_chart
 
 
-class MeasureSerializer(serializers.ModelSerializer):
+class SeriesMeasureSerializer(serializers.ModelSerializer):
     class Meta:
         model = Measure
         fields = [
@@ -39,7 +41,7 @@ class MeasureViewSet(ScopedModelViewSet):
     """Measure definitions (partnership-level: read by all, changed by partnership roles)."""
 
     queryset = Measure.objects.all()
-    serializer_class = MeasureSerializer
+    serializer_class = SeriesMeasureSerializer
     scope_via = None
     lookup_field = "code"
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -152,6 +154,27 @@ class ItsRunViewSet(ScopedReadOnlyViewSet):
         return Response(ItsRunSerializer(job).data, status=status.HTTP_201_CREATED)
 
 
+_SPC_INPUT = inline_serializer(
+    "SpcInput",
+    {
+        "values": serializers.ListField(child=serializers.FloatField()),
+        "periods": serializers.ListField(child=serializers.CharField(), required=False),
+        "improvement": serializers.ChoiceField(["increase", "decrease"], required=False),
+        "target": serializers.FloatField(required=False),
+        "title": serializers.CharField(required=False),
+    },
+)
+
+
+@extend_schema(
+    methods=["GET"],
+    parameters=[
+        OpenApiParameter("measure", str, description="Measure code"),
+        OpenApiParameter("org", str, description="ODS code"),
+    ],
+    responses=OpenApiTypes.OBJECT,
+)
+@extend_schema(methods=["POST"], request=_SPC_INPUT, responses=OpenApiTypes.OBJECT)
 @api_view(["GET", "POST"])
 def spc(request):
     """XmR chart data: GET ?measure=<code>&org=<ODS> for a stored series, or POST
@@ -183,6 +206,16 @@ def spc(request):
     return Response(chart.to_dict())
 
 
+@extend_schema(
+    request=inline_serializer(
+        "PairedInput",
+        {
+            "baseline": serializers.ListField(child=serializers.FloatField(allow_null=True)),
+            "post": serializers.ListField(child=serializers.FloatField(allow_null=True)),
+        },
+    ),
+    responses=OpenApiTypes.OBJECT,
+)
 @api_view(["POST"])
 def paired(request):
     """Paired t-test of {baseline: [...], post: [...]} with effect size r."""
@@ -193,6 +226,17 @@ def paired(request):
     return Response(result.to_dict())
 
 
+@extend_schema(
+    parameters=[
+        OpenApiParameter("trust", str, many=True, description="Trust short names"),
+        OpenApiParameter("value_stream", str),
+        OpenApiParameter(
+            "post", str, description="Which follow-up counts as post: 30, 60, 90, 120 or last"
+        ),
+        OpenApiParameter("measure_type", str, many=True),
+    ],
+    responses=OpenApiTypes.OBJECT,
+)
 @api_view(["GET"])
 def rpiw_impact_summary(request):
     """Tables 7.2 and 7.3 (all trusts and per trust) computed from the RPIW records.

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -77,6 +79,10 @@ class NetworkResultViewSet(viewsets.ViewSet):
     a trust may read its results.
     """
 
+    @extend_schema(
+        parameters=[OpenApiParameter("wave", int, required=True, description="Survey wave id")],
+        responses=OpenApiTypes.OBJECT,
+    )
     def list(self, request):
         wave_id = request.query_params.get("wave")
         if not wave_id:

@@ -201,6 +201,21 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several apps have a "status" or "direction" of their own: name each choice set once.
+    "ENUM_NAME_OVERRIDES": {
+        "JobStatusEnum": "vmi_programme.models.jobs.JobStatus",
+        "ImportStatusEnum": "vmi_programme.models.imports.ImportStatus",
+        "MeetingStatusEnum": "vmi_programme.models.governance.MeetingStatus",
+        "AttendanceStatusEnum": "vmi_programme.models.governance.AttendanceStatus",
+        "ActionStatusEnum": "vmi_programme.models.governance.ActionStatus",
+        "BoardDirectionEnum": "vmi_programme.models.daily_work.Direction",
+        "ValueStreamStatusEnum": "rpiw.models.ValueStreamStatus",
+        "MetricChangeStatusEnum": "rpiw.models.ChangeStatus",
+        "RpiwStatusEnum": "rpiw.models.RpiwStatus",
+        "MetricDirectionEnum": "rpiw.models.Direction",
+        "SeriesDirectionEnum": "impact.models.Direction",
+        "BreachStateEnum": "compact.models.BreachState",
+    },
 }
 
 LOGGING = {
