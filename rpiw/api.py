@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -216,7 +218,7 @@ class ChangeRequestSerializer(serializers.ModelSerializer):
         ]
 
 
-class DecisionSerializer(serializers.Serializer):
+class ChangeDecisionSerializer(serializers.Serializer):
     approve = serializers.BooleanField()
     meeting = serializers.PrimaryKeyRelatedField(queryset=Meeting.objects.all())
     note = serializers.CharField(required=False, allow_blank=True, default="")
@@ -241,12 +243,12 @@ class ChangeRequestViewSet(
             raise DjangoValidationError("Your account has no staff record.")
         return services.propose_metric_change(data.pop("metric"), proposed_by=person, **data)
 
-    @action(detail=True, methods=["post"], serializer_class=DecisionSerializer)
+    @action(detail=True, methods=["post"], serializer_class=ChangeDecisionSerializer)
     def decide(self, request, pk=None):
         change = self.get_object()
         if not can(request.user, Action.APPROVE, change):
             raise PermissionDenied("Only an executive of this trust may decide metric changes.")
-        decision = DecisionSerializer(data=request.data)
+        decision = ChangeDecisionSerializer(data=request.data)
         decision.is_valid(raise_exception=True)
         change = _call(
             services.decide_metric_change,
@@ -502,6 +504,7 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
     """The signed-in user's own notifications; POST .../read_all/ marks them read."""
 
     serializer_class = NotificationSerializer
+    queryset = Notification.objects.none()  # for the schema; get_queryset is per user
 
     def get_queryset(self):
         return Notification.objects.filter(recipient=self.request.user)
@@ -543,6 +546,7 @@ class PartnershipView(APIView):
 class Table71View(PartnershipView):
     """Table 7.1 (?as_at=YYYY-MM-DD, empty for all records; ?post_day=90)."""
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request):
         rows, total = selectors.table_7_1(
             _date_param(request, "as_at", selectors.REPORT_AS_AT), post_day=_post_day(request)
@@ -562,6 +566,7 @@ def _cell(cell) -> dict:
 class Table72View(PartnershipView):
     """Table 7.2 (?post_day=90, ?as_at=YYYY-MM-DD)."""
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request):
         rows, total = selectors.table_7_2(
             post_day=_post_day(request), as_at=_date_param(request, "as_at", None)
@@ -584,6 +589,7 @@ class Table72View(PartnershipView):
 class MeasurePairsView(APIView):
     """Baseline/post pairs the user may view (?post_day=90&kind=lead_time&trust=SASH)."""
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request):
         kinds = request.query_params.getlist("kind") or None
         trusts = request.query_params.getlist("trust")
@@ -612,6 +618,7 @@ class MeasurePairsView(APIView):
 class GoldenThreadView(APIView):
     """The golden thread of one trust (?trust=SASH) and priorities with no work aimed at them."""
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request):
         trust = (
             selectors.partner_trusts()

@@ -208,11 +208,10 @@ SPECTACULAR_SETTINGS = {
         "MeetingStatusEnum": "vmi_programme.models.governance.MeetingStatus",
         "AttendanceStatusEnum": "vmi_programme.models.governance.AttendanceStatus",
         "ActionStatusEnum": "vmi_programme.models.governance.ActionStatus",
-        "BoardDirectionEnum": "vmi_programme.models.daily_work.Direction",
         "ValueStreamStatusEnum": "rpiw.models.ValueStreamStatus",
         "MetricChangeStatusEnum": "rpiw.models.ChangeStatus",
         "RpiwStatusEnum": "rpiw.models.RpiwStatus",
-        "MetricDirectionEnum": "rpiw.models.Direction",
+        "DirectionEnum": "rpiw.models.Direction",  # the same higher/lower set as boards use
         "SeriesDirectionEnum": "impact.models.Direction",
         "BreachStateEnum": "compact.models.BreachState",
     },
