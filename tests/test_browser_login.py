@@ -9,7 +9,7 @@ def test_a_kpo_facilitator_signs_in_and_out_in_the_browser(browser_page, kpo_use
     page = browser_page
     page.login("kpo")
     assert page.locator("h1").inner_text() == "Surrey and Sussex Healthcare NHS Trust"
-    assert page.locator(".nhsuk-header__navigation-link", has_text="Organisations").is_visible()
+    assert page.locator(".nhsuk-header__navigation-link", has_text="Home").is_visible()
     page.click("text=Log out")
     page.wait_for_url("**/login/")
     assert page.locator("h1").inner_text() == "Sign in"
