@@ -15,6 +15,7 @@ from . import (
     views,
     views_context,
     views_daily_work,
+    views_dashboards,
     views_governance,
 )
 
@@ -97,6 +98,28 @@ infrastructure = [
     path("priorities/objectives/<int:pk>/", views_context.objective_edit, name="objective-edit"),
 ]
 
+dashboards = [
+    path("dashboard/", views_dashboards.dashboard_index, name="dashboard-index"),
+    path("dashboard/<str:trust>/", views_dashboards.trust_dashboard, name="trust-dashboard"),
+    path("partnership/", views_dashboards.partnership_summary, name="partnership-summary"),
+    path("tgt-report/", views_dashboards.tgt_report_index, name="tgt-report-index"),
+    path(
+        "tgt-report/<str:trust>/<str:month>/",
+        views_dashboards.tgt_report_page,
+        name="tgt-report",
+    ),
+    path(
+        "tgt-report/<str:trust>/<str:month>.pdf",
+        views_dashboards.tgt_report_pdf,
+        name="tgt-report-pdf",
+    ),
+    path(
+        "tgt-report/<str:trust>/<str:month>/attach/",
+        views_dashboards.tgt_report_attach,
+        name="tgt-report-attach",
+    ),
+]
+
 urlpatterns = [
     path("", views.home, name="home"),
     path(
@@ -117,6 +140,7 @@ urlpatterns = [
         name="import-template",
     ),
     *infrastructure,
+    *dashboards,
     path("health/", health.health, name="health"),
     path("admin/", admin.site.urls),
     path("api/table-4-1/", api_infrastructure.Table41View.as_view(), name="api-table-4-1"),

@@ -1,0 +1,86 @@
+"""A dashboard table: rows of raw values, column headings and formats, cautions and a chart.
+
+The same object renders as an HTML table (values formatted as the report prints them) and
+downloads as CSV/XLSX through ``vmi_programme.exports`` (raw values).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.utils.safestring import SafeString
+
+# Column formats: how a raw value is printed on the page.
+INT, PERCENT, RATIO, DECIMAL3, DECIMAL2, P_VALUE, TEXT = (
+    "int",
+    "percent",
+    "ratio",
+    "decimal3",
+    "decimal2",
+    "p",
+    "text",
+)
+
+
+@dataclass
+class SummaryTable:
+    key: str  # "5-1": the anchor, the download name and the test's handle
+    title: str
+    caption: str
+    columns: list[tuple[str, str]]  # (row key, heading); the first column heads each row
+    rows: list[dict[str, Any]]
+    formats: dict[str, str] = field(default_factory=dict)
+    detail_url: str = ""
+    detail_label: str = ""
+    cautions: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    charts: list[SafeString] = field(default_factory=list)
+    missing: str = ""  # why the table is empty, when it is
+    # per row (by its key): one format for all its value cells, or {column: format}
+    row_formats: dict[str, str | dict[str, str]] = field(default_factory=dict)
+
+    @property
+    def row_key(self) -> str:
+        return self.columns[0][0]
+
+    def key_of(self, row: dict[str, Any]) -> str:
+        return str(row.get("key", row.get(self.row_key)))
+
+    def cells(self, row: dict[str, Any]) -> list[str]:
+        override = self.row_formats.get(self.key_of(row), {})
+        cells = []
+        for index, (key, _) in enumerate(self.columns):
+            fmt = self.formats.get(key, INT)
+            if index and isinstance(override, str):
+                fmt = override
+            elif isinstance(override, dict):
+                fmt = override.get(key, fmt)
+            cells.append(format_cell(row.get(key), fmt))
+        return cells
+
+    def html_rows(self) -> list[dict[str, Any]]:
+        return [{"key": self.key_of(row), "cells": self.cells(row)} for row in self.rows]
+
+
+def format_cell(value: Any, fmt: str) -> str:
+    """A value as the report prints it: 1,083; 7%; .62; 58.981; p < .001; – when missing."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, str) or fmt == TEXT:
+        return str(value)
+    if isinstance(value, Decimal):
+        value = float(value)
+    if fmt == PERCENT:
+        return f"{round(value)}%"
+    if fmt == RATIO:
+        return f"{value:.2f}".replace("0.", ".", 1) if abs(value) < 1 else f"{value:.2f}"
+    if fmt == DECIMAL3:
+        text = f"{value:,.3f}"
+        return text.replace("0.", ".", 1) if abs(value) < 1 else text
+    if fmt == DECIMAL2:
+        return f"{value:,.2f}"
+    if fmt == P_VALUE:
+        return "< .001" if value < 0.001 else f"{value:.3f}".replace("0.", ".", 1)
+    return f"{round(value):,}"
