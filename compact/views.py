@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
+from vmi_programme.access import Action, require
 from vmi_programme.models import Meeting
 
 from . import analysis, charts, rules, selectors, services
@@ -217,6 +218,7 @@ def meeting(request, meeting_pk: int):
         shown = selectors.tgb_meeting(meeting_pk)
     except Meeting.DoesNotExist:
         raise Http404("No such meeting.") from None
+    require(request.user, Action.VIEW, shown)  # a TGB meeting's agenda is for its members
     compact = get_object_or_404(selectors.compacts_for(request.user), board_id=shown.series_id)
     version = services.version_in_force(compact, shown.date)
     takes_part = rules.can_take_part(request.user)

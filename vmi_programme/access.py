@@ -19,6 +19,11 @@ administrator             everything                   everything       everythi
 
 "identities" is the right to see survey respondents' names; "approve" is approving a
 value-stream metric change at the TGT. Anonymous users may do nothing.
+
+Partnership-level meetings (the TGB, the KPO leads' meeting) are read by their members: a
+scope with ``members_of_series`` lets only those who may change partnership records (the
+regulator, TGB members, administrators) and people who hold or held a membership of that
+series view it. Everyone may still view the partnership's summaries and the compact's text.
 """
 
 from __future__ import annotations
@@ -71,9 +76,14 @@ RULES: dict[str, dict[Action, set[str]]] = {
 
 @dataclass(frozen=True)
 class Scope:
-    """Where an object sits: owned by one organisation, or at partnership level."""
+    """Where an object sits: owned by one organisation, or at partnership level.
+
+    ``members_of_series`` narrows viewing a partnership-level object to the members of that
+    meeting series (see the module docstring).
+    """
 
     organisation_id: int | None = None
+    members_of_series: int | None = None
 
     @property
     def is_partnership(self) -> bool:
@@ -146,8 +156,26 @@ def can(user: Any, action: Action | str, obj: Any) -> bool:
     actor = actor_for(user)
     if actor is None:
         return False
-    relation = _relation(actor, scope_of(obj))
-    return any(relation in RULES.get(role, {}).get(Action(action), ()) for role in actor.roles)
+    scope = scope_of(obj)
+    relation = _relation(actor, scope)
+    allowed = any(relation in RULES.get(role, {}).get(Action(action), ()) for role in actor.roles)
+    if (
+        allowed
+        and scope.is_partnership
+        and scope.members_of_series
+        and Action(action) == Action.VIEW
+    ):
+        return PARTNERSHIP in relations(user, Action.CHANGE) or is_series_member(
+            user, scope.members_of_series
+        )
+    return allowed
+
+
+def is_series_member(user: Any, series_id: int) -> bool:
+    """Does (or did) the user hold a membership of this meeting series?"""
+    from .models import Membership
+
+    return Membership.objects.filter(series_id=series_id, person__user_id=user.pk).exists()
 
 
 def require(user: Any, action: Action | str, obj: Any) -> None:
@@ -174,18 +202,28 @@ def restrict(
     via: str | None = "organisation",
     *,
     null_is_partnership: bool = False,
+    members_via: str | None = None,
 ) -> QuerySet:
     """Filter a queryset to the rows the user may act on.
 
     ``via`` is the lookup path to the owning organisation (e.g. ``"cohort__organisation"``,
     ``""`` for Organisation itself); ``via=None`` means the model is partnership-level.
-    With ``null_is_partnership``, rows whose organisation is empty are partnership-level.
+    With ``null_is_partnership``, rows whose organisation is empty are partnership-level;
+    ``members_via`` (the path to a meeting series) narrows those rows to the series the user is
+    a member of, unless the user may change partnership records.
     """
     allowed = relations(user, action)
     if via is None:
         return queryset if PARTNERSHIP in allowed else queryset.none()
     field = f"{via}_id" if via else "pk"
-    if {OWN, OTHER} <= allowed and (PARTNERSHIP in allowed or not null_is_partnership):
+    members_narrowing = members_via is not None and PARTNERSHIP not in relations(
+        user, Action.CHANGE
+    )
+    if (
+        {OWN, OTHER} <= allowed
+        and (PARTNERSHIP in allowed or not null_is_partnership)
+        and not members_narrowing
+    ):
         return queryset
     condition = Q(pk__in=[])
     if {OWN, OTHER} <= allowed:
@@ -193,7 +231,14 @@ def restrict(
     elif OWN in allowed and actor_for(user).organisation_id is not None:
         condition |= Q(**{field: actor_for(user).organisation_id})
     if null_is_partnership and PARTNERSHIP in allowed:
-        condition |= Q(**{f"{field}__isnull": True})
+        partnership_rows = Q(**{f"{field}__isnull": True})
+        if members_narrowing:
+            from .models import Membership
+
+            series_ids = Membership.objects.filter(person__user_id=user.pk).values("series_id")
+            series_field = f"{members_via}_id" if members_via else "pk"
+            partnership_rows &= Q(**{f"{series_field}__in": series_ids})
+        condition |= partnership_rows
     return queryset.filter(condition)
 
 

@@ -14,6 +14,7 @@ from vmi_programme.models import (
     Role,
     Team,
 )
+from vmi_programme.selectors import governance as governance_selectors
 from vmi_programme.selectors.governance import attendance_rates
 from vmi_programme.services import daily_work, governance
 
@@ -127,13 +128,28 @@ def test_regulator_and_tgb_member_edit_tgb_meetings_but_kpo_only_reads(
         == 302
     )
     client.force_login(kpo_user)
+    # Partnership meetings are read by their members: not yet a member of the TGB...
+    assert client.get(f"/governance/meetings/{meeting.pk}/").status_code == 403
+    assert meeting not in governance_selectors.meetings_for(kpo_user)
+    governance.add_membership(tgb, kpo_user.person, D(2016, 1, 1))
+    # ...a member reads it, but a KPO facilitator still cannot change the TGB's records.
     assert client.get(f"/governance/meetings/{meeting.pk}/").status_code == 200
+    assert meeting in governance_selectors.meetings_for(kpo_user)
     assert (
         client.post(
             f"/governance/meetings/{meeting.pk}/decisions/new/", {"text": "Agreed"}
         ).status_code
         == 403
     )
+
+
+def test_the_regulator_reads_every_partnership_meeting_without_being_a_member(
+    client, regulator_user, tgb
+):
+    meeting = governance.create_meeting(tgb, D(2016, 3, 2))
+    client.force_login(regulator_user)
+    assert client.get(f"/governance/meetings/{meeting.pk}/").status_code == 200
+    assert meeting in governance_selectors.meetings_for(regulator_user)
 
 
 def test_api_refuses_locked_agenda_item_removal_and_attendance_of_non_member(

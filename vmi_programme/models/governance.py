@@ -18,9 +18,12 @@ from django.db.models import F, Q
 from .organisations import Organisation, Person
 
 
-def _scope(organisation_id: int | None):
+def _scope(organisation_id: int | None, series_id: int | None = None):
+    """A trust's meetings belong to the trust; a partnership series is read by its members."""
     from ..access import Scope
 
+    if organisation_id is None and series_id is not None:
+        return Scope(None, members_of_series=series_id)
     return Scope(organisation_id)
 
 
@@ -75,7 +78,7 @@ class MeetingSeries(models.Model):
         return self.name
 
     def access_scope(self):
-        return _scope(self.organisation_id)
+        return _scope(self.organisation_id, self.pk)
 
     @property
     def is_partnership_level(self) -> bool:
@@ -193,7 +196,7 @@ class Meeting(models.Model):
         return f"{self.series.name}, {self.date:%-d %b %Y}"
 
     def access_scope(self):
-        return _scope(self.series.organisation_id)
+        return _scope(self.series.organisation_id, self.series_id)
 
     @property
     def kind(self) -> str:

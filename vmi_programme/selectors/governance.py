@@ -29,6 +29,7 @@ def series_for(user: Any) -> QuerySet[MeetingSeries]:
         Action.VIEW,
         via="organisation",
         null_is_partnership=True,
+        members_via="",
     )
 
 
@@ -39,6 +40,7 @@ def meetings_for(user: Any, *, kind: str | None = None, series_id: int | None = 
         Action.VIEW,
         via="series__organisation",
         null_is_partnership=True,
+        members_via="series",
     ).annotate(
         agenda_count=Count("agenda_items", distinct=True),
         present_count=Count(
