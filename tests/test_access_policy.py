@@ -88,3 +88,33 @@ def test_visible_organisations_for_a_kpo_is_their_own_trust(trust, other_trust):
     kpo = user_with_roles(trust, Role.KPO_FACILITATOR)
     assert list(visible_organisations(kpo)) == [trust]
     assert Organisation.objects.count() == 2
+
+
+def test_a_partnership_meeting_series_is_read_by_its_members_and_those_who_run_the_tgb(
+    trust, regulator_org
+):
+    import datetime as dt
+
+    from vmi_programme.models import MeetingKind, MeetingSeries
+    from vmi_programme.services import governance
+
+    kpo_leads = MeetingSeries.objects.create(kind=MeetingKind.KPO_LEADS, name="KPO leads")
+    member = user_with_roles(trust, Role.KPO_LEAD, username="member")
+    outsider = user_with_roles(trust, Role.KPO_LEAD, username="outsider")
+    governance.add_membership(kpo_leads, member.person, dt.date(2016, 1, 1))
+    assert can(member, Action.VIEW, kpo_leads)
+    assert not can(outsider, Action.VIEW, kpo_leads)
+    assert can(user_with_roles(regulator_org, Role.REGULATOR), Action.VIEW, kpo_leads)
+    assert can(user_with_roles(trust, Role.TGB_MEMBER), Action.VIEW, kpo_leads)
+    assert not can(member, Action.CHANGE, kpo_leads)  # membership lets you read, not change
+    assert (
+        list(
+            restrict(
+                MeetingSeries.objects.all(), outsider, null_is_partnership=True, members_via=""
+            )
+        )
+        == []
+    )
+    assert list(
+        restrict(MeetingSeries.objects.all(), member, null_is_partnership=True, members_via="")
+    ) == [kpo_leads]
