@@ -17,6 +17,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
+from vmi_programme.access import can_run_analysis
 from vmi_programme.api_base import ScopedModelViewSet, ScopedReadOnlyViewSet
 from vmi_programme.jobs import JobRefused
 from vmi_programme.models import Job
@@ -145,7 +146,7 @@ class ItsRunViewSet(ScopedReadOnlyViewSet):
         if not form.is_valid():
             raise ApiValidationError(form.errors.get_json_data())
         trust = form.cleaned_data["trust"]
-        if not services.can_run_analysis(request.user, trust):
+        if not can_run_analysis(request.user, trust):
             raise PermissionDenied("You may not run analyses of this trust.")
         try:
             job = services.submit_its_run(form.parameters(), trust=trust, user=request.user)

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from vmi_programme import jobs
-from vmi_programme.access import Action, Scope, can
+from vmi_programme.access import Action, can
 from vmi_programme.models import Job, JobStatus, Organisation, OrganisationKind
 
 from .analysis.peers import nearest_peers
@@ -316,12 +316,6 @@ def _record_group(
 
 
 # --------------------------------------------------------------------------- ITS runs
-
-
-def can_run_analysis(user: Any, trust: Organisation) -> bool:
-    """Analysts, KPO staff and executives run analyses of their own trust; the regulator,
-    TGB members and administrators (partnership-level change) of any trust."""
-    return can(user, Action.CHANGE, trust) or can(user, Action.CHANGE, Scope.partnership())
 
 
 def submit_its_run(parameters: dict[str, Any], *, trust: Organisation, user: Any = None) -> Job:

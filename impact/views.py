@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 
-from vmi_programme.access import Action, require, restrict
+from vmi_programme.access import Action, can_run_analysis, require, restrict
 from vmi_programme.exports import export_response, wants_export
 from vmi_programme.imports import import_url
 from vmi_programme.jobs import JobRefused
@@ -132,7 +132,7 @@ def peer_group_detail(request, ods_code: str):
     trust = get_object_or_404(_partner_trusts(request.user), ods_code=ods_code)
     group = selectors.current_peer_group(trust)
     features, as_of = selectors.characteristics_table()
-    may_change = services.can_run_analysis(request.user, trust)
+    may_change = can_run_analysis(request.user, trust)
     manual = ManualPeersForm(prefix="manual")
     nearest = NearestPeersForm(prefix="nearest", feature_names=list(features.columns))
     if request.method == "POST":
@@ -186,7 +186,7 @@ def peer_group_detail(request, ods_code: str):
 
 def its_run_list(request):
     trusts = _partner_trusts(request.user)
-    may_run = [t for t in trusts if services.can_run_analysis(request.user, t)]
+    may_run = [t for t in trusts if can_run_analysis(request.user, t)]
     form = ItsRunForm(
         request.POST or None,
         trusts=Organisation.objects.filter(pk__in=[t.pk for t in may_run]),

@@ -247,5 +247,11 @@ def visible_organisations(user: Any, action: Action | str = Action.VIEW) -> Quer
     return restrict(Organisation.objects.all(), user, action, via="")  # "" = the row itself
 
 
+def can_run_analysis(user: Any, organisation: Any) -> bool:
+    """Run an analysis of a trust's data: those who may change the trust's records (its KPO,
+    executives, analysts), or the partnership's (the regulator, TGB members, administrators)."""
+    return can(user, Action.CHANGE, organisation) or can(user, Action.CHANGE, Scope.partnership())
+
+
 def can_view_partnership(user: Any) -> bool:
     return can(user, Action.VIEW, Scope.partnership())
