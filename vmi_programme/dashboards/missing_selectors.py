@@ -15,7 +15,6 @@ from django.db.models import Count, Max, Prefetch, Q
 
 from ..models import (
     BoardValue,
-    Huddle,
     Job,
     JobStatus,
     MeetingAction,
@@ -228,30 +227,37 @@ def value_stream_metrics(organisation: Organisation, *, until: dt.date) -> list:
 # --- daily work and governance (belong in vmi_programme.selectors) ------------------------
 
 
+HUDDLE_WINDOW_DAYS = 28  # huddle frequency is measured over the period's last four weeks
+
+
 @dataclass
 class DailyWorkSummary:
     teams: int = 0
-    huddles: int = 0
-    weeks: float = 0
+    huddles: int = 0  # in the last four weeks of the period
+    huddles_in_period: int = 0
     boards: int = 0
     boards_updated_last_week: int = 0
     per_team: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def huddles_per_team_per_week(self) -> float | None:
-        if not self.teams or not self.weeks:
+        if not self.teams:
             return None
-        return self.huddles / self.teams / self.weeks
+        return self.huddles / self.teams / (HUDDLE_WINDOW_DAYS / 7)
 
 
 def daily_work_summary(
     organisation: Organisation, start: dt.date, end: dt.date
 ) -> DailyWorkSummary:
-    """Huddles per team in the period and production boards updated in its last seven days
-    (three queries)."""
+    """Huddles per team per week over the period's last four weeks (and in the whole period),
+    and production boards with a value recorded in its last seven days (three queries)."""
+    recent = max(start, end - dt.timedelta(days=HUDDLE_WINDOW_DAYS - 1))
     teams = list(
         Team.objects.filter(organisation=organisation)
         .annotate(
+            huddles_recent=Count(
+                "huddles", filter=Q(huddles__date__gte=recent, huddles__date__lte=end)
+            ),
             huddles_in_period=Count(
                 "huddles", filter=Q(huddles__date__gte=start, huddles__date__lte=end)
             ),
@@ -260,34 +266,26 @@ def daily_work_summary(
         .order_by("name")
     )
     boards = ProductionBoard.objects.filter(team__organisation=organisation).count()
-    week_start = end - dt.timedelta(days=6)
     updated = (
         BoardValue.objects.filter(
             measure__board__team__organisation=organisation,
-            recorded_on__gte=week_start,
+            recorded_on__gte=end - dt.timedelta(days=7),
             recorded_on__lte=end,
         )
         .values("measure__board")
         .distinct()
         .count()
     )
-    summary = DailyWorkSummary(
+    return DailyWorkSummary(
         teams=len(teams),
-        huddles=sum(t.huddles_in_period for t in teams),
-        weeks=((end - start).days + 1) / 7,
+        huddles=sum(t.huddles_recent for t in teams),
+        huddles_in_period=sum(t.huddles_in_period for t in teams),
         boards=boards,
         boards_updated_last_week=updated,
+        per_team=[
+            {"team": t, "huddles": t.huddles_in_period, "last_huddle": t.last_huddle} for t in teams
+        ],
     )
-    summary.per_team = [
-        {"team": t, "huddles": t.huddles_in_period, "last_huddle": t.last_huddle} for t in teams
-    ]
-    return summary
-
-
-def huddle_count(organisation: Organisation, start: dt.date, end: dt.date) -> int:
-    return Huddle.objects.filter(
-        team__organisation=organisation, date__gte=start, date__lte=end
-    ).count()
 
 
 def tgt_series(organisation: Organisation) -> MeetingSeries | None:

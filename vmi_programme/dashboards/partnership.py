@@ -89,6 +89,7 @@ def table_4_1_context(as_of: dt.date | None = None) -> SummaryTable:
         formats=dict.fromkeys(names, TEXT) | {"attribute": TEXT},
         detail_url=reverse("trust-context"),
         detail_label="Trust context and leadership stability",
+        wrap=True,
         notes=[
             "Leadership stability and values-based cultural work before the programme made "
             "a receptive context for change (report § 4)."
@@ -439,6 +440,7 @@ def section_8_2_its(as_of: dt.date | None = None) -> SummaryTable:
         | {"pre_mean": DECIMAL2, "mean": DECIMAL2},
         detail_url=reverse("impact:index"),
         detail_label="ITS runs with charts and coefficients",
+        wrap=True,
         cautions=[ITS_CAUTION],
         missing="" if rows else "No stored ITS runs yet.",
     )

@@ -38,6 +38,7 @@ class SummaryTable:
     notes: list[str] = field(default_factory=list)
     charts: list[SafeString] = field(default_factory=list)
     missing: str = ""  # why the table is empty, when it is
+    wrap: bool = False  # text cells that should wrap (not the figures' no-wrap style)
     # per row (by its key): one format for all its value cells, or {column: format}
     row_formats: dict[str, str | dict[str, str]] = field(default_factory=dict)
 
