@@ -144,7 +144,9 @@ urlpatterns = [
     path("health/", health.health, name="health"),
     path("admin/", admin.site.urls),
     path("api/table-4-1/", api_infrastructure.Table41View.as_view(), name="api-table-4-1"),
-    path("api/", include(router.urls)),
+    # The core API has its own namespace so its route names ("meeting-detail", "job-list")
+    # never shadow the pages' names.
+    path("api/", include((router.urls, "api"))),
     path("api/compact/", include("compact.api_urls")),
     path("api/training/", include("training.api_urls")),
     path("api/rpiw/", include("rpiw.api_urls")),

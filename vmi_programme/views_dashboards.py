@@ -17,7 +17,6 @@ from .dashboards import trust as trust_panels
 from .dashboards.period import add_months, month_start, parse_month, period_from, presets
 from .exports import export_response, wants_export
 from .models import Organisation, OrganisationKind, Role
-from .templatetags.vmi_dashboards import meeting_page
 
 
 def _partner_trust(key: str) -> Organisation:
@@ -175,7 +174,7 @@ def tgt_report_attach(request, trust: str, month: str):
         meeting, organisation, month_day, request.build_absolute_uri("/").rstrip("/")
     )
     messages.success(request, f"The report is on the agenda of {meeting}.")
-    return redirect(meeting_page(meeting.pk))
+    return redirect("meeting-detail", meeting.pk)
 
 
 def dashboards_panel(user) -> dict:
