@@ -91,3 +91,11 @@ def test_organisation_list_query_count_is_bounded(
     client.force_login(regulator_user)
     with django_assert_max_num_queries(8):
         assert client.get("/organisations/").status_code == 200
+
+
+def test_page_names_resolve_to_pages_not_to_api_routes_of_the_same_name():
+    from django.urls import reverse
+
+    assert reverse("job-detail", args=[1]) == "/jobs/1/"
+    assert reverse("meeting-detail", args=[1]).startswith("/governance/")
+    assert reverse("api:job-detail", args=[1]) == "/api/jobs/1/"
