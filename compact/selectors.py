@@ -10,7 +10,13 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from vmi_programme.access import Action, restrict
-from vmi_programme.models import AgendaItem, Attendance, AttendanceStatus, Meeting
+from vmi_programme.models import (
+    AgendaItem,
+    Attendance,
+    AttendanceStatus,
+    Meeting,
+    Organisation,
+)
 
 from . import analysis, rules
 from .models import (
@@ -205,3 +211,49 @@ def landing_panel(user: Any) -> dict:
 
 
 PARTY_LABELS = dict(PartyType.choices)
+
+
+# Read by the dashboards (vmi_programme.dashboards).
+
+
+def partnership_compact():
+    from compact.models import Compact
+
+    return Compact.objects.select_related("board").order_by("pk").first()
+
+
+def breaches_by_organisation(compact, as_of: dt.date) -> dict[str, dict[str, int]]:
+    """Breaches called out by ``as_of`` per organisation: all, and still open then."""
+    from compact.models import BreachState
+
+    closed = [BreachState.REPAIRED, BreachState.RENEGOTIATED]
+    rows = (
+        compact.breaches.filter(raised_at__date__lte=as_of)
+        .values("organisation__short_name")
+        .annotate(
+            all=Count("pk"),
+            open=Count("pk", filter=~Q(state__in=closed) | Q(closed_on__gt=as_of)),
+        )
+        .order_by("organisation__short_name")
+    )
+    return {
+        (r["organisation__short_name"] or "Regulator / partnership"): {
+            "all": r["all"],
+            "open": r["open"],
+        }
+        for r in rows
+    }
+
+
+def open_breaches_of(compact, organisation: Organisation, as_of: dt.date) -> list:
+    """Breaches concerning a trust, called out by ``as_of`` and not repaired or renegotiated
+    by then."""
+    from compact.models import BreachState
+
+    closed = [BreachState.REPAIRED, BreachState.RENEGOTIATED]
+    return list(
+        compact.breaches.filter(organisation=organisation, raised_at__date__lte=as_of)
+        .filter(~Q(state__in=closed) | Q(closed_on__gt=as_of))
+        .select_related("raised_at")
+        .order_by("-occurred_on")
+    )

@@ -9,7 +9,12 @@ import pandas as pd
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 
 from vmi_programme.access import Action, can_view_partnership, restrict
-from vmi_programme.models import Job, JobStatus, Organisation, OrganisationKind
+from vmi_programme.models import (
+    Job,
+    JobStatus,
+    Organisation,
+    OrganisationKind,
+)
 
 from .models import Measure, OrganisationCharacteristic, PeerGroup, PeerGroupMember, SeriesValue
 from .services import ITS_KIND
@@ -207,3 +212,58 @@ def rpiw_measure_pairs(user: Any, *, trusts: list[str] | None = None) -> list:
             )
         )
     return pairs
+
+
+# Read by the dashboards (vmi_programme.dashboards).
+
+
+def impact_measure_pairs(
+    *,
+    as_at: dt.date | None = None,
+    organisations=None,
+    workshop_from: dt.date | None = None,
+    workshop_to: dt.date | None = None,
+) -> list:
+    """Baseline/90-day pairs of every lead-time, defects and defect-ratio measure, as
+    :class:`impact.rpiw_impact.MeasurePair`, for partnership-level tables.
+
+    ``impact.selectors.rpiw_measure_pairs(user)`` restricts to what a user may view, which for
+    a TGB member is their own trust only; a partnership table needs all trusts. Built on
+    ``rpiw.selectors.measure_pairs`` (one query).
+    """
+    from impact.rpiw_impact import MeasurePair
+    from rpiw.selectors import DEFAULT_POST_DAY, TABLE_7_2_KINDS, measure_pairs
+
+    return [
+        MeasurePair(
+            trust=pair.trust,
+            value_stream=pair.value_stream,
+            rpiw=pair.rpiw_reference,
+            measure_type=pair.kind,
+            baseline=float(pair.baseline),
+            followups={DEFAULT_POST_DAY: float(pair.post)},
+        )
+        for pair in measure_pairs(
+            kinds=TABLE_7_2_KINDS,
+            organisations=organisations,
+            as_at=as_at,
+            workshop_from=workshop_from,
+            workshop_to=workshop_to,
+        )
+    ]
+
+
+def latest_its_runs(measures: list[str], organisation: Organisation | None = None) -> dict:
+    """The newest successful ITS run per (measure, trust short name), partnership-wide or for
+    one trust: one query. (``impact.selectors.latest_its_results`` is per user and measure.)"""
+    from impact.services import ITS_KIND
+
+    runs = Job.objects.filter(
+        kind=ITS_KIND, status=JobStatus.SUCCEEDED, parameters__measure__in=measures
+    ).select_related("organisation")
+    if organisation is not None:
+        runs = runs.filter(organisation=organisation)
+    latest: dict[tuple[str, str], Job] = {}
+    for run in runs.order_by("-finished_at", "-pk"):
+        latest.setdefault((run.parameters.get("measure"), run.organisation.short_name), run)
+    return latest

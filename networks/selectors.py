@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 from collections import defaultdict
@@ -13,7 +14,13 @@ from django.db.models import Exists, OuterRef, QuerySet
 from training.models import Invitation, Response, SurveyWave
 from vmi_programme import jobs
 from vmi_programme.access import Action, can, visible_organisations
-from vmi_programme.models import Job, JobStatus, Organisation, OrganisationKind, Person
+from vmi_programme.models import (
+    Job,
+    JobStatus,
+    Organisation,
+    OrganisationKind,
+    Person,
+)
 
 from .models import Nomination
 
@@ -259,3 +266,19 @@ def people_for_merge(organisation: Organisation) -> QuerySet[Person]:
         .exclude(collaborator__merged_into__isnull=False)
         .order_by("full_name", "pk")
     )
+
+
+# Read by the dashboards (vmi_programme.dashboards).
+
+
+def network_wave(as_of: dt.date | None = None, organisation: Organisation | None = None):
+    """The network wave to show: the report's first wave (or, with ``as_of``, the newest one
+    opened by then), of one trust when given."""
+    from networks.selectors import default_comparison_wave, network_waves
+
+    if as_of is None and organisation is None:
+        return default_comparison_wave()
+    waves = network_waves(organisation)
+    if as_of is not None:
+        waves = waves.filter(opens_on__lte=as_of)
+    return waves.order_by("-opens_on", "-pk").first()

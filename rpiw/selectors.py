@@ -688,3 +688,65 @@ def measurement_rows(user: Any, **filters: Any) -> list[dict]:
             }
         )
     return out
+
+
+# Read by the dashboards (vmi_programme.dashboards).
+
+
+def rpiws_planned_in(organisation: Organisation, start: dt.date, end: dt.date) -> list:
+    """The trust's RPIWs whose workshop starts (or was planned to start) in the period."""
+    from rpiw.models import Rpiw
+
+    return list(
+        Rpiw.objects.filter(
+            value_stream__organisation=organisation,
+            workshop_start__gte=start,
+            workshop_start__lte=end,
+        )
+        .select_related("value_stream")
+        .order_by("workshop_start", "reference")
+    )
+
+
+def workshops_per_year(organisation: Organisation, end: dt.date) -> int:
+    """RPIW workshops held in the twelve months up to ``end`` (the report's "pace")."""
+    from rpiw.models import ENDED_WITHOUT_WORKSHOP, Rpiw
+
+    return (
+        Rpiw.objects.filter(
+            value_stream__organisation=organisation,
+            workshop_start__gt=end - dt.timedelta(days=365),
+            workshop_start__lte=end,
+        )
+        .exclude(status__in=ENDED_WITHOUT_WORKSHOP)
+        .count()
+    )
+
+
+def value_stream_metrics(organisation: Organisation, *, until: dt.date) -> list:
+    """The trust's value streams with their metrics, each metric's values up to ``until`` and
+    the dates of its change requests (three queries)."""
+    from rpiw.models import MetricChangeRequest, MetricValue, ValueStream, ValueStreamMetric
+
+    return list(
+        ValueStream.objects.filter(organisation=organisation)
+        .prefetch_related(
+            "objectives",
+            Prefetch(
+                "metrics",
+                ValueStreamMetric.objects.prefetch_related(
+                    Prefetch(
+                        "values",
+                        MetricValue.objects.filter(period_end__lte=until).order_by("period_end"),
+                    ),
+                    Prefetch(
+                        "change_requests",
+                        MetricChangeRequest.objects.only(
+                            "pk", "metric_id", "proposed_on", "status"
+                        ),
+                    ),
+                ).order_by("category", "name"),
+            ),
+        )
+        .order_by("name")
+    )

@@ -11,7 +11,13 @@ from typing import Any
 from django.db.models import Count, Min, Q, QuerySet
 
 from vmi_programme.access import Action, restrict
-from vmi_programme.models import Organisation, OrganisationKind, Person, ProfessionalGroup, Role
+from vmi_programme.models import (
+    Organisation,
+    OrganisationKind,
+    Person,
+    ProfessionalGroup,
+    Role,
+)
 
 from . import analysis
 from .models import (
@@ -551,3 +557,23 @@ def _between_trusts(rows: list[dict]) -> list[dict]:
         except ValueError as exc:
             results.append({"method": method, "reason": str(exc)})
     return results
+
+
+# Read by the dashboards (vmi_programme.dashboards).
+
+
+def l4l_survey_wave(as_of: dt.date | None = None):
+    """The L4L participant survey wave of Table 5.2: the first wave with responses (or, with
+    ``as_of``, the newest one opened by then)."""
+    from training.models import SurveyWave
+
+    waves = (
+        SurveyWave.objects.filter(
+            survey__programme__isnull=False, invitations__response__isnull=False
+        )
+        .select_related("survey__programme")
+        .distinct()
+    )
+    if as_of is None:
+        return waves.order_by("opens_on", "pk").first()
+    return waves.filter(opens_on__lte=as_of).order_by("-opens_on", "-pk").first()

@@ -216,7 +216,7 @@ def test_section_8_2_shows_the_published_its_directions(summary):
 
 
 def test_the_stored_its_runs_behind_section_8_2_hold_every_published_direction(seeded):
-    from vmi_programme.dashboards.missing_selectors import latest_its_runs
+    from impact.selectors import latest_its_runs
 
     runs = latest_its_runs(["fft_ae_recommend", "staff_turnover"])
     codes = dict(Organisation.objects.values_list("short_name", "ods_code"))

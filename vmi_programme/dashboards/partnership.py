@@ -15,9 +15,13 @@ import plotly.graph_objects as go
 from django.urls import reverse
 from django.utils import timezone
 
+from compact import selectors as compact_selectors
+from impact import selectors as impact_selectors
+from networks import selectors as network_selectors
+from training import selectors as training_selectors
+
 from ..charts import figure_html, nhs_layout
 from ..selectors.context import table_4_1
-from . import missing_selectors
 from .tables import DECIMAL2, DECIMAL3, INT, P_VALUE, PERCENT, RATIO, TEXT, SummaryTable
 
 TABLE_5_1_AS_OF = dt.date(2021, 3, 31)  # "training as of March 2021"
@@ -144,7 +148,7 @@ def table_5_1_training(as_of: dt.date | None = None) -> SummaryTable:
 def table_5_2_survey(as_of: dt.date | None = None) -> SummaryTable:
     from training.selectors import wave_item_results, wave_response_table
 
-    wave = missing_selectors.l4l_survey_wave(as_of)
+    wave = training_selectors.l4l_survey_wave(as_of)
     columns = [("measure", "Measure")]
     if wave is None:
         return SummaryTable(
@@ -187,7 +191,7 @@ def table_5_2_survey(as_of: dt.date | None = None) -> SummaryTable:
 def table_5_4_networks(as_of: dt.date | None = None) -> SummaryTable:
     from networks.selectors import table_5_4, table_5_4_export_rows
 
-    wave = missing_selectors.network_wave(as_of)
+    wave = network_selectors.network_wave(as_of)
     if wave is None:
         return SummaryTable(
             "5-4",
@@ -330,7 +334,7 @@ def table_7_2_rpiw_measures(as_of: dt.date | None = None) -> SummaryTable:
 def table_7_3_paired_tests(as_of: dt.date | None = None) -> SummaryTable:
     from impact import rpiw_impact
 
-    pairs = missing_selectors.impact_measure_pairs(as_at=as_of)
+    pairs = impact_selectors.impact_measure_pairs(as_at=as_of)
     results = rpiw_impact.table_7_3(pairs, rpiw_impact.Filters())
     rows = []
     for kind, result in results.items():
@@ -401,7 +405,7 @@ def _rpiw_caution() -> str:
 
 @_keyed("8-2")
 def section_8_2_its(as_of: dt.date | None = None) -> SummaryTable:
-    runs = missing_selectors.latest_its_runs(list(ITS_MEASURES))
+    runs = impact_selectors.latest_its_runs(list(ITS_MEASURES))
     rows = []
     for (measure, trust), job in sorted(runs.items(), key=lambda item: (item[0][0], item[0][1])):
         summary = its_directions(job.result)
@@ -502,16 +506,15 @@ def its_directions(result: dict[str, Any]) -> dict[str, Any]:
 @_keyed("compact")
 def compact_fulfilment(as_of: dt.date | None = None) -> SummaryTable:
     from compact import charts as compact_charts
-    from compact import selectors as compact_selectors
     from compact.models import BreachState, PartyType
 
     day = as_of or timezone.localdate()
-    compact = missing_selectors.partnership_compact()
+    compact = compact_selectors.partnership_compact()
     columns = [("measure", "Measure")]
     if compact is None:
         return SummaryTable("compact", "The compact", "", columns, [], missing="No compact yet.")
     summary = compact_selectors.partnership_summary(compact, day)
-    by_trust = missing_selectors.breaches_by_organisation(compact, day)
+    by_trust = compact_selectors.breaches_by_organisation(compact, day)
     rows = [
         {"key": "meetings_held", "measure": "TGB meetings held", "value": summary["meetings_held"]},
         {

@@ -16,8 +16,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from ..models import AgendaItem, Meeting, MeetingStatus, Organisation
+from ..selectors import daily_work as daily_work_selectors
 from ..services import governance
-from . import insights, missing_selectors, trust
+from . import insights, trust
 from .period import Period, add_months, month_end
 
 LOOK_AHEAD_MONTHS = 2
@@ -59,7 +60,7 @@ def build(organisation: Organisation, month: dt.date, user: Any) -> dict[str, An
         start=period.end - dt.timedelta(days=365),
         end=month_end(add_months(month, 1)),
     )
-    series = missing_selectors.tgt_series(organisation)
+    series = daily_work_selectors.tgt_series(organisation)
     last_tgt = None
     if series is not None:
         last_tgt = (
@@ -88,7 +89,7 @@ def build(organisation: Organisation, month: dt.date, user: Any) -> dict[str, An
 
 def next_tgt_meeting(organisation: Organisation, month: dt.date) -> Meeting | None:
     """The trust's first TGT meeting after the report's month (where the report is discussed)."""
-    series = missing_selectors.tgt_series(organisation)
+    series = daily_work_selectors.tgt_series(organisation)
     if series is None:
         return None
     return (

@@ -15,10 +15,15 @@ from typing import Any
 import plotly.graph_objects as go
 from django.urls import reverse
 
+from compact import selectors as compact_selectors
+from impact import selectors as impact_selectors
+from networks import selectors as network_selectors
+from rpiw import selectors as rpiw_selectors
+
 from ..charts import figure_html, nhs_layout
 from ..models import Organisation
+from ..selectors import daily_work as daily_work_selectors
 from ..selectors.governance import attendance_rates
-from . import missing_selectors
 from .partnership import ITS_CAUTION, ITS_MEASURES, its_directions
 from .period import Period
 
@@ -188,7 +193,7 @@ def metric_spark(metric, values: list, period: Period) -> dict[str, Any]:
 
 
 def value_streams_panel(organisation: Organisation, period: Period) -> dict[str, Any]:
-    streams = missing_selectors.value_stream_metrics(organisation, until=period.end)
+    streams = rpiw_selectors.value_stream_metrics(organisation, until=period.end)
     rows = []
     for stream in streams:
         metrics = [metric_spark(m, list(m.values.all()), period) for m in stream.metrics.all()]
@@ -215,7 +220,7 @@ def rpiw_pipeline_panel(organisation: Organisation, period: Period, user: Any) -
     from rpiw.models import ACTIVE_STATUSES, STAGES, RpiwStatus
     from rpiw.selectors import followups_due, rpiws_for
 
-    rpiws = missing_selectors.rpiws_planned_in(organisation, period.start, period.end)
+    rpiws = rpiw_selectors.rpiws_planned_in(organisation, period.start, period.end)
     stages = [
         {
             "status": stage,
@@ -239,14 +244,14 @@ def rpiw_pipeline_panel(organisation: Organisation, period: Period, user: Any) -
         "ended": ended,
         "stood_down": [r for r in ended if r.status == RpiwStatus.STOOD_DOWN],
         "overdue": overdue,
-        "pace": missing_selectors.workshops_per_year(organisation, period.end),
+        "pace": rpiw_selectors.workshops_per_year(organisation, period.end),
     }
 
 
 def rpiw_impact_panel(organisation: Organisation, period: Period) -> dict[str, Any]:
     from impact import rpiw_impact
 
-    pairs = missing_selectors.impact_measure_pairs(
+    pairs = impact_selectors.impact_measure_pairs(
         organisations=[organisation], workshop_from=period.start, workshop_to=period.end
     )
     filters = rpiw_impact.Filters()
@@ -338,7 +343,7 @@ def network_thumbnail(result: dict[str, Any], trust: str) -> Any:
 def network_panel(organisation: Organisation, period: Period) -> dict[str, Any]:
     from networks.selectors import stored_result
 
-    wave = missing_selectors.network_wave(period.end, organisation)
+    wave = network_selectors.network_wave(period.end, organisation)
     panel = {"title": "Improvement network", "detail_url": reverse("networks:index"), "wave": wave}
     if wave is None:
         return panel
@@ -358,7 +363,7 @@ def network_panel(organisation: Organisation, period: Period) -> dict[str, Any]:
 
 
 def its_panel(organisation: Organisation) -> dict[str, Any]:
-    runs = missing_selectors.latest_its_runs(list(ITS_MEASURES), organisation)
+    runs = impact_selectors.latest_its_runs(list(ITS_MEASURES), organisation)
     rows = [
         {
             "measure": ITS_MEASURES[measure],
@@ -380,7 +385,7 @@ def its_panel(organisation: Organisation) -> dict[str, Any]:
 
 
 def daily_work_panel(organisation: Organisation, period: Period) -> dict[str, Any]:
-    summary = missing_selectors.daily_work_summary(organisation, period.start, period.end)
+    summary = daily_work_selectors.daily_work_summary(organisation, period.start, period.end)
     return {"title": "Daily work", "detail_url": reverse("daily-work"), "summary": summary}
 
 
@@ -388,7 +393,7 @@ def compact_panel(organisation: Organisation, period: Period) -> dict[str, Any]:
     from compact.analysis import recent_fulfilment
     from compact.selectors import rating_records
 
-    compact = missing_selectors.partnership_compact()
+    compact = compact_selectors.partnership_compact()
     panel = {"title": "The compact", "detail_url": reverse("compact:index"), "compact": compact}
     if compact is None:
         return panel
@@ -401,13 +406,13 @@ def compact_panel(organisation: Organisation, period: Period) -> dict[str, Any]:
         "fulfilment": [
             {"party": party, "point": point} for party, point in sorted(fulfilment.items())
         ],
-        "open_breaches": missing_selectors.open_breaches_of(compact, organisation, period.end),
+        "open_breaches": compact_selectors.open_breaches_of(compact, organisation, period.end),
     }
     return panel
 
 
 def tgt_panel(organisation: Organisation, period: Period) -> dict[str, Any]:
-    series = missing_selectors.tgt_series(organisation)
+    series = daily_work_selectors.tgt_series(organisation)
     panel = {
         "title": "TGT attendance and actions",
         "detail_url": reverse("governance"),
@@ -422,6 +427,6 @@ def tgt_panel(organisation: Organisation, period: Period) -> dict[str, Any]:
         "detail_url": reverse("meeting-series", args=[series.pk]),
         "meetings": len(meetings),
         "attendance": present / expected if expected else None,
-        "overdue": missing_selectors.overdue_actions_of_series(series, period.end),
+        "overdue": daily_work_selectors.overdue_actions_of_series(series, period.end),
     }
     return panel
