@@ -63,6 +63,15 @@ class ServiceWrites:
         data = dict(serializer.validated_data)
         serializer.instance = _call(self.update_with, serializer.instance, data)
 
+    def update_with(self, instance, data):
+        """The default update of a child row: its parent stays, the model validates itself."""
+        data.pop(self.parent_field, None)
+        for name, value in data.items():
+            setattr(instance, name, value)
+        instance.full_clean()
+        instance.save()
+        return instance
+
     def check_parent_change(self, data):  # the parent must be changeable by the user
         parent = data.get(self.parent_field)
         if parent is None or not can(self.request.user, Action.CHANGE, parent):
@@ -409,14 +418,6 @@ class TeamMemberViewSet(ServiceWrites, ScopedModelViewSet):
     def create_with(self, data):
         return services.add_team_member(data.pop("rpiw"), **data)
 
-    def update_with(self, instance, data):
-        data.pop("rpiw", None)
-        for name, value in data.items():
-            setattr(instance, name, value)
-        instance.full_clean()
-        instance.save()
-        return instance
-
 
 class PlanningTaskViewSet(ServiceWrites, ScopedModelViewSet):
     queryset = PlanningTask.objects.all()
@@ -431,14 +432,6 @@ class PlanningTaskViewSet(ServiceWrites, ScopedModelViewSet):
         task.save()
         return task
 
-    def update_with(self, instance, data):
-        data.pop("rpiw", None)
-        for name, value in data.items():
-            setattr(instance, name, value)
-        instance.full_clean()
-        instance.save()
-        return instance
-
 
 class MeasureViewSet(ServiceWrites, ScopedModelViewSet):
     queryset = Measure.objects.select_related("rpiw").prefetch_related("measurements")
@@ -449,14 +442,6 @@ class MeasureViewSet(ServiceWrites, ScopedModelViewSet):
 
     def create_with(self, data):
         return services.add_measure(data.pop("rpiw"), **data)
-
-    def update_with(self, instance, data):
-        data.pop("rpiw", None)
-        for name, value in data.items():
-            setattr(instance, name, value)
-        instance.full_clean()
-        instance.save()
-        return instance
 
 
 class MeasurementViewSet(ServiceWrites, ScopedModelViewSet):
