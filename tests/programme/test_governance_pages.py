@@ -278,3 +278,17 @@ def test_daily_work_and_context_pages_use_a_bounded_number_of_queries(
         assert client.get("/trust-context/").status_code == 200
     with django_assert_max_num_queries(18):
         assert client.get("/priorities/").status_code == 200
+
+
+def test_a_board_measure_links_from_its_run_chart_to_its_spc_chart(client, kpo_user, trust):
+    from vmi_programme.models import BoardMeasure, BoardValue, ProductionBoard, Team
+
+    team = Team.objects.create(organisation=trust, name="Ward 7")
+    board = ProductionBoard.objects.create(team=team, title="Ward 7 board")
+    measure = BoardMeasure.objects.create(board=board, name="Discharges before noon", target=10)
+    BoardValue.objects.create(measure=measure, recorded_on=D(2019, 1, 7), value=6)
+    client.force_login(kpo_user)
+    html = client.get(f"/daily-work/teams/{team.pk}/").content.decode()
+    spc_url = f"/impact/spc/board-measures/{measure.pk}/"
+    assert spc_url in html
+    assert client.get(spc_url).status_code == 200
