@@ -156,3 +156,15 @@ def test_proposing_through_the_page_without_rationale_keeps_the_typing(client, m
     assert "nhsuk-error-message" in page
     assert "My new words" in page
     assert not metric.change_requests.exists()
+
+
+def test_a_metric_with_values_links_to_its_spc_chart(client, metric, executive):
+    import datetime as dt
+
+    services.record_metric_value(metric, dt.date(2019, 1, 31), 4)
+    services.record_metric_value(metric, dt.date(2019, 2, 28), 5)
+    client.force_login(executive)
+    page = client.get(reverse("rpiw:metric-detail", args=[metric.pk])).content.decode()
+    spc_url = reverse("impact:value-stream-metric-spc", args=[metric.pk])
+    assert spc_url in page
+    assert client.get(spc_url).status_code == 200
