@@ -1,6 +1,7 @@
 """Load the demo partnership: every app's demo records, computed figures come from them."""
 
 import importlib
+import logging
 from pathlib import Path
 
 from django.conf import settings
@@ -37,6 +38,9 @@ class Command(BaseCommand):
             if logins_file.exists():
                 self.stdout.write("\nDemo logins:\n" + logins_file.read_text())
             return
+        # In the embedded mode every analysis runs in-process; its per-task log lines would
+        # bury the logins printed at the end.
+        logging.getLogger("celery.app.trace").setLevel(logging.WARNING)
         with transaction.atomic():
             ctx = demo.seed()
             for module_name in APP_SEEDS:
