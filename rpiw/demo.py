@@ -369,20 +369,8 @@ def _rpiw(rng, people, stream: ValueStream, row: dict, as_at: dt.date) -> Rpiw:
 
 
 def _planning_done(rpiw: Rpiw) -> None:
-    from .models import DEFAULT_PLANNING
-
     PlanningTask.objects.bulk_create(
-        PlanningTask(
-            rpiw=rpiw,
-            step=step,
-            title=step.label,
-            due_on=rpiw.workshop_start - dt.timedelta(weeks=weeks),
-            done_on=rpiw.workshop_start - dt.timedelta(weeks=weeks, days=-1)
-            if rpiw.status not in (RpiwStatus.PLANNED,)
-            else None,
-            order=order,
-        )
-        for order, (step, weeks) in enumerate(DEFAULT_PLANNING, start=1)
+        services.default_planning(rpiw, done=rpiw.status != RpiwStatus.PLANNED)
     )
 
 

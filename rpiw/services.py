@@ -229,6 +229,22 @@ def next_reference(organisation: Organisation) -> str:
     return f"{prefix}{max(numbers, default=0) + 1:03d}"
 
 
+def default_planning(rpiw: Rpiw, *, done: bool = False) -> list[PlanningTask]:
+    """The eight-week planning checklist, due back from the workshop start (unsaved rows);
+    ``done`` marks each step done the day after it fell due (for records of past RPIWs)."""
+    return [
+        PlanningTask(
+            rpiw=rpiw,
+            step=step,
+            title=step.label,
+            due_on=rpiw.workshop_start - dt.timedelta(weeks=weeks),
+            done_on=rpiw.workshop_start - dt.timedelta(weeks=weeks, days=-1) if done else None,
+            order=order,
+        )
+        for order, (step, weeks) in enumerate(DEFAULT_PLANNING, start=1)
+    ]
+
+
 @transaction.atomic
 def create_rpiw(
     value_stream: ValueStream,
@@ -256,16 +272,7 @@ def create_rpiw(
     _saved(rpiw)
     RpiwStatusChange.objects.create(rpiw=rpiw, to_status=rpiw.status, changed_by=rpiw.created_by)
     if planning:
-        PlanningTask.objects.bulk_create(
-            PlanningTask(
-                rpiw=rpiw,
-                step=step,
-                title=step.label,
-                due_on=rpiw.workshop_start - dt.timedelta(weeks=weeks),
-                order=order,
-            )
-            for order, (step, weeks) in enumerate(DEFAULT_PLANNING, start=1)
-        )
+        PlanningTask.objects.bulk_create(default_planning(rpiw))
     for member in team:
         add_team_member(rpiw, **member)
     return rpiw
