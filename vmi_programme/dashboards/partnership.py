@@ -330,6 +330,16 @@ def table_7_2_rpiw_measures(as_of: dt.date | None = None) -> SummaryTable:
     )
 
 
+def _computed_p_note(defects: dict) -> str:
+    """The report marks every Table 7.3 test p < .001; say which p the records actually give."""
+    if "t" not in defects:
+        return "The app shows the p it computes, not the report's stars."
+    return (
+        f"The app shows the p it computes (total defects: t = {defects['t']:.3f} on "
+        f"{defects['df']} df gives p ≈ {defects['p_value']:.4f}), not the report's stars."
+    )
+
+
 @_keyed("7-3")
 def table_7_3_paired_tests(as_of: dt.date | None = None) -> SummaryTable:
     from impact import rpiw_impact
@@ -386,10 +396,7 @@ def table_7_3_paired_tests(as_of: dt.date | None = None) -> SummaryTable:
         detail_url=reverse("impact:rpiw-impact"),
         detail_label="RPIW impact with filters and per-trust tests",
         cautions=[_rpiw_caution()],
-        notes=[
-            "The app shows the p it computes (t = 3.385 on 53 df gives p ≈ .0013), not the "
-            "report's stars."
-        ],
+        notes=[_computed_p_note(results.get("defects", {}))],
         row_formats={"lead_time": lead},
     )
 
