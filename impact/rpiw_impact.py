@@ -47,6 +47,10 @@ PUBLISHED_DECIMALS = {
     "defects": {"baseline_mean": 3, "baseline_se": 3, "post_mean": 3, "post_se": 3},
     "defect_ratio": {"baseline_mean": 3, "baseline_se": 3, "post_mean": 3, "post_se": 3},
 }
+_DEFECTS_MEANS = (
+    "Table 7.2's integer totals fix the means at 3,185 / 54 = 58.981 and 1,046 / 54 = "
+    "19.370; the report's 58.998 and 19.377 would need non-integer defect counts."
+)
 WHY_DIFFERENT = {
     ("lead_time", "baseline_se"): (
         "The report's lead-time figures cannot all hold at once: with its means, t = 4.077 "
@@ -54,14 +58,8 @@ WHY_DIFFERENT = {
         "post) ≥ 6,601 (t ≤ 3.03). The demo records keep t, df, r and the post SE, so the "
         "baseline SE comes out lower."
     ),
-    ("defects", "baseline_mean"): (
-        "Table 7.2's integer totals fix the means at 3,185 / 54 = 58.981 and 1,046 / 54 = "
-        "19.370; the report's 58.998 and 19.377 would need non-integer defect counts."
-    ),
-    ("defects", "post_mean"): (
-        "Table 7.2's integer totals fix the means at 3,185 / 54 = 58.981 and 1,046 / 54 = "
-        "19.370; the report's 58.998 and 19.377 would need non-integer defect counts."
-    ),
+    ("defects", "baseline_mean"): _DEFECTS_MEANS,
+    ("defects", "post_mean"): _DEFECTS_MEANS,
 }
 FIELD_LABELS = {
     "baseline_mean": "baseline mean",
