@@ -134,12 +134,20 @@ class PromiseDiff:
     words: tuple[WordChange, ...]
 
     @property
+    def _latest(self) -> PromiseText:
+        """The newer text, or the old one for a removed promise (a diff always has one)."""
+        latest = self.new or self.old
+        if latest is None:
+            raise ValueError(f"Promise {self.key!r} has neither an old nor a new text.")
+        return latest
+
+    @property
     def party(self) -> str:
-        return (self.new or self.old).party
+        return self._latest.party
 
     @property
     def heading(self) -> str:
-        return (self.new or self.old).heading
+        return self._latest.heading
 
 
 def word_diff(old: str, new: str) -> tuple[WordChange, ...]:

@@ -6,7 +6,7 @@ import datetime as dt
 import math
 import warnings
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -19,6 +19,20 @@ from statsmodels.tsa.arima.model import ARIMA
 Seasonality = Literal["month", "fourier"] | None
 Errors = Literal["ols", "hac", "ar"]
 Family = Literal["gaussian", "poisson"]
+
+
+class _FitOptions(TypedDict):
+    """The fitting options :func:`controlled_its` passes on to each comparison it fits."""
+
+    seasonality: Seasonality
+    fourier_terms: int
+    errors: Errors
+    hac_lags: int | None
+    ar_order: int
+    family: Family
+    dispersion: Literal["pearson", "fixed"]
+    alpha: float
+
 
 MIN_POINTS_EACH_SIDE = 3
 #: residual degrees of freedom the model must keep: n >= parameters + MIN_RESIDUAL_DF
@@ -83,7 +97,7 @@ class ITSResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dictionary (NaN and infinities become None; periods become strings)."""
-        return _json_safe(
+        return _json_safe_record(
             {
                 "coefficients": {k: vars(v) for k, v in self.coefficients.items()},
                 "derived": {k: vars(v) for k, v in self.derived.items()},
@@ -119,7 +133,7 @@ class ControlledITSResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dictionary (NaN and infinities become None; periods become strings)."""
-        return _json_safe(
+        return _json_safe_record(
             {
                 "differences": {k: vars(v) for k, v in self.differences.items()},
                 "treated": {k: vars(v) for k, v in self.treated.items()},
@@ -366,7 +380,7 @@ def controlled_its(
     """
     if combine not in ("mean", "each"):
         raise ValueError(f"combine must be 'mean' or 'each', not {combine!r}")
-    options = {
+    options: _FitOptions = {
         "seasonality": seasonality,
         "fourier_terms": fourier_terms,
         "errors": errors,
@@ -559,14 +573,23 @@ def _prepare_series(series: Any, name: str) -> _Prepared:
     )
 
 
+def _period_freq(prepared: _Prepared) -> str:
+    """The pandas frequency of a period-indexed series (set whenever kind is "period")."""
+    if prepared.freq is None:
+        raise ValueError("a period-indexed series has no frequency")
+    return prepared.freq
+
+
 def _intervention_time(intervention: Any, prepared: _Prepared, origin: int | None = None) -> int:
     origin = prepared.origin if origin is None else origin
     if prepared.kind == "period":
+        freq = _period_freq(prepared)
         try:
             if isinstance(intervention, pd.Period):
-                period = intervention.asfreq(prepared.freq)
+                period = intervention.asfreq(freq)
             elif isinstance(intervention, str | dt.date | pd.Timestamp | np.datetime64):
-                period = pd.Period(intervention, freq=prepared.freq)
+                # pandas-stubs leave np.datetime64 out of Period(); pandas accepts it.
+                period = pd.Period(intervention, freq=freq)  # type: ignore[arg-type]
             else:
                 raise TypeError
         except (TypeError, ValueError) as exc:
@@ -603,7 +626,7 @@ def _prepare_offset(offset: Any, series: pd.Series, prepared: _Prepared) -> np.n
     if raw.ndim != 1 or len(raw) != len(series):
         raise ValueError(f"offset must have one value per point of the series ({len(series)})")
     try:
-        values = raw.astype(float)
+        values: np.ndarray = raw.astype(float)
     except (TypeError, ValueError) as exc:
         raise ValueError("offset must be numeric (e.g. log population)") from exc
     values = values[prepared.order][prepared.keep]
@@ -703,8 +726,9 @@ class _Fit:
         w = pd.Series(0.0, index=self.params.index)
         for name, weight in weights.items():
             w[name] = weight
-        estimate = float(w @ self.params)
-        se = float(math.sqrt(max(float(w @ self.cov @ w), 0.0)))
+        # pandas-stubs type Series @ Series as any scalar; here both are float, aligned by term.
+        estimate = float(w @ self.params)  # type: ignore[arg-type]
+        se = float(math.sqrt(max(float(w @ self.cov @ w), 0.0)))  # type: ignore[arg-type]
         low, high, p = self._interval(estimate, se, alpha)
         if family == "poisson":
             return Coefficient(
@@ -716,9 +740,9 @@ class _Fit:
         return self.combination(term, {term: 1.0}, alpha, family)
 
     def predict(self, design: pd.DataFrame, offset: np.ndarray | None) -> np.ndarray:
-        linear = design[self.params.index].to_numpy() @ self.params.to_numpy()
+        linear: np.ndarray = design[self.params.index].to_numpy() @ self.params.to_numpy()
         if self.family == "poisson":
-            return np.exp(linear + (0.0 if offset is None else offset))
+            return np.asarray(np.exp(linear + (0.0 if offset is None else offset)))
         return linear
 
 
@@ -842,7 +866,10 @@ def _fit(
 def _seasons_for(t: np.ndarray, prepared: _Prepared) -> np.ndarray:
     if prepared.kind == "integer":
         return (t % 12 + 1).astype(int)
-    periods = pd.PeriodIndex.from_ordinals(t + prepared.origin, freq=prepared.freq)
+    # PeriodIndex.from_ordinals (pandas >= 2.2) is missing from pandas-stubs.
+    periods = pd.PeriodIndex.from_ordinals(  # type: ignore[attr-defined]
+        t + prepared.origin, freq=_period_freq(prepared)
+    )
     return np.asarray(periods.month if prepared.cycle == 12 else periods.quarter, dtype=int)
 
 
@@ -932,11 +959,10 @@ def _controlled_one(
     d_tr = _design(tr.t, tr.season, t0, tr.cycle, seasonality, fourier_terms)
     d_co = _design(co.t, co.season, t0, co.cycle, seasonality, fourier_terms)
     for name, p in (("treated", tr), ("controls", co)):
-        n_pre = int((p.t < t0).sum())
-        n_post = int((p.t >= t0).sum())
-        if n_pre < MIN_POINTS_EACH_SIDE or n_post < MIN_POINTS_EACH_SIDE:
+        before, after = int((p.t < t0).sum()), int((p.t >= t0).sum())
+        if before < MIN_POINTS_EACH_SIDE or after < MIN_POINTS_EACH_SIDE:
             raise ValueError(
-                f"too few points in {name}: {n_pre} before and {n_post} after the intervention; "
+                f"too few points in {name}: {before} before and {after} after the intervention; "
                 f"each group needs at least {MIN_POINTS_EACH_SIDE} on each side"
             )
     stacked = pd.concat([_with_group(d_co, 0.0), _with_group(d_tr, 1.0)], ignore_index=True)
@@ -1170,7 +1196,11 @@ def _label(prepared: _Prepared, t: int, origin: int | None = None) -> str:
     origin = prepared.origin if origin is None else origin
     if prepared.kind == "integer":
         return f"time {t + origin}"
-    period = pd.PeriodIndex.from_ordinals([t + origin], freq=prepared.freq)[0]
+    # PeriodIndex.from_ordinals (pandas >= 2.2) is missing from pandas-stubs.
+    periods = pd.PeriodIndex.from_ordinals(  # type: ignore[attr-defined]
+        [t + origin], freq=_period_freq(prepared)
+    )
+    period: pd.Period = periods[0]
     if prepared.cycle == 12:
         return period.strftime("%B %Y")
     return str(period)
@@ -1189,9 +1219,16 @@ def _ci_text(c: Coefficient, alpha: float, ratio: bool = False) -> str:
     return f"{level}% CI {c.ci_low:+.2f} to {c.ci_high:+.2f}"
 
 
+def _rate_ratio(c: Coefficient) -> float:
+    """A Poisson model's rate ratio (set on every coefficient of one)."""
+    if c.rate_ratio is None:
+        raise ValueError(f"{c.term} has no rate ratio: it is not from a Poisson model")
+    return c.rate_ratio
+
+
 def _change_text(c: Coefficient, family: str, alpha: float, what: str) -> str:
     if family == "poisson":
-        pct = 100 * (c.rate_ratio - 1)
+        pct = 100 * (_rate_ratio(c) - 1)
         return (
             f"{what} changed by {pct:+.1f}% (rate ratio {c.rate_ratio:.3f}, "
             f"{_ci_text(c, alpha, ratio=True)}, {_p_text(c.p_value)})"
@@ -1223,14 +1260,14 @@ def _single_summary(
     pre = coefficients["pre_slope"]
     if family == "poisson":
         text += (
-            f" Before, the rate changed by {100 * (pre.rate_ratio - 1):+.2f}% per {prepared.unit}"
+            f" Before, the rate changed by {100 * (_rate_ratio(pre) - 1):+.2f}% per {prepared.unit}"
         )
     else:
         text += f" Before, the trend was {pre.estimate:+.3f} per {prepared.unit}"
     if "post_slope" in derived:
         post = derived["post_slope"]
         if family == "poisson":
-            text += f"; after, {100 * (post.rate_ratio - 1):+.2f}% per {prepared.unit}."
+            text += f"; after, {100 * (_rate_ratio(post) - 1):+.2f}% per {prepared.unit}."
         else:
             text += f"; after, {post.estimate:+.3f} per {prepared.unit} ({_p_text(post.p_value)})."
     else:
@@ -1291,9 +1328,14 @@ def _frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     records = []
     for label, row in frame.iterrows():
         record: dict[str, Any] = {"period": str(label)}
-        record.update(row.to_dict())
+        record.update({str(column): value for column, value in row.to_dict().items()})
         records.append(record)
     return records
+
+
+def _json_safe_record(record: dict[str, Any]) -> dict[str, Any]:
+    safe: dict[str, Any] = _json_safe(record)
+    return safe
 
 
 def _json_safe(value: Any) -> Any:

@@ -78,8 +78,8 @@ Edge = tuple[Hashable, Hashable] | tuple[Hashable, Hashable, Mapping[str, Any]]
 
 
 def _as_graph(
-    edges: Iterable[Edge] | nx.DiGraph, respondents: Iterable[Hashable] | None
-) -> nx.DiGraph:
+    edges: Iterable[Edge] | nx.DiGraph[Hashable], respondents: Iterable[Hashable] | None
+) -> nx.DiGraph[Hashable]:
     """Return ``edges`` as a DiGraph; a graph already built by :func:`build_graph` is reused."""
     if (
         isinstance(edges, nx.DiGraph)
@@ -91,10 +91,10 @@ def _as_graph(
 
 
 def build_graph(
-    edges: Iterable[Edge] | nx.DiGraph,
+    edges: Iterable[Edge] | nx.DiGraph[Hashable],
     respondents: Iterable[Hashable] | None = None,
     attributes: Mapping[Hashable, Mapping[str, Any]] | None = None,
-) -> nx.DiGraph:
+) -> nx.DiGraph[Hashable]:
     """Build a directed network from ``(source, target[, attrs])`` ties.
 
     Duplicate ties are collapsed into one (later attributes update earlier ones). Every
@@ -109,7 +109,7 @@ def build_graph(
     non-respondents.
     """
     if isinstance(edges, nx.DiGraph):
-        graph = nx.DiGraph(edges)
+        graph: nx.DiGraph[Hashable] = nx.DiGraph(edges)
         if nx.number_of_selfloops(graph):
             raise ValueError("self-ties are not allowed: a person cannot name themselves")
     elif isinstance(edges, nx.Graph):
@@ -162,7 +162,7 @@ def build_graph(
     return graph
 
 
-def triad_census(graph: nx.DiGraph) -> dict[str, int]:
+def triad_census(graph: nx.DiGraph[Hashable]) -> dict[str, int]:
     """Return the 16-type Holland–Leinhardt triad census (``networkx.triadic_census``).
 
     Keys are ``TRIAD_TYPES`` in the standard order; counts add up to C(n, 3).
@@ -174,7 +174,7 @@ def triad_census(graph: nx.DiGraph) -> dict[str, int]:
     return {label: int(census[label]) for label in TRIAD_TYPES}
 
 
-def degree_centralisation(graph: nx.DiGraph, direction: str = "in") -> float:
+def degree_centralisation(graph: nx.DiGraph[Hashable], direction: str = "in") -> float:
     """Freeman degree centralisation of a directed graph, in [0, 1].
 
     C = Σ_i (d_max − d_i) / (n − 1)², with d the raw in- or out-degree; the denominator is
@@ -191,7 +191,7 @@ def degree_centralisation(graph: nx.DiGraph, direction: str = "in") -> float:
     return float(sum(top - d for d in degrees) / (n - 1) ** 2)
 
 
-def betweenness_centralisation(graph: nx.DiGraph) -> float:
+def betweenness_centralisation(graph: nx.DiGraph[Hashable]) -> float:
     """Freeman betweenness centralisation of a directed graph, in [0, 1].
 
     Uses directed betweenness normalised by (n − 1)(n − 2) (``networkx``'s normalisation),
@@ -206,7 +206,7 @@ def betweenness_centralisation(graph: nx.DiGraph) -> float:
     return float(sum(top - b for b in scores) / (n - 1))
 
 
-def _largest_component(graph: nx.DiGraph) -> set[Hashable]:
+def _largest_component(graph: nx.DiGraph[Hashable]) -> set[Hashable]:
     """Largest weakly connected component; ties broken by respondents, then by sorted ids."""
     components = list(nx.weakly_connected_components(graph))
     if not components:
@@ -216,7 +216,8 @@ def _largest_component(graph: nx.DiGraph) -> set[Hashable]:
         respondents = sum(1 for node in component if graph.nodes[node].get("respondent"))
         return (-len(component), -respondents, sorted(map(str, component)))
 
-    return set(min(components, key=rank))
+    largest = min(components, key=rank)
+    return set(largest)
 
 
 @dataclass(frozen=True)
@@ -258,7 +259,7 @@ class NetworkSummary:
 
 
 def summarise(
-    edges: Iterable[Edge] | nx.DiGraph, respondents: Iterable[Hashable] | None = None
+    edges: Iterable[Edge] | nx.DiGraph[Hashable], respondents: Iterable[Hashable] | None = None
 ) -> NetworkSummary:
     """Summarise a survey network: size, ties, density, reciprocity, components, triads.
 
@@ -305,7 +306,9 @@ def summarise(
     )
 
 
-def brokerage_roles(graph: nx.DiGraph, groups: Mapping[Hashable, Hashable]) -> pd.DataFrame:
+def brokerage_roles(
+    graph: nx.DiGraph[Hashable], groups: Mapping[Hashable, Hashable]
+) -> pd.DataFrame:
     """Gould–Fernandez (1989) brokerage role counts for every actor.
 
     Actor b brokers each two-path a→b→c with a ≠ c and **no direct tie a→c** (a tie c→a
@@ -355,7 +358,7 @@ def brokerage_roles(graph: nx.DiGraph, groups: Mapping[Hashable, Hashable]) -> p
 
 
 def actor_metrics(
-    edges: Iterable[Edge] | nx.DiGraph,
+    edges: Iterable[Edge] | nx.DiGraph[Hashable],
     groups: Mapping[Hashable, Hashable] | None = None,
     respondents: Iterable[Hashable] | None = None,
 ) -> pd.DataFrame:
@@ -419,8 +422,8 @@ class WaveComparison:
 
 
 def compare_waves(
-    edges_a: Iterable[Edge] | nx.DiGraph,
-    edges_b: Iterable[Edge] | nx.DiGraph,
+    edges_a: Iterable[Edge] | nx.DiGraph[Hashable],
+    edges_b: Iterable[Edge] | nx.DiGraph[Hashable],
     respondents_a: Iterable[Hashable] | None = None,
     respondents_b: Iterable[Hashable] | None = None,
 ) -> WaveComparison:
@@ -443,7 +446,7 @@ def compare_waves(
 
 
 def layout(
-    edges: Iterable[Edge] | nx.DiGraph,
+    edges: Iterable[Edge] | nx.DiGraph[Hashable],
     seed: int = 0,
     respondents: Iterable[Hashable] | None = None,
 ) -> dict[Hashable, tuple[float, float]]:
@@ -457,7 +460,7 @@ def layout(
     graph = _as_graph(edges, respondents)
     if graph.number_of_nodes() == 0:
         raise ValueError("the network has no actors to lay out")
-    ordered = nx.DiGraph()
+    ordered: nx.DiGraph[Hashable] = nx.DiGraph()
     ordered.add_nodes_from(sorted(graph, key=str))
     ordered.add_edges_from(sorted(graph.edges(), key=lambda e: (str(e[0]), str(e[1]))))
     n = ordered.number_of_nodes()
