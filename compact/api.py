@@ -14,8 +14,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from governance.models import Meeting
 from vmi_programme.api_base import ScopedReadOnlyViewSet, ScopedViewSetMixin
-from vmi_programme.models import Meeting, Organisation
+from vmi_programme.models import Organisation
 
 from . import rules, services
 from .models import (

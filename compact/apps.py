@@ -6,8 +6,8 @@ class CompactConfig(AppConfig):
     verbose_name = "Compact"
 
     def ready(self) -> None:
+        from governance.signals import meeting_created
         from vmi_programme.navigation import LandingPanel, NavItem, register, register_panel
-        from vmi_programme.signals import meeting_created
 
         from . import rules, selectors, services
 

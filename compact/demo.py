@@ -1,6 +1,6 @@
 """Demo compact: Figure 3.1 as the version in force, reflections at every TGB, the July 2018 breach.
 
-Builds on the TGB meetings and attendance that ``vmi_programme.demo_infrastructure`` seeds; it
+Builds on the TGB meetings and attendance that ``governance.demo`` seeds; it
 looks them up rather than making its own, so it works with whatever meetings exist. Reflections
 are generated (seeded random, so every run gives the same records); the fulfilment figures the
 app shows are computed from them.
@@ -13,17 +13,10 @@ import random
 
 from django.utils import timezone
 
+from governance.models import AttendanceStatus, Meeting, MeetingKind, MeetingSeries, MeetingStatus
+from governance.services import meetings as governance
 from vmi_programme.demo import PROGRAMME_START, DemoContext
-from vmi_programme.models import (
-    AttendanceStatus,
-    Meeting,
-    MeetingKind,
-    MeetingSeries,
-    MeetingStatus,
-    Person,
-    Role,
-)
-from vmi_programme.services import governance
+from vmi_programme.models import Person, Role
 
 from . import services
 from .models import Fulfilment, Heading, PartyType, Promise, PromiseRating, Reflection

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
-from vmi_programme.models import Meeting, Organisation
+from governance.models import Meeting
+from vmi_programme.models import Organisation
 
 from .models import CompactVersion, Fulfilment, PartyType, Promise
 

@@ -12,11 +12,12 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from vmi_programme.models import Meeting, MeetingSeries, Organisation, Partnership, Person
+from governance.models import Meeting, MeetingSeries
+from vmi_programme.models import Organisation, Partnership, Person
 
 
 def _partnership_scope():
-    from vmi_programme.access import Scope
+    from vmi_programme.scope import Scope
 
     return Scope.partnership()
 

@@ -11,8 +11,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 
+from governance.models import AttendanceStatus, Meeting
 from vmi_programme.access import Action, Scope, can, can_view_partnership
-from vmi_programme.models import AttendanceStatus, Meeting, Person
+from vmi_programme.models import Person
 
 
 def can_read_compact(user: Any) -> bool:

@@ -9,14 +9,9 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from governance.models import AgendaItem, Attendance, AttendanceStatus, Meeting
 from vmi_programme.access import Action, restrict
-from vmi_programme.models import (
-    AgendaItem,
-    Attendance,
-    AttendanceStatus,
-    Meeting,
-    Organisation,
-)
+from vmi_programme.models import Organisation
 
 from . import analysis, rules
 from .models import (
@@ -213,7 +208,7 @@ def landing_panel(user: Any) -> dict:
 PARTY_LABELS = dict(PartyType.choices)
 
 
-# Read by the dashboards (vmi_programme.dashboards).
+# Read by the dashboards (dashboards).
 
 
 def partnership_compact():

@@ -11,18 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from vmi_programme.models import (
-    AgendaItem,
-    AgendaItemLink,
-    Meeting,
-    MeetingKind,
-    MeetingSeries,
-    Organisation,
-    OrganisationKind,
-    Partnership,
-    Person,
-)
-from vmi_programme.services import governance
+from governance.models import AgendaItem, AgendaItemLink, Meeting, MeetingKind, MeetingSeries
+from governance.services import meetings as governance
+from vmi_programme.models import Organisation, OrganisationKind, Partnership, Person
 
 from . import analysis
 from .models import (
@@ -189,7 +180,7 @@ def add_reflection_item(meeting: Meeting) -> AgendaItem | None:
 
 
 def on_meeting_created(sender, meeting: Meeting, created_by=None, **kwargs) -> None:
-    """Receiver of vmi_programme.signals.meeting_created."""
+    """Receiver of governance.signals.meeting_created."""
     add_reflection_item(meeting)
 
 

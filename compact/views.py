@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
+from governance.models import Meeting
 from vmi_programme.access import Action, require
-from vmi_programme.models import Meeting
 
 from . import analysis, charts, rules, selectors, services
 from .forms import BreachForm, DiscussForm, ReflectionForm, RenegotiateForm, RepairForm

@@ -17,6 +17,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
+from rpiw import selectors as rpiw_selectors
 from vmi_programme.access import can_run_analysis
 from vmi_programme.api_base import ScopedModelViewSet, ScopedReadOnlyViewSet
 from vmi_programme.jobs import JobRefused
@@ -256,7 +257,7 @@ def rpiw_impact_summary(request):
         measure_types=kinds,
         post=post,
     )
-    pairs = selectors.rpiw_measure_pairs(request.user)
+    pairs = rpiw_selectors.measure_pairs(user=request.user, kinds=rpiw_impact.MEASURE_TYPES)
     table3 = rpiw_impact.table_7_3(pairs, filters)
     return Response(
         {

@@ -8,8 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from vmi_programme.access import Scope
 from vmi_programme.models import Organisation, OrganisationKind
+from vmi_programme.scope import Scope
 
 
 class Direction(models.TextChoices):

@@ -1,5 +1,8 @@
-"""RPIW impact (report Section 7): Table 7.2 (N, sums, means, % reduction) and Table 7.3 (paired
-t-tests with effect sizes) from baseline/follow-up pairs. No Django: pairs are plain records.
+"""RPIW impact (report Section 7): Table 7.3 (paired t-tests with effect sizes) and Table 7.2
+under the impact page's filters, from the rpiw app's baseline/follow-up pairs
+(:class:`rpiw.selectors.MeasurePair`, read by :func:`rpiw.selectors.measure_pairs`; Table 7.2
+is computed by :func:`rpiw.selectors.table_7_2_from_pairs`). No queries here: functions take
+pairs; the statistics are in ``impact.analysis.paired``.
 
 Definitions (those of ``rpiw.demo_measures`` and the report):
 
@@ -16,12 +19,15 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
+
+from rpiw.constants import MINUTES_PER_UNIT
+from rpiw.selectors import TABLE_7_2_KINDS, MeasurePair, table_7_2_from_pairs
 
 from .analysis.paired import paired_ttest
 
-MEASURE_TYPES = ("lead_time", "defects", "defect_ratio")
+MEASURE_TYPES = tuple(kind.value for kind in TABLE_7_2_KINDS)  # lead_time, defects, defect_ratio
 MEASURE_LABELS = {
     "lead_time": "Process lead time",
     "defects": "Total defects",
@@ -30,7 +36,6 @@ MEASURE_LABELS = {
 TABLE_7_2_UNITS = {"lead_time": "hours (sum)", "defects": "defects (sum)", "defect_ratio": "mean"}
 TABLE_7_3_UNITS = {"lead_time": "minutes", "defects": "defects", "defect_ratio": "ratio"}
 POST_CHOICES = ("30", "60", "90", "120", "last")
-MINUTES_PER_UNIT = {"minutes": 1, "hours": 60, "days": 1440}
 
 #: Table 7.3 as the report prints it, shown beside the computed values (never used as a result).
 PUBLISHED_TABLE_7_3 = {
@@ -77,24 +82,6 @@ CAUTION = (
 
 
 @dataclass(frozen=True)
-class MeasurePair:
-    """One RPIW measure's baseline and follow-ups (lead time in minutes; a ratio as a number)."""
-
-    trust: str
-    value_stream: str
-    rpiw: str
-    measure_type: str
-    baseline: float | None
-    followups: dict[int, float] = field(default_factory=dict)
-    workshop_end: dt.date | None = None
-
-    def post(self, which: str = "90") -> float | None:
-        if which == "last":
-            return self.followups[max(self.followups)] if self.followups else None
-        return self.followups.get(int(which))
-
-
-@dataclass(frozen=True)
 class Filters:
     trusts: Sequence[str] = ()
     value_stream: str = ""
@@ -108,7 +95,7 @@ class Filters:
             return False
         if self.value_stream and pair.value_stream != self.value_stream:
             return False
-        if pair.measure_type not in self.measure_types:
+        if pair.kind not in self.measure_types:
             return False
         when = pair.workshop_end
         if self.start and (when is None or when < self.start):
@@ -122,59 +109,29 @@ def complete_pairs(
     """(pair, baseline, post) per measure type for the pairs that pass the filters and have both."""
     by_type: dict[str, list[tuple[MeasurePair, float, float]]] = {t: [] for t in MEASURE_TYPES}
     for pair in pairs:
-        if not filters.keep(pair):
-            continue
-        post = pair.post(filters.post)
-        if pair.baseline is None or post is None:
-            continue
-        by_type[pair.measure_type].append((pair, float(pair.baseline), float(post)))
+        values = pair.paired(filters.post) if filters.keep(pair) else None
+        if values is not None:
+            by_type[pair.kind].append((pair, float(values[0]), float(values[1])))
     return {t: by_type[t] for t in filters.measure_types}
 
 
 def table_7_2(pairs: Iterable[MeasurePair], filters: Filters) -> dict[str, Any]:
-    """Per trust and in total, for each measure type: N, baseline and post (sums of lead time in
-    hours and of defects; mean defect ratio) and the % reduction."""
-    complete = complete_pairs(pairs, filters)
-    trusts = sorted({p.trust for items in complete.values() for p, _, _ in items})
-    rows = []
-    for trust in trusts:
-        rows.append(
-            {
-                "trust": trust,
-                "cells": {
-                    kind: _cell(kind, [(b, p) for pair, b, p in items if pair.trust == trust])
-                    for kind, items in complete.items()
-                },
-            }
-        )
-    total = {}
-    for kind, items in complete.items():
-        cell = _cell(kind, [(b, p) for _, b, p in items])
-        if kind == "defect_ratio":
-            means = [r["cells"][kind] for r in rows if r["cells"][kind]["n"]]
-            if means:  # the report's Total row: the unweighted mean of the trusts' means
-                cell["baseline"] = sum(m["baseline"] for m in means) / len(means)
-                cell["post"] = sum(m["post"] for m in means) / len(means)
-                cell["reduction"] = _reduction(cell["baseline"], cell["post"])
-        total[kind] = cell
-    return {"rows": rows, "total": {"trust": "Total", "cells": total}}
+    """Table 7.2 (:func:`rpiw.selectors.table_7_2_from_pairs`) over the pairs that pass the
+    filters, as plain numbers keyed by measure type: per trust with a complete pair and in
+    total, N, baseline and post (sums of lead time in hours and of defects; mean defect ratio)
+    and the % reduction."""
+    rows, total = table_7_2_from_pairs(
+        [pair for pair in pairs if filters.keep(pair)], post=filters.post
+    )
 
+    def plain(row) -> dict[str, Any]:
+        cells = row.cells
+        return {
+            "trust": row.trust,
+            "cells": {kind: cells[kind].as_dict() for kind in filters.measure_types},
+        }
 
-def _cell(kind: str, values: list[tuple[float, float]]) -> dict[str, Any]:
-    n = len(values)
-    if not n:
-        return {"n": 0, "baseline": None, "post": None, "reduction": None}
-    baseline = sum(b for b, _ in values)
-    post = sum(p for _, p in values)
-    if kind == "lead_time":
-        baseline, post = baseline / 60, post / 60
-    elif kind == "defect_ratio":
-        baseline, post = baseline / n, post / n
-    return {"n": n, "baseline": baseline, "post": post, "reduction": _reduction(baseline, post)}
-
-
-def _reduction(baseline: float, post: float) -> float | None:
-    return None if not baseline else 100 * (baseline - post) / baseline
+    return {"rows": [plain(row) for row in rows], "total": plain(total)}
 
 
 def table_7_3(pairs: Iterable[MeasurePair], filters: Filters) -> dict[str, dict[str, Any]]:
@@ -238,10 +195,6 @@ def compare_with_report(computed: dict[str, dict[str, Any]]) -> list[dict[str, A
     return notes
 
 
-def lead_time_minutes(value: float, unit: str) -> float:
-    return float(value) * MINUTES_PER_UNIT[unit]
-
-
 def pairs_from_demo_programme(programme: Any) -> list[MeasurePair]:
     """MeasurePairs from ``rpiw.demo_measures.generate()`` output (for checks without a DB)."""
     streams = defaultdict(str)
@@ -256,7 +209,7 @@ def pairs_from_demo_programme(programme: Any) -> list[MeasurePair]:
                     trust=rpiw["trust"],
                     value_stream=rpiw.get("value_stream", streams[rpiw["trust"]]),
                     rpiw=rpiw["reference"],
-                    measure_type=kind,
+                    kind=kind,
                     baseline=_demo_number(kind, measure, measure["baseline"]),
                     followups={
                         int(day): _demo_number(kind, measure, value)
@@ -274,5 +227,5 @@ def _demo_number(kind: str, measure: dict, value: Any) -> float | None:
     if kind == "defect_ratio":
         return value["defects"] / value["output"]
     if kind == "lead_time":
-        return lead_time_minutes(value, measure["unit"])
+        return float(value) * MINUTES_PER_UNIT[measure["unit"]]
     return float(value)

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 
+from rpiw import selectors as rpiw_selectors
 from vmi_programme.access import Action, can_run_analysis, require, restrict
 from vmi_programme.exports import export_response, wants_export
 from vmi_programme.imports import import_url
@@ -270,7 +271,7 @@ def rpiw_impact_page(request):
             measure_types=tuple(data["measure_type"]) or rpiw_impact.MEASURE_TYPES,
             post=data["post"] or "90",
         )
-    pairs = selectors.rpiw_measure_pairs(request.user)
+    pairs = rpiw_selectors.measure_pairs(user=request.user, kinds=rpiw_impact.MEASURE_TYPES)
     table2 = rpiw_impact.table_7_2(pairs, filters)
     table3 = rpiw_impact.table_7_3(pairs, filters)
     by_trust = rpiw_impact.table_7_3_by_trust(pairs, filters)
@@ -332,8 +333,8 @@ def spc_index(request):
     organisations = selectors.visible_series_organisations(request.user).filter(
         kind=OrganisationKind.PARTNER_TRUST
     )
+    from governance.models import BoardMeasure
     from rpiw.models import ValueStreamMetric
-    from vmi_programme.models.daily_work import BoardMeasure
 
     boards = restrict(
         BoardMeasure.objects.select_related("board__team__organisation"),
@@ -392,7 +393,7 @@ def _spc_page(request, *, title, subtitle, unit, rows, improvement, target, back
 
 def board_measure_spc(request, pk: int):
     """XmR chart of a production-board measure (daily work), with its target."""
-    from vmi_programme.models.daily_work import BoardMeasure
+    from governance.models import BoardMeasure
 
     measure = get_object_or_404(
         BoardMeasure.objects.select_related("board__team__organisation"), pk=pk

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from vmi_programme.access import Scope
+from vmi_programme.scope import Scope
 
 
 class Interaction(models.TextChoices):

@@ -268,7 +268,7 @@ def people_for_merge(organisation: Organisation) -> QuerySet[Person]:
     )
 
 
-# Read by the dashboards (vmi_programme.dashboards).
+# Read by the dashboards (dashboards).
 
 
 def network_wave(as_of: dt.date | None = None, organisation: Organisation | None = None):

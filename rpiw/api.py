@@ -18,9 +18,10 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from governance.models import Meeting
 from vmi_programme.access import Action, can, can_view_partnership, require
 from vmi_programme.api_base import ScopedModelViewSet, ScopedReadOnlyViewSet
-from vmi_programme.models import Meeting, Person
+from vmi_programme.models import Person
 
 from . import selectors, services
 from .models import (
@@ -581,8 +582,8 @@ class MeasurePairsView(APIView):
         organisations = (
             list(selectors.partner_trusts().filter(short_name__in=trusts)) if trusts else None
         )
+        post_day = _post_day(request)
         pairs = selectors.measure_pairs(
-            post_day=_post_day(request),
             kinds=kinds,
             organisations=organisations,
             as_at=_date_param(request, "as_at", None),
@@ -591,11 +592,21 @@ class MeasurePairsView(APIView):
         return Response(
             [
                 {
-                    **{k: v for k, v in vars(p).items() if k not in ("baseline", "post")},
+                    "measure_id": p.measure_id,
+                    "rpiw_id": p.rpiw_id,
+                    "rpiw_reference": p.rpiw,
+                    "value_stream": p.value_stream,
+                    "trust": p.trust,
+                    "organisation_id": p.organisation_id,
+                    "kind": p.kind,
+                    "unit": p.unit,
+                    "baseline_counts": p.counts.get(0),
+                    "post_counts": p.counts.get(post_day),
                     "baseline": float(p.baseline),
-                    "post": float(p.post),
+                    "post": float(p.post(post_day)),
                 }
                 for p in pairs
+                if p.paired(post_day)
             ]
         )
 

@@ -15,16 +15,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from governance.models import Meeting, MeetingKind, MeetingSeries, StrategicObjective
+from governance.services import meetings as governance
 from vmi_programme.demo import DemoContext
-from vmi_programme.models import (
-    Meeting,
-    MeetingKind,
-    MeetingSeries,
-    Person,
-    ProfessionalGroup,
-    StrategicObjective,
-)
-from vmi_programme.services import governance
+from vmi_programme.models import Person, ProfessionalGroup
 
 from . import demo_measures, services
 from .models import (

@@ -47,6 +47,8 @@ from typing import Any
 import numpy as np
 from scipy import optimize
 
+from .constants import MAX_MEASURES_PER_RPIW, MINUTES_PER_UNIT
+
 __all__ = [
     "AS_AT",
     "FEASIBILITY",
@@ -65,8 +67,6 @@ AS_AT = dt.date(2019, 7, 31)  # Table 7.1 is "as at July 2019"
 POST_FOLLOWUP_DAY = 90
 FOLLOWUP_DAYS = (30, 60, 90, 120)
 MEASURE_TYPES = ("lead_time", "defects", "defect_ratio", "other")
-MAX_MEASURES_PER_RPIW = 8
-MINUTES_PER_UNIT = {"minutes": 1, "hours": 60, "days": 1440}
 
 # Table 7.1: value streams, RPIWs, RPIWs with complete measures.
 TABLE_7_1 = {

@@ -7,7 +7,8 @@ import datetime as dt
 from django import forms
 from django.core.exceptions import ValidationError
 
-from vmi_programme.models import Meeting, Organisation, Person, StrategicObjective
+from governance.models import Meeting, StrategicObjective
+from vmi_programme.models import Organisation, Person
 
 from .models import (
     Direction,

@@ -15,19 +15,20 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
-from vmi_programme.models import Meeting, Organisation, Person, StrategicObjective
+from governance.models import Meeting, StrategicObjective
+from vmi_programme.models import Organisation, Person
+
+from .constants import MAX_MEASURES_PER_RPIW
 
 FOLLOW_UP_DAYS = (30, 60, 90)
 OPTIONAL_FOLLOW_UP_DAY = 120
-MAX_MEASURES_PER_RPIW = 8
 WORKSHOP_DAYS = (3, 5)  # a workshop runs 3–5 consecutive days
 DEFAULT_WORKSHOP_DAYS = 5  # start + 4 days
 PLANNING_WEEKS = 8
-MINUTES_PER_UNIT = {"minutes": 1, "hours": 60, "days": 1440}
 
 
 def _scope(organisation_id: int | None):
-    from vmi_programme.access import Scope
+    from vmi_programme.scope import Scope
 
     return Scope(organisation_id)
 

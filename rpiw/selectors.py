@@ -29,18 +29,14 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from governance.models import NationalPriority, StrategicObjective
 from vmi_programme.access import Action, actor_for, restrict
-from vmi_programme.models import (
-    NationalPriority,
-    Organisation,
-    OrganisationKind,
-    StrategicObjective,
-)
+from vmi_programme.models import Organisation, OrganisationKind
 
+from .constants import MINUTES_PER_UNIT
 from .models import (
     ACTIVE_STATUSES,
     ENDED_WITHOUT_WORKSHOP,
-    MINUTES_PER_UNIT,
     STAGES,
     ChangeStatus,
     Measure,
@@ -382,42 +378,54 @@ def unaligned_value_stream_counts(organisations: Iterable[Organisation]) -> dict
 
 @dataclass(frozen=True)
 class MeasurePair:
-    """A measure's baseline and post values, in analysis units (lead time in minutes, defect
-    ratio as a proportion, otherwise the recorded value)."""
+    """One RPIW measure's baseline and follow-ups, in analysis units: lead time in minutes (from
+    its unit), a defect ratio recomputed from its counts, otherwise the recorded value.
 
-    measure_id: int
-    rpiw_id: int
-    rpiw_reference: str
-    value_stream: str
+    The one pair type of the programme: Tables 7.2 (here) and 7.3 (``impact.rpiw_impact``)
+    read it. ``followups`` maps the day (30, 60, 90, 120) to its value; :meth:`post` picks the
+    follow-up an analysis compares with the baseline.
+    """
+
     trust: str
-    organisation_id: int
-    kind: str
-    unit: str
-    baseline: Decimal
-    post: Decimal
-    baseline_counts: tuple[int, int] | None = None  # (defects, output) for a defect ratio
-    post_counts: tuple[int, int] | None = None
+    value_stream: str
+    rpiw: str  # the RPIW's reference
+    kind: str  # a MeasureKind value
+    baseline: Decimal | float | None
+    followups: dict[int, Decimal | float] = field(default_factory=dict)
+    workshop_end: dt.date | None = None
+    measure_id: int | None = None
+    rpiw_id: int | None = None
+    organisation_id: int | None = None
+    unit: str = ""
+    counts: dict[int, tuple[int, int]] = field(default_factory=dict)  # point: (defects, output)
 
-    @property
-    def baseline_hours(self) -> Decimal:
-        return self.baseline / 60
+    def post(self, which: int | str = DEFAULT_POST_DAY) -> Decimal | float | None:
+        """The follow-up at day ``which`` (an int or "90"), or the latest one for "last"."""
+        if which == "last":
+            return self.followups[max(self.followups)] if self.followups else None
+        return self.followups.get(int(which))
 
-    @property
-    def post_hours(self) -> Decimal:
-        return self.post / 60
+    def paired(self, which: int | str = DEFAULT_POST_DAY) -> tuple[Any, Any] | None:
+        """(baseline, post) when the measure has both, else None."""
+        post = self.post(which)
+        if self.baseline is None or post is None:
+            return None
+        return self.baseline, post
 
 
-def _analysis_value(row: dict) -> Decimal:
-    if row["measure__kind"] == MeasureKind.DEFECT_RATIO:
+def _analysis_value(row: dict) -> Decimal | None:
+    kind = row["measure__kind"]
+    if kind == MeasureKind.DEFECT_RATIO and row["output"]:
         return Decimal(row["defects"]) / Decimal(row["output"])
-    if row["measure__kind"] == MeasureKind.LEAD_TIME:
+    if row["value"] is None:
+        return None
+    if kind == MeasureKind.LEAD_TIME:
         return row["value"] * MINUTES_PER_UNIT[row["measure__unit"]]
     return row["value"]
 
 
 def measure_pairs(
     *,
-    post_day: int = DEFAULT_POST_DAY,
     kinds: Iterable[str] | None = None,
     organisations: Iterable[Organisation] | None = None,
     value_streams: Iterable[ValueStream] | None = None,
@@ -426,13 +434,16 @@ def measure_pairs(
     workshop_to: dt.date | None = None,
     user: Any = None,
 ) -> list[MeasurePair]:
-    """Every measure with a baseline and a ``post_day`` follow-up, as plain pairs (one query).
+    """Every measure with a recorded value, with its baseline and follow-ups (one query). The
+    only reader of baseline/follow-up pairs: Tables 7.2 and 7.3, their pages, APIs and the
+    dashboards all start here.
 
     Filters: measure kinds, trusts, value streams, measurements dated on or before ``as_at``
     (undated ones count), workshops ending between ``workshop_from`` and ``workshop_to``; with
-    ``user``, only what that user may view.
+    ``user``, only what that user may view. Whether a pair is complete depends on the follow-up
+    compared (:meth:`MeasurePair.paired`).
     """
-    rows = Measurement.objects.filter(point__in=[0, post_day])
+    rows = Measurement.objects.all()
     if user is not None:
         rows = restrict(rows, user, Action.VIEW, via="measure__rpiw__value_stream__organisation")
     if kinds is not None:
@@ -458,6 +469,7 @@ def measure_pairs(
         "measure__unit",
         "measure__rpiw_id",
         "measure__rpiw__reference",
+        "measure__rpiw__workshop_end",
         "measure__rpiw__value_stream__name",
         "measure__rpiw__value_stream__organisation_id",
         "measure__rpiw__value_stream__organisation__short_name",
@@ -465,27 +477,32 @@ def measure_pairs(
         by_measure[row["measure_id"]][row["point"]] = row
     pairs = []
     for measure_id, points in by_measure.items():
-        if 0 not in points or post_day not in points:
+        values = {point: _analysis_value(row) for point, row in points.items()}
+        values = {point: value for point, value in values.items() if value is not None}
+        if not values:
             continue
-        base, post = points[0], points[post_day]
-        ratio = base["measure__kind"] == MeasureKind.DEFECT_RATIO
+        first = next(iter(points.values()))
         pairs.append(
             MeasurePair(
+                trust=first["measure__rpiw__value_stream__organisation__short_name"],
+                value_stream=first["measure__rpiw__value_stream__name"],
+                rpiw=first["measure__rpiw__reference"],
+                kind=first["measure__kind"],
+                baseline=values.pop(0, None),
+                followups=values,
+                workshop_end=first["measure__rpiw__workshop_end"],
                 measure_id=measure_id,
-                rpiw_id=base["measure__rpiw_id"],
-                rpiw_reference=base["measure__rpiw__reference"],
-                value_stream=base["measure__rpiw__value_stream__name"],
-                trust=base["measure__rpiw__value_stream__organisation__short_name"],
-                organisation_id=base["measure__rpiw__value_stream__organisation_id"],
-                kind=base["measure__kind"],
-                unit=base["measure__unit"],
-                baseline=_analysis_value(base),
-                post=_analysis_value(post),
-                baseline_counts=(base["defects"], base["output"]) if ratio else None,
-                post_counts=(post["defects"], post["output"]) if ratio else None,
+                rpiw_id=first["measure__rpiw_id"],
+                organisation_id=first["measure__rpiw__value_stream__organisation_id"],
+                unit=first["measure__unit"],
+                counts={
+                    point: (row["defects"], row["output"])
+                    for point, row in points.items()
+                    if row["output"] is not None
+                },
             )
         )
-    return sorted(pairs, key=lambda p: (p.trust, p.rpiw_reference, p.measure_id))
+    return sorted(pairs, key=lambda p: (p.trust, p.rpiw, p.measure_id))
 
 
 def partner_trusts() -> QuerySet:
@@ -572,15 +589,28 @@ def table_7_1(
 @dataclass
 class Table72Cell:
     n: int
-    baseline: Decimal | None
-    post: Decimal | None
+    baseline: Decimal | float | None
+    post: Decimal | float | None
 
     @property
-    def reduction(self) -> Decimal | None:
+    def reduction(self) -> Decimal | float | None:
         """Percentage reduction from baseline to post."""
         if not self.n or not self.baseline:
             return None
         return (self.baseline - self.post) / self.baseline * 100
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain numbers (for JSON and the impact page)."""
+
+        def number(value):
+            return None if value is None else float(value)
+
+        return {
+            "n": self.n,
+            "baseline": number(self.baseline),
+            "post": number(self.post),
+            "reduction": number(self.reduction),
+        }
 
 
 @dataclass
@@ -590,45 +620,57 @@ class Table72Row:
     defects: Table72Cell  # sums
     defect_ratio: Table72Cell  # means
 
+    @property
+    def cells(self) -> dict[str, Table72Cell]:
+        return {kind.value: getattr(self, kind.value) for kind in TABLE_7_2_KINDS}
 
-def _sum_cell(values: list[tuple[Decimal, Decimal]]) -> Table72Cell:
+
+def _sum_cell(values: list[tuple[Any, Any]]) -> Table72Cell:
     if not values:
         return Table72Cell(0, None, None)
     return Table72Cell(len(values), sum(b for b, _ in values), sum(p for _, p in values))
 
 
-def _mean_cell(values: list[tuple[Decimal, Decimal]]) -> Table72Cell:
+def _mean_cell(values: list[tuple[Any, Any]]) -> Table72Cell:
     if not values:
         return Table72Cell(0, None, None)
     n = len(values)
     return Table72Cell(n, sum(b for b, _ in values) / n, sum(p for _, p in values) / n)
 
 
-def table_7_2(
+def table_7_2_from_pairs(
+    pairs: Iterable[MeasurePair],
     *,
-    post_day: int = DEFAULT_POST_DAY,
-    as_at: dt.date | None = None,
-    organisations: Iterable[Organisation] | None = None,
+    post: int | str = DEFAULT_POST_DAY,
+    trusts: Iterable[str] | None = None,
 ) -> tuple[list[Table72Row], Table72Row]:
-    """RPIW measures, baseline vs post, per trust (Table 7.2) from :func:`measure_pairs`."""
-    organisations = list(organisations if organisations is not None else partner_trusts())
-    pairs = measure_pairs(
-        post_day=post_day, kinds=TABLE_7_2_KINDS, organisations=organisations, as_at=as_at
-    )
-    grouped: dict[tuple[str, str], list[tuple[Decimal, Decimal]]] = defaultdict(list)
-    for p in pairs:
-        if p.kind == MeasureKind.LEAD_TIME:
-            grouped[p.trust, p.kind].append((p.baseline_hours, p.post_hours))
-        else:
-            grouped[p.trust, p.kind].append((p.baseline, p.post))
+    """Table 7.2 from measure pairs: the one computation behind the Table 7.2 page and API, the
+    impact page and API (``impact.rpiw_impact.table_7_2``) and the dashboards.
+
+    Over the pairs with a baseline and a ``post`` follow-up (a day, or "last"): per trust
+    (``trusts`` in that order, else every trust with such a pair, by name) the N, sums of lead
+    time (hours) and defects and the mean defect ratio; the Total row sums the trusts' cells,
+    its defect ratio the unweighted mean of the trusts' means, as the report.
+    """
+    grouped: dict[tuple[str, str], list[tuple[Any, Any]]] = defaultdict(list)
+    for pair in pairs:
+        values = pair.paired(post)
+        if values is None or pair.kind not in TABLE_7_2_KINDS:
+            continue
+        baseline, after = values
+        if pair.kind == MeasureKind.LEAD_TIME:
+            baseline, after = baseline / 60, after / 60
+        grouped[pair.trust, pair.kind].append((baseline, after))
+    if trusts is None:
+        trusts = sorted({trust for trust, _ in grouped})
     rows = [
         Table72Row(
-            o.short_name,
-            _sum_cell(grouped[o.short_name, MeasureKind.LEAD_TIME]),
-            _sum_cell(grouped[o.short_name, MeasureKind.DEFECTS]),
-            _mean_cell(grouped[o.short_name, MeasureKind.DEFECT_RATIO]),
+            trust,
+            _sum_cell(grouped[trust, MeasureKind.LEAD_TIME]),
+            _sum_cell(grouped[trust, MeasureKind.DEFECTS]),
+            _mean_cell(grouped[trust, MeasureKind.DEFECT_RATIO]),
         )
-        for o in organisations
+        for trust in trusts
     ]
 
     def total_sum(attr: str) -> Table72Cell:
@@ -650,6 +692,20 @@ def table_7_2(
         else Table72Cell(0, None, None)
     )
     return rows, Table72Row("Total", total_sum("lead_time"), total_sum("defects"), ratio_total)
+
+
+def table_7_2(
+    *,
+    post_day: int = DEFAULT_POST_DAY,
+    as_at: dt.date | None = None,
+    organisations: Iterable[Organisation] | None = None,
+) -> tuple[list[Table72Row], Table72Row]:
+    """RPIW measures, baseline vs post, per partner trust (Table 7.2), from the records."""
+    organisations = list(organisations if organisations is not None else partner_trusts())
+    pairs = measure_pairs(kinds=TABLE_7_2_KINDS, organisations=organisations, as_at=as_at)
+    return table_7_2_from_pairs(
+        pairs, post=post_day, trusts=[o.short_name for o in organisations]
+    )
 
 
 def measurement_rows(user: Any, **filters: Any) -> list[dict]:
@@ -690,7 +746,7 @@ def measurement_rows(user: Any, **filters: Any) -> list[dict]:
     return out
 
 
-# Read by the dashboards (vmi_programme.dashboards).
+# Read by the dashboards (dashboards).
 
 
 def rpiws_planned_in(organisation: Organisation, start: dt.date, end: dt.date) -> list:

@@ -18,14 +18,9 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
+from governance.models import Meeting, MeetingKind, StrategicObjective
 from vmi_programme.access import Action, can
-from vmi_programme.models import (
-    Meeting,
-    MeetingKind,
-    Organisation,
-    Person,
-    StrategicObjective,
-)
+from vmi_programme.models import Organisation, Person
 
 from .models import (
     ACTIVE_STATUSES,

@@ -44,6 +44,7 @@ from .forms import (
     apply_errors,
 )
 from .models import (
+    MAX_MEASURES_PER_RPIW,
     MeasureKind,
     MetricChangeRequest,
     PlanningTask,
@@ -578,7 +579,7 @@ def rpiw_detail(request, pk: int):
             "points": [(0, "Baseline")] + [(d, f"{d} days") for d in rpiw.follow_up_days],
             "status_form": status_form,
             "can_change": can_change,
-            "can_add_measure": can_change and len(measures) < 8,
+            "can_add_measure": can_change and len(measures) < MAX_MEASURES_PER_RPIW,
             "has_patient_rep": rpiw.has_patient_representative(),
             "today": timezone.localdate(),
         },

@@ -95,8 +95,8 @@ def test_a_partnership_meeting_series_is_read_by_its_members_and_those_who_run_t
 ):
     import datetime as dt
 
-    from vmi_programme.models import MeetingKind, MeetingSeries
-    from vmi_programme.services import governance
+    from governance.models import MeetingKind, MeetingSeries
+    from governance.services import meetings as governance
 
     kpo_leads = MeetingSeries.objects.create(kind=MeetingKind.KPO_LEADS, name="KPO leads")
     member = user_with_roles(trust, Role.KPO_LEAD, username="member")

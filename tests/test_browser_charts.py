@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from vmi_programme.models import BoardMeasure, BoardValue, ProductionBoard, Team
+from governance.models import BoardMeasure, BoardValue, ProductionBoard, Team
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

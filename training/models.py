@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
-from vmi_programme.access import Scope
+from vmi_programme.scope import Scope
 
 
 class AssessmentMethod(models.TextChoices):

@@ -559,7 +559,7 @@ def _between_trusts(rows: list[dict]) -> list[dict]:
     return results
 
 
-# Read by the dashboards (vmi_programme.dashboards).
+# Read by the dashboards (dashboards).
 
 
 def l4l_survey_wave(as_of: dt.date | None = None):

@@ -36,6 +36,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from .models import Organisation, Partnership, Role
+from .scope import Scope
 
 
 class Action(StrEnum):
@@ -72,26 +73,6 @@ RULES: dict[str, dict[Action, set[str]]] = {
     Role.REGULATOR: {Action.VIEW: {OWN, OTHER, PARTNERSHIP}, Action.CHANGE: {PARTNERSHIP}},
     Role.ADMINISTRATOR: {action: {OWN, OTHER, PARTNERSHIP} for action in Action},
 }
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Where an object sits: owned by one organisation, or at partnership level.
-
-    ``members_of_series`` narrows viewing a partnership-level object to the members of that
-    meeting series (see the module docstring).
-    """
-
-    organisation_id: int | None = None
-    members_of_series: int | None = None
-
-    @property
-    def is_partnership(self) -> bool:
-        return self.organisation_id is None
-
-    @classmethod
-    def partnership(cls) -> Scope:
-        return cls(None)
 
 
 @dataclass(frozen=True)
@@ -173,9 +154,11 @@ def can(user: Any, action: Action | str, obj: Any) -> bool:
 
 def is_series_member(user: Any, series_id: int) -> bool:
     """Does (or did) the user hold a membership of this meeting series?"""
-    from .models import Membership
+    # Through Person's reverse relation ("memberships", defined by governance.Membership), so
+    # the core policy reads membership without importing the governance app.
+    from .models import Person
 
-    return Membership.objects.filter(series_id=series_id, person__user_id=user.pk).exists()
+    return Person.objects.filter(user_id=user.pk, memberships__series_id=series_id).exists()
 
 
 def require(user: Any, action: Action | str, obj: Any) -> None:
@@ -233,9 +216,11 @@ def restrict(
     if null_is_partnership and PARTNERSHIP in allowed:
         partnership_rows = Q(**{f"{field}__isnull": True})
         if members_narrowing:
-            from .models import Membership
+            from .models import Person
 
-            series_ids = Membership.objects.filter(person__user_id=user.pk).values("series_id")
+            series_ids = Person.objects.filter(
+                user_id=user.pk, memberships__isnull=False
+            ).values("memberships__series_id")
             series_field = f"{members_via}_id" if members_via else "pk"
             partnership_rows &= Q(**{f"{series_field}__in": series_ids})
         condition |= partnership_rows

@@ -58,11 +58,13 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "vmi_programme",
+    "governance",
     "compact",
     "training",
     "rpiw",
     "networks",
     "impact",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -205,9 +207,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "JobStatusEnum": "vmi_programme.models.jobs.JobStatus",
         "ImportStatusEnum": "vmi_programme.models.imports.ImportStatus",
-        "MeetingStatusEnum": "vmi_programme.models.governance.MeetingStatus",
-        "AttendanceStatusEnum": "vmi_programme.models.governance.AttendanceStatus",
-        "ActionStatusEnum": "vmi_programme.models.governance.ActionStatus",
+        "MeetingStatusEnum": "governance.models.meetings.MeetingStatus",
+        "AttendanceStatusEnum": "governance.models.meetings.AttendanceStatus",
+        "ActionStatusEnum": "governance.models.meetings.ActionStatus",
         "ValueStreamStatusEnum": "rpiw.models.ValueStreamStatus",
         "MetricChangeStatusEnum": "rpiw.models.ChangeStatus",
         "RpiwStatusEnum": "rpiw.models.RpiwStatus",

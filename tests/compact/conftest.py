@@ -9,14 +9,9 @@ import pytest
 from compact import services
 from compact.models import Heading, PartyType
 from factories import OrganisationFactory, PersonFactory, user_with_roles
-from vmi_programme.models import (
-    AttendanceStatus,
-    MeetingKind,
-    OrganisationKind,
-    Partnership,
-    Role,
-)
-from vmi_programme.services import governance
+from governance.models import AttendanceStatus, MeetingKind
+from governance.services import meetings as governance
+from vmi_programme.models import OrganisationKind, Partnership, Role
 
 D = dt.date
 

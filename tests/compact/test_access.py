@@ -6,8 +6,9 @@ import pytest
 
 from compact import rules, services
 from compact.models import Fulfilment, PartyType
-from vmi_programme.models import AttendanceStatus, Role
-from vmi_programme.services import governance
+from governance.models import AttendanceStatus
+from governance.services import meetings as governance
+from vmi_programme.models import Role
 
 D = dt.date
 

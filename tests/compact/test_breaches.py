@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from compact import services
 from compact.models import Breach, BreachEvent, BreachState, PartyType
-from vmi_programme.services import governance
+from governance.services import meetings as governance
 
 D = dt.date
 
@@ -145,7 +145,7 @@ def test_a_closed_breach_cannot_move_again(breach, meeting, regulator_person):
 def test_discussion_needs_a_tgb_meeting_and_all_three_notes(
     breach, meeting, regulator_person, trust
 ):
-    from vmi_programme.models import MeetingKind
+    from governance.models import MeetingKind
 
     tgt = governance.create_series(MeetingKind.TGT, "SASH TGT", organisation=trust)
     other = governance.create_meeting(tgt, D(2018, 7, 20))

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 
 from compact import services
 from compact.models import CompactVersion
-from vmi_programme.models import MeetingKind
-from vmi_programme.services import governance
+from governance.models import MeetingKind
+from governance.services import meetings as governance
 
 D = dt.date
 

@@ -6,9 +6,10 @@ import pytest
 
 from compact import demo as compact_demo
 from compact.models import Breach, BreachState, Compact, PromiseRating, Reflection
+from governance.models import AttendanceStatus, MeetingKind
+from governance.services import meetings as governance
 from vmi_programme import demo
-from vmi_programme.models import AttendanceStatus, MeetingKind, Person, Role
-from vmi_programme.services import governance
+from vmi_programme.models import Person, Role
 
 D = dt.date
 

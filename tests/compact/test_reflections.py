@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from compact import services
 from compact.models import Fulfilment, Reflection
 from factories import PersonFactory
-from vmi_programme.models import AttendanceStatus
-from vmi_programme.services import governance
+from governance.models import AttendanceStatus
+from governance.services import meetings as governance
 
 D = dt.date
 

@@ -315,7 +315,7 @@ def test_the_kpo_opens_the_tgt_report_and_downloads_it_as_pdf(seeded, client):
 
 
 def test_the_kpo_lead_attaches_the_report_to_the_next_tgt_agenda_once(seeded, client):
-    from vmi_programme.dashboards.tgt_report import next_tgt_meeting, report_title
+    from dashboards.tgt_report import next_tgt_meeting, report_title
 
     sash = Organisation.objects.get(short_name="SASH")
     month = dt.date(2019, 6, 1)

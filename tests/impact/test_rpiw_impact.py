@@ -10,8 +10,9 @@ from django.urls import reverse
 
 from factories import OrganisationFactory, user_with_roles
 from impact import rpiw_impact
-from impact.rpiw_impact import Filters, MeasurePair
+from impact.rpiw_impact import Filters
 from rpiw import demo_measures
+from rpiw.selectors import MeasurePair
 from vmi_programme.models import Role
 
 
@@ -156,9 +157,9 @@ def rpiw_records(db, demo_programme):
 
 
 def test_table_7_3_from_the_database_records_matches_the_report(rpiw_records, regulator_user):
-    from impact.selectors import rpiw_measure_pairs
+    from rpiw.selectors import measure_pairs
 
-    pairs = rpiw_measure_pairs(regulator_user)
+    pairs = measure_pairs(user=regulator_user)
     table = rpiw_impact.table_7_3(pairs, Filters())
     assert [table[k]["n"] for k in rpiw_impact.MEASURE_TYPES] == [82, 54, 90]
     assert round(table["lead_time"]["t"], 3) == 4.077
@@ -167,10 +168,10 @@ def test_table_7_3_from_the_database_records_matches_the_report(rpiw_records, re
 
 
 def test_a_kpo_facilitator_sees_only_their_trusts_rpiw_measures(rpiw_records):
-    from impact.selectors import rpiw_measure_pairs
+    from rpiw.selectors import measure_pairs
 
     kpo = user_with_roles(rpiw_records["SASH"], Role.KPO_FACILITATOR, username="kpo.sash")
-    assert {p.trust for p in rpiw_measure_pairs(kpo)} == {"SASH"}
+    assert {p.trust for p in measure_pairs(user=kpo)} == {"SASH"}
 
 
 def test_the_rpiw_impact_page_shows_the_tables_caution_and_footnotes(

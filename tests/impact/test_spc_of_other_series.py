@@ -13,7 +13,7 @@ from vmi_programme.models import Role
 
 @pytest.fixture
 def board_measure(trust):
-    from vmi_programme.models.daily_work import BoardMeasure, BoardValue, ProductionBoard, Team
+    from governance.models import BoardMeasure, BoardValue, ProductionBoard, Team
 
     team = Team.objects.create(organisation=trust, name="Ward 4")
     board = ProductionBoard.objects.create(team=team, title="Ward 4 flow")

@@ -6,17 +6,12 @@ import datetime as dt
 import pytest
 
 from factories import PersonFactory, user_with_roles
-from vmi_programme.models import (
-    AttendanceStatus,
-    Meeting,
-    MeetingKind,
-    MeetingStatus,
-    Role,
-    Team,
-)
-from vmi_programme.selectors import governance as governance_selectors
-from vmi_programme.selectors.governance import attendance_rates
-from vmi_programme.services import daily_work, governance
+from governance.models import AttendanceStatus, Meeting, MeetingKind, MeetingStatus, Team
+from governance.selectors import meetings as governance_selectors
+from governance.selectors.meetings import attendance_rates
+from governance.services import daily_work
+from governance.services import meetings as governance
+from vmi_programme.models import Role
 
 D = dt.date
 
@@ -281,7 +276,7 @@ def test_daily_work_and_context_pages_use_a_bounded_number_of_queries(
 
 
 def test_a_board_measure_links_from_its_run_chart_to_its_spc_chart(client, kpo_user, trust):
-    from vmi_programme.models import BoardMeasure, BoardValue, ProductionBoard, Team
+    from governance.models import BoardMeasure, BoardValue, ProductionBoard, Team
 
     team = Team.objects.create(organisation=trust, name="Ward 7")
     board = ProductionBoard.objects.create(team=team, title="Ward 7 board")

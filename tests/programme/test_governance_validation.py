@@ -7,14 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from factories import PersonFactory
-from vmi_programme.models import (
-    AttendanceStatus,
-    MeetingKind,
-    MeetingSeries,
-    NationalPriority,
-)
-from vmi_programme.services import governance, priorities
-from vmi_programme.signals import meeting_created
+from governance.models import AttendanceStatus, MeetingKind, MeetingSeries, NationalPriority
+from governance.services import meetings as governance
+from governance.services import priorities
+from governance.signals import meeting_created
 
 D = dt.date
 
@@ -44,7 +40,7 @@ def test_meeting_ending_before_it_starts_is_refused_on_end_time(tgt):
 
 
 def test_database_refuses_meeting_ending_before_it_starts(tgt):
-    from vmi_programme.models import Meeting
+    from governance.models import Meeting
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Meeting.objects.create(

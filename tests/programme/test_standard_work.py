@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from factories import PersonFactory
-from vmi_programme.models import StandardWorkVersion
-from vmi_programme.services import daily_work
+from governance.models import StandardWorkVersion
+from governance.services import daily_work
 
 
 @pytest.fixture

@@ -7,10 +7,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from factories import PersonFactory
-from vmi_programme import demo, demo_infrastructure
-from vmi_programme.models import CqcRating
-from vmi_programme.selectors.context import leadership_stability, table_4_1
-from vmi_programme.services import context
+from governance import demo as demo_infrastructure
+from governance.models import CqcRating
+from governance.selectors.context import leadership_stability, table_4_1
+from governance.services import context
+from vmi_programme import demo
 
 PUBLISHED_4_1 = {
     "SASH": (

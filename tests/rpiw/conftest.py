@@ -5,10 +5,11 @@ import datetime as dt
 import pytest
 
 from factories import PersonFactory, user_with_roles
+from governance.models import MeetingKind
+from governance.services import meetings as governance
 from rpiw import services
 from rpiw.models import MeasureKind, TeamRole
-from vmi_programme.models import MeetingKind, Role
-from vmi_programme.services import governance
+from vmi_programme.models import Role
 
 
 @pytest.fixture(autouse=True)

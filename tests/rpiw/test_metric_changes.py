@@ -8,10 +8,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from governance.models import MeetingKind
+from governance.services import meetings as governance
 from rpiw import services
 from rpiw.models import ChangeStatus, MetricCategory
-from vmi_programme.models import MeetingKind
-from vmi_programme.services import governance
 
 pytestmark = pytest.mark.django_db
 

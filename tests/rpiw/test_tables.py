@@ -134,7 +134,8 @@ def test_stood_down_rpiws_are_shown_apart_not_counted_as_developed(seeded):
 
 
 def test_golden_thread_flags_unaligned_value_streams_and_unserved_priorities(seeded):
-    from vmi_programme.models import NationalPriority, Organisation
+    from governance.models import NationalPriority
+    from vmi_programme.models import Organisation
 
     sath = Organisation.objects.get(short_name="SATH")
     assert selectors.unaligned_value_stream_counts([sath])[sath.pk] == 8

@@ -1,33 +1,5 @@
-"""The programme's core tables: organisations, people and roles, recorded jobs, governance
-meetings, priorities, daily work and trust context."""
+"""The programme's core tables: organisations, people and roles, recorded jobs, import batches."""
 
-from .context import CeoTenure, CqcRating, CqcRatingValue, CulturalWork, SpecialMeasuresPeriod
-from .daily_work import (
-    BoardMeasure,
-    BoardValue,
-    Direction,
-    Huddle,
-    ProductionBoard,
-    StandardWorkDocument,
-    StandardWorkVersion,
-    Team,
-    TeamKind,
-)
-from .governance import (
-    PARTNERSHIP_KINDS,
-    ActionStatus,
-    AgendaItem,
-    AgendaItemLink,
-    Attendance,
-    AttendanceStatus,
-    Decision,
-    Meeting,
-    MeetingAction,
-    MeetingKind,
-    MeetingSeries,
-    MeetingStatus,
-    Membership,
-)
 from .imports import ImportBatch, ImportStatus
 from .jobs import Job, JobStatus
 from .organisations import (
@@ -39,38 +11,8 @@ from .organisations import (
     Role,
     RoleAssignment,
 )
-from .priorities import NationalPriority, StrategicObjective
 
 __all__ = [
-    "BoardMeasure",
-    "BoardValue",
-    "CeoTenure",
-    "CqcRating",
-    "CqcRatingValue",
-    "CulturalWork",
-    "Direction",
-    "Huddle",
-    "ProductionBoard",
-    "SpecialMeasuresPeriod",
-    "StandardWorkDocument",
-    "StandardWorkVersion",
-    "Team",
-    "TeamKind",
-    "PARTNERSHIP_KINDS",
-    "ActionStatus",
-    "AgendaItem",
-    "AgendaItemLink",
-    "Attendance",
-    "AttendanceStatus",
-    "Decision",
-    "Meeting",
-    "MeetingAction",
-    "MeetingKind",
-    "MeetingSeries",
-    "MeetingStatus",
-    "Membership",
-    "NationalPriority",
-    "StrategicObjective",
     "ImportBatch",
     "ImportStatus",
     "Job",

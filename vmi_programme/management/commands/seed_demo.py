@@ -14,7 +14,7 @@ from vmi_programme.models import Partnership
 
 # Order matters: later apps build on earlier ones' records.
 APP_SEEDS = [
-    "vmi_programme.demo_infrastructure",
+    "governance",
     "training",
     "rpiw",
     "compact",

@@ -1,0 +1,195 @@
+"""Pages of the dashboards: the trust dashboard, the partnership summary, the TGT monthly report."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from dashboards import partnership, tgt_report
+from dashboards import trust as trust_panels
+from dashboards.period import add_months, month_start, parse_month, period_from, presets
+from vmi_programme.access import (
+    Action,
+    actor_for,
+    can,
+    can_view_partnership,
+    require,
+    visible_organisations,
+)
+from vmi_programme.exports import export_response, wants_export
+from vmi_programme.models import Organisation, OrganisationKind, Role
+
+
+def _partner_trust(key: str) -> Organisation:
+    """A partner trust by short name (any case) or id; 404 for anything else."""
+    trusts = Organisation.objects.filter(kind=OrganisationKind.PARTNER_TRUST)
+    found = (
+        trusts.filter(pk=int(key)).first()
+        if key.isdigit()
+        else trusts.filter(short_name__iexact=key).first()
+    )
+    if found is None:
+        raise Http404("No partner trust by that name.")
+    return found
+
+
+def _own_trust(user) -> Organisation | None:
+    actor = actor_for(user)
+    if actor is None or actor.organisation_id is None:
+        return None
+    return Organisation.objects.filter(
+        pk=actor.organisation_id, kind=OrganisationKind.PARTNER_TRUST
+    ).first()
+
+
+def dashboard_index(request):
+    """Your own trust's dashboard, or a choice of the trusts you may view."""
+    own = _own_trust(request.user)
+    trusts = visible_organisations(request.user).filter(kind=OrganisationKind.PARTNER_TRUST)
+    if own is not None and not trusts.exclude(pk=own.pk).exists():
+        return redirect("trust-dashboard", trust=own.short_name)
+    return render(
+        request,
+        "dashboards/index.html",
+        {"trusts": trusts.order_by("short_name"), "own": own},
+    )
+
+
+def trust_dashboard(request, trust: str):
+    organisation = _partner_trust(trust)
+    require(request.user, Action.VIEW, organisation)
+    period = period_from(request.GET, default="programme")
+    panels = trust_panels.build(organisation, period, request.user)
+    return render(
+        request,
+        "dashboards/trust.html",
+        {
+            "organisation": organisation,
+            "period": period,
+            "presets": presets(),
+            "panels": panels,
+            "insights": panels.pop("insights"),
+            "can_view_partnership": can_view_partnership(request.user),
+            "report_month": _last_full_month(period.end),
+        },
+    )
+
+
+def _last_full_month(day: dt.date) -> dt.date:
+    return month_start(day)
+
+
+def partnership_summary(request):
+    if not can_view_partnership(request.user):
+        raise PermissionDenied("The partnership summary is for those who may view the partnership.")
+    as_of = None
+    if request.GET.get("as_of"):
+        try:
+            as_of = dt.date.fromisoformat(request.GET["as_of"])
+        except ValueError:
+            as_of = None
+    if fmt := wants_export(request):
+        table = partnership.table_by_key(request.GET.get("table", ""), as_of)
+        if table is None:
+            raise Http404("No such table.")
+        return export_response(
+            table.rows,
+            f"partnership-{table.key}-{as_of or 'as-published'}",
+            fmt=fmt,
+            columns=table.columns,
+        )
+    return render(
+        request,
+        "dashboards/partnership.html",
+        {"tables": partnership.build(as_of), "as_of": as_of},
+    )
+
+
+def _report_month(text: str) -> dt.date:
+    month = parse_month(text)
+    if month is None or month > timezone.localdate():
+        raise Http404("Give a month as YYYY-MM, not in the future.")
+    return month
+
+
+def tgt_report_index(request):
+    """This month's report for your own trust (or the partnership's first trust you may view)."""
+    own = _own_trust(request.user)
+    if own is None:
+        own = (
+            visible_organisations(request.user)
+            .filter(kind=OrganisationKind.PARTNER_TRUST)
+            .order_by("short_name")
+            .first()
+        )
+    if own is None:
+        raise PermissionDenied("There is no trust whose TGT report you may view.")
+    month = month_start(timezone.localdate())
+    return redirect("tgt-report", trust=own.short_name, month=f"{month:%Y-%m}")
+
+
+def _report(request, trust_key: str, month_text: str):
+    organisation = _partner_trust(trust_key)
+    require(request.user, Action.VIEW, organisation)
+    month = _report_month(month_text)
+    report = tgt_report.build(organisation, month, request.user)
+    report["title"] = tgt_report.report_title(organisation, month)
+    return organisation, month, report
+
+
+def tgt_report_page(request, trust: str, month: str):
+    organisation, month_start_day, report = _report(request, trust, month)
+    meeting = report["next_tgt"]
+    report |= {
+        "previous_month": add_months(month_start_day, -1),
+        "next_month": add_months(month_start_day, 1)
+        if add_months(month_start_day, 1) <= timezone.localdate()
+        else None,
+        "can_attach": meeting is not None and can(request.user, Action.CHANGE, meeting),
+        "attached": meeting is not None
+        and meeting.agenda_items.filter(title=report["title"]).exists(),
+    }
+    return render(request, "dashboards/tgt_report.html", report)
+
+
+def tgt_report_pdf(request, trust: str, month: str):
+    organisation, month_start_day, report = _report(request, trust, month)
+    response = HttpResponse(tgt_report.render_pdf(report), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="tgt-report-{organisation.short_name}-{month_start_day:%Y-%m}.pdf"'
+    )
+    return response
+
+
+@require_POST
+def tgt_report_attach(request, trust: str, month: str):
+    organisation = _partner_trust(trust)
+    require(request.user, Action.VIEW, organisation)
+    month_day = _report_month(month)
+    meeting = tgt_report.next_tgt_meeting(organisation, month_day)
+    if meeting is None:
+        messages.error(request, "There is no TGT meeting after this month to attach the report to.")
+        return redirect("tgt-report", trust=organisation.short_name, month=month)
+    require(request.user, Action.CHANGE, meeting)
+    tgt_report.attach_to_agenda(
+        meeting, organisation, month_day, request.build_absolute_uri("/").rstrip("/")
+    )
+    messages.success(request, f"The report is on the agenda of {meeting}.")
+    return redirect("meeting-detail", meeting.pk)
+
+
+def dashboards_panel(user) -> dict:
+    """The landing-page panel: your trust's dashboard and/or the partnership summary."""
+    own = _own_trust(user)
+    actor = actor_for(user)
+    return {
+        "own_trust": own if own is not None and can(user, Action.VIEW, own) else None,
+        "partnership": can_view_partnership(user)
+        and bool(actor and actor.has_role(Role.REGULATOR, Role.TGB_MEMBER, Role.ADMINISTRATOR)),
+    }

@@ -1,0 +1,1 @@
+"""The CI infrastructure domain: governance meetings, daily work, priorities and trust context."""

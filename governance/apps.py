@@ -1,0 +1,51 @@
+from django.apps import AppConfig
+
+
+class GovernanceConfig(AppConfig):
+    name = "governance"
+    verbose_name = "CI infrastructure"
+
+    def ready(self) -> None:
+        from vmi_programme.navigation import LandingPanel, NavItem, register, register_panel
+
+        from .views.meetings import overdue_actions_panel
+
+        register(
+            NavItem(
+                "Governance",
+                "governance",
+                order=10,
+                description="TGB, TGT and KPO leads' meetings: agendas, attendance, actions.",
+            )
+        )
+        register(
+            NavItem(
+                "Daily work",
+                "daily-work",
+                order=12,
+                description="Teams, huddles, production boards and standard work.",
+            )
+        )
+        register(
+            NavItem(
+                "Priorities",
+                "priorities",
+                order=14,
+                description="National priorities and each trust's strategic objectives.",
+            )
+        )
+        register(
+            NavItem(
+                "Trust context",
+                "trust-context",
+                order=16,
+                description="Table 4.1: CQC ratings, CEO tenures and prior cultural work.",
+            )
+        )
+        register_panel(
+            LandingPanel(
+                "governance/_overdue_actions_panel.html",
+                overdue_actions_panel,
+                order=10,
+            )
+        )

@@ -1,0 +1,1 @@
+"""Reads of the CI infrastructure: bounded queries with the related rows their callers need."""

@@ -1,0 +1,124 @@
+"""Writes for daily work: teams, huddles, production boards and versioned standard work."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from governance.models import (
+    BoardMeasure,
+    BoardValue,
+    Huddle,
+    ProductionBoard,
+    StandardWorkDocument,
+    StandardWorkVersion,
+    Team,
+)
+from vmi_programme.models import Organisation, Person
+
+
+def _saved(obj):
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+@transaction.atomic
+def save_team(team: Team | None = None, **fields: Any) -> Team:
+    team = team or Team()
+    for name, value in fields.items():
+        setattr(team, name, value)
+    return _saved(team)
+
+
+@transaction.atomic
+def record_huddle(team: Team, date: dt.date, attendance_count: int, **fields: Any) -> Huddle:
+    return _saved(Huddle(team=team, date=date, attendance_count=attendance_count, **fields))
+
+
+@transaction.atomic
+def create_board(team: Team, title: str) -> ProductionBoard:
+    return _saved(ProductionBoard(team=team, title=title))
+
+
+@transaction.atomic
+def add_board_measure(
+    board: ProductionBoard, name: str, target: Decimal, **fields: Any
+) -> BoardMeasure:
+    return _saved(BoardMeasure(board=board, name=name, target=target, **fields))
+
+
+@transaction.atomic
+def record_board_value(measure: BoardMeasure, recorded_on: dt.date, value: Decimal) -> BoardValue:
+    """Record a board value; a second value for the same day replaces the first."""
+    row = BoardValue.objects.filter(measure=measure, recorded_on=recorded_on).first()
+    row = row or BoardValue(measure=measure, recorded_on=recorded_on)
+    row.value = value
+    return _saved(row)
+
+
+@transaction.atomic
+def create_standard_work(
+    *,
+    organisation: Organisation,
+    owner: Person,
+    title: str,
+    steps: Sequence[str],
+    changed_by: Any = None,
+    team: Team | None = None,
+    emergency_response: bool = False,
+    reason: str = "First version.",
+    at: dt.datetime | None = None,
+) -> StandardWorkDocument:
+    document = _saved(
+        StandardWorkDocument(
+            organisation=organisation, owner=owner, team=team, emergency_response=emergency_response
+        )
+    )
+    revise_standard_work(
+        document, title=title, steps=steps, reason=reason, changed_by=changed_by, at=at
+    )
+    return document
+
+
+@transaction.atomic
+def revise_standard_work(
+    document: StandardWorkDocument,
+    *,
+    title: str,
+    steps: Sequence[str],
+    reason: str,
+    changed_by: Any = None,
+    at: dt.datetime | None = None,
+) -> StandardWorkVersion:
+    """Write a new version; earlier versions are kept unchanged and stay readable."""
+    document = StandardWorkDocument.objects.select_for_update().get(pk=document.pk)
+    version = _saved(
+        StandardWorkVersion(
+            document=document,
+            number=document.current_version + 1,
+            title=title,
+            steps=[step.strip() for step in steps if step and step.strip()],
+            reason=reason,
+            changed_by=changed_by if getattr(changed_by, "pk", None) else None,
+            changed_at=at or timezone.now(),
+        )
+    )
+    document.current_version = version.number
+    document.save(update_fields=["current_version"])
+    return version
+
+
+@transaction.atomic
+def update_standard_work_details(
+    document: StandardWorkDocument, **fields: Any
+) -> StandardWorkDocument:
+    """Change who owns a document, its team or its emergency flag (not its content)."""
+    for name, value in fields.items():
+        setattr(document, name, value)
+    return _saved(document)

@@ -1,0 +1,78 @@
+"""Pages of the CI infrastructure (mounted at the site root; URL names are global, as before)."""
+
+from django.urls import path
+
+from .views import context, daily_work, meetings
+
+urlpatterns = [
+    path("governance/", meetings.meeting_list, name="governance"),
+    path("governance/series/<int:pk>/", meetings.series_detail, name="meeting-series"),
+    path(
+        "governance/series/<int:series_pk>/meetings/new/",
+        meetings.meeting_create,
+        name="meeting-create",
+    ),
+    path("governance/meetings/<int:pk>/", meetings.meeting_detail, name="meeting-detail"),
+    path("governance/meetings/<int:pk>/edit/", meetings.meeting_edit, name="meeting-edit"),
+    path(
+        "governance/meetings/<int:pk>/agenda/new/",
+        meetings.agenda_item_add,
+        name="agenda-item-add",
+    ),
+    path(
+        "governance/meetings/<int:pk>/agenda/<int:item_pk>/remove/",
+        meetings.agenda_item_remove,
+        name="agenda-item-remove",
+    ),
+    path(
+        "governance/meetings/<int:pk>/attendance/",
+        meetings.attendance_record,
+        name="attendance-record",
+    ),
+    path(
+        "governance/meetings/<int:pk>/decisions/new/",
+        meetings.decision_add,
+        name="decision-add",
+    ),
+    path(
+        "governance/meetings/<int:pk>/actions/new/", meetings.action_add, name="action-add"
+    ),
+    path(
+        "governance/meetings/<int:pk>/actions/<int:action_pk>/status/",
+        meetings.action_status,
+        name="action-status",
+    ),
+    path("daily-work/", daily_work.daily_work_index, name="daily-work"),
+    path("daily-work/teams/new/", daily_work.team_create, name="team-create"),
+    path("daily-work/teams/<int:pk>/", daily_work.team_detail, name="team-detail"),
+    path("daily-work/teams/<int:pk>/huddles/new/", daily_work.huddle_add, name="huddle-add"),
+    path(
+        "daily-work/teams/<int:pk>/board/new/",
+        daily_work.board_value_add,
+        name="board-value-add",
+    ),
+    path(
+        "daily-work/standard-work/new/",
+        daily_work.standard_work_create,
+        name="standard-work-create",
+    ),
+    path(
+        "daily-work/standard-work/<int:pk>/",
+        daily_work.standard_work_detail,
+        name="standard-work-detail",
+    ),
+    path(
+        "daily-work/standard-work/<int:pk>/versions/<int:number>/",
+        daily_work.standard_work_detail,
+        name="standard-work-version",
+    ),
+    path(
+        "daily-work/standard-work/<int:pk>/revise/",
+        daily_work.standard_work_revise,
+        name="standard-work-revise",
+    ),
+    path("trust-context/", context.trust_context, name="trust-context"),
+    path("priorities/", context.priority_list, name="priorities"),
+    path("priorities/objectives/new/", context.objective_edit, name="objective-create"),
+    path("priorities/objectives/<int:pk>/", context.objective_edit, name="objective-edit"),
+]

@@ -1,0 +1,1 @@
+"""Pages of the CI infrastructure: meetings, daily work, priorities and trust context."""

@@ -1,0 +1,248 @@
+"""Pages for daily work: teams with their huddles and production boards, and standard work."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+from django.db.models import Count, Max, Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+
+from governance.forms import (
+    BoardValueForm,
+    HuddleForm,
+    NewStandardWorkForm,
+    StandardWorkForm,
+    TeamForm,
+)
+from governance.models import (
+    BoardMeasure,
+    BoardValue,
+    Huddle,
+    StandardWorkDocument,
+    StandardWorkVersion,
+    Team,
+)
+from governance.services import daily_work
+from vmi_programme.access import Action, actor_for, can, require, restrict
+from vmi_programme.charts import figure_html, nhs_layout
+from vmi_programme.form_page import form_page
+from vmi_programme.models import Organisation, Person
+
+
+def _own_organisation(request) -> Organisation:
+    actor = actor_for(request.user)
+    organisation = get_object_or_404(Organisation, pk=actor.organisation_id or 0)
+    require(request.user, Action.CHANGE, organisation)
+    return organisation
+
+
+def daily_work_index(request):
+    teams = restrict(
+        Team.objects.select_related("organisation", "lead").annotate(
+            huddle_count=Count("huddles"), last_huddle=Max("huddles__date")
+        ),
+        request.user,
+    )
+    documents = restrict(
+        StandardWorkDocument.objects.select_related("organisation", "owner", "team"),
+        request.user,
+    ).prefetch_related(Prefetch("versions", StandardWorkVersion.objects.order_by("-number")))
+    actor = actor_for(request.user)
+    return render(
+        request,
+        "governance/daily_work.html",
+        {
+            "teams": teams,
+            "documents": documents,
+            "can_add": bool(actor and actor.organisation_id)
+            and can(request.user, Action.CHANGE, Organisation(pk=actor.organisation_id)),
+        },
+    )
+
+
+def team_create(request):
+    organisation = _own_organisation(request)
+    form = TeamForm(
+        request.POST or None,
+        instance=Team(organisation=organisation),
+        people=Person.objects.filter(organisation=organisation),
+    )
+    return form_page(
+        request,
+        form,
+        lambda data: daily_work.save_team(organisation=organisation, **data),
+        heading="Add a team",
+        caption=organisation.name,
+        back_url=reverse("daily-work"),
+        success="Team added.",
+        next_url=lambda team: reverse("team-detail", args=[team.pk]),
+    )
+
+
+def team_detail(request, pk: int):
+    team = get_object_or_404(Team.objects.select_related("organisation", "lead"), pk=pk)
+    require(request.user, Action.VIEW, team)
+    boards = team.boards.prefetch_related(
+        Prefetch(
+            "measures",
+            BoardMeasure.objects.prefetch_related(
+                Prefetch("values", BoardValue.objects.order_by("recorded_on"))
+            ),
+        )
+    )
+    charts = [
+        (board, measure, _run_chart(measure))
+        for board in boards
+        for measure in board.measures.all()
+    ]
+    return render(
+        request,
+        "governance/team_detail.html",
+        {
+            "team": team,
+            "huddles": Huddle.objects.filter(team=team).order_by("-date")[:20],
+            "charts": charts,
+            "can_change": can(request.user, Action.CHANGE, team),
+        },
+    )
+
+
+def _run_chart(measure: BoardMeasure):
+    values = list(measure.values.all())
+    if not values:
+        return None
+    ys = sorted(float(v.value) for v in values)
+    median = ys[len(ys) // 2] if len(ys) % 2 else (ys[len(ys) // 2 - 1] + ys[len(ys) // 2]) / 2
+    xs = [v.recorded_on for v in values]
+    fig = go.Figure(
+        [
+            go.Scatter(
+                x=xs, y=[float(v.value) for v in values], mode="lines+markers", name=measure.name
+            ),
+            go.Scatter(
+                x=[xs[0], xs[-1]],
+                y=[median] * 2,
+                mode="lines",
+                name="Median",
+                line={"dash": "dash"},
+            ),
+            go.Scatter(
+                x=[xs[0], xs[-1]],
+                y=[float(measure.target)] * 2,
+                mode="lines",
+                name="Target",
+                line={"dash": "dot"},
+            ),
+        ]
+    )
+    nhs_layout(fig, y_title=measure.unit or measure.name, height=280)
+    return figure_html(
+        fig,
+        description=f"Run chart of {measure.name}: {len(values)} values from {xs[0]:%-d %b %Y} "
+        f"to {xs[-1]:%-d %b %Y}, median {median:g}, target {measure.target:g} "
+        f"({measure.get_direction_display().lower()}); latest {values[-1].value:g}.",
+    )
+
+
+def _changeable_team(request, pk: int) -> Team:
+    team = get_object_or_404(Team.objects.select_related("organisation"), pk=pk)
+    require(request.user, Action.CHANGE, team)
+    return team
+
+
+def huddle_add(request, pk: int):
+    team = _changeable_team(request, pk)
+    form = HuddleForm(request.POST or None, instance=Huddle(team=team))
+    return form_page(
+        request,
+        form,
+        lambda data: daily_work.record_huddle(team, **data),
+        heading="Record a huddle",
+        caption=str(team),
+        back_url=reverse("team-detail", args=[pk]),
+        success="Huddle recorded.",
+    )
+
+
+def board_value_add(request, pk: int):
+    team = _changeable_team(request, pk)
+    form = BoardValueForm(request.POST or None, team=team)
+    if form.is_bound:
+        form.validate_unique = lambda: None  # a second value for a day replaces the first
+    return form_page(
+        request,
+        form,
+        lambda data: daily_work.record_board_value(**data),
+        heading="Update the production board",
+        caption=str(team),
+        back_url=reverse("team-detail", args=[pk]),
+        success="Board updated.",
+    )
+
+
+def standard_work_create(request):
+    organisation = _own_organisation(request)
+    form = NewStandardWorkForm(
+        request.POST or None,
+        people=Person.objects.filter(organisation=organisation),
+        teams=Team.objects.filter(organisation=organisation),
+    )
+
+    def save(data):
+        return daily_work.create_standard_work(
+            organisation=organisation, changed_by=request.user, **data
+        )
+
+    return form_page(
+        request,
+        form,
+        save,
+        heading="Write standard work",
+        caption=organisation.name,
+        back_url=reverse("daily-work"),
+        success="Standard work saved as version 1.",
+        next_url=lambda doc: reverse("standard-work-detail", args=[doc.pk]),
+    )
+
+
+def standard_work_detail(request, pk: int, number: int | None = None):
+    document = get_object_or_404(
+        StandardWorkDocument.objects.select_related("organisation", "owner", "team"), pk=pk
+    )
+    require(request.user, Action.VIEW, document)
+    versions = list(document.versions.select_related("changed_by").order_by("-number"))
+    shown = next((v for v in versions if v.number == (number or document.current_version)), None)
+    if shown is None:
+        raise Http404("No such version.")
+    return render(
+        request,
+        "governance/standard_work_detail.html",
+        {
+            "document": document,
+            "version": shown,
+            "versions": versions,
+            "is_current": shown.number == document.current_version,
+            "can_change": can(request.user, Action.CHANGE, document),
+        },
+    )
+
+
+def standard_work_revise(request, pk: int):
+    document = get_object_or_404(StandardWorkDocument.objects.select_related("organisation"), pk=pk)
+    require(request.user, Action.CHANGE, document)
+    latest = document.latest_version
+    form = StandardWorkForm(
+        request.POST or None,
+        initial={"title": latest.title, "steps": "\n".join(latest.steps), "reason": ""},
+    )
+    return form_page(
+        request,
+        form,
+        lambda data: daily_work.revise_standard_work(document, changed_by=request.user, **data),
+        heading="Write a new version",
+        caption=f"{latest.title} (now version {latest.number})",
+        back_url=reverse("standard-work-detail", args=[pk]),
+        success="New version saved; earlier versions are kept.",
+        submit_label="Save new version",
+    )

@@ -1,0 +1,47 @@
+"""Shared pieces of the CI-infrastructure pages: rendering a form page and saving through a service."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+
+FORM_PAGE = "vmi_programme/form_page.html"
+
+
+def form_page(
+    request,
+    form,
+    save: Callable[[dict], object],
+    *,
+    heading: str,
+    back_url: str,
+    success: str,
+    next_url: Callable[[object], str] | None = None,
+    caption: str = "",
+    submit_label: str = "Save",
+):
+    """On a valid POST call ``save(cleaned_data)`` (a service) and redirect; otherwise render the
+    form again with what the user typed and every error, including those the service raised."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = save(form.cleaned_data)
+        except ValidationError as exc:
+            form.add_validation_error(exc)
+        else:
+            messages.success(request, success)
+            return redirect(next_url(result) if next_url else back_url)
+    return render(
+        request,
+        FORM_PAGE,
+        {
+            "form": form,
+            "heading": heading,
+            "caption": caption,
+            "back_url": back_url,
+            "submit_label": submit_label,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
