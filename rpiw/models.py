@@ -192,6 +192,12 @@ class ValueStreamMetric(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.get_category_display()})"
 
+    @property
+    def latest_value(self):
+        """The most recent recorded value (values are ordered by period; pages prefetch them)."""
+        values = list(self.values.all())
+        return values[-1] if values else None
+
     def access_scope(self):
         return _scope(self.value_stream.organisation_id)
 

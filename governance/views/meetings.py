@@ -23,10 +23,12 @@ from governance.forms import (
 from governance.models import (
     AgendaItem,
     Attendance,
+    Decision,
     Meeting,
     MeetingAction,
     MeetingKind,
     MeetingSeries,
+    Membership,
 )
 from governance.selectors import meetings as selectors
 from governance.services import meetings as governance
@@ -135,7 +137,11 @@ def _people_for(meeting: Meeting):
     partnership's organisations for partnership-level meetings."""
     if meeting.series.organisation_id:
         return Person.objects.filter(organisation_id=meeting.series.organisation_id)
-    return Person.objects.filter(memberships__series=meeting.series).distinct()
+    # A subquery rather than .distinct(): callers combine this with other querysets (|), and
+    # Django cannot combine a distinct queryset with a non-distinct one.
+    return Person.objects.filter(
+        pk__in=Membership.objects.filter(series=meeting.series).values("person_id")
+    )
 
 
 def meeting_create(request, series_pk: int):
@@ -233,7 +239,9 @@ def attendance_record(request, pk: int):
 
 def decision_add(request, pk: int):
     meeting = _changeable_meeting(request, pk)
-    form = DecisionForm(request.POST or None, meeting=meeting)
+    # The instance carries the meeting so the model's own check (the agenda item belongs to this
+    # meeting) runs against it during form validation.
+    form = DecisionForm(request.POST or None, instance=Decision(meeting=meeting), meeting=meeting)
     return form_page(
         request,
         form,
