@@ -1,7 +1,9 @@
 """Reads for the rpiw app: workspace lists, follow-ups due, the golden thread, Tables 7.1/7.2.
 
-Definitions shared with ``rpiw.demo_measures`` (and the impact app, which builds Table 7.3 on
-:func:`measure_pairs`):
+Baseline/follow-up pairs have one type (:class:`MeasurePair`) and one reader
+(:func:`measure_pairs`), and Table 7.2 one computation (:func:`table_7_2_from_pairs`): the rpiw
+pages and API, the impact app (Table 7.3, and Table 7.2 under its filters) and the dashboards
+all build on them. Definitions shared with ``rpiw.demo_measures`` and the impact app:
 
 * **post** is the follow-up at ``post_day`` days after the workshop (90 by default; the report's
   "last follow-up (90 days)"), even when a 120-day value exists.
@@ -458,7 +460,7 @@ def measure_pairs(
         rows = rows.filter(measure__rpiw__workshop_end__gte=workshop_from)
     if workshop_to is not None:
         rows = rows.filter(measure__rpiw__workshop_end__lte=workshop_to)
-    by_measure: dict[int, dict[int, dict]] = defaultdict(dict)
+    by_measure: dict[int, dict[int, Any]] = defaultdict(dict)
     for row in rows.values(
         "measure_id",
         "point",
@@ -477,8 +479,11 @@ def measure_pairs(
         by_measure[row["measure_id"]][row["point"]] = row
     pairs = []
     for measure_id, points in by_measure.items():
-        values = {point: _analysis_value(row) for point, row in points.items()}
-        values = {point: value for point, value in values.items() if value is not None}
+        values: dict[int, Decimal | float] = {}
+        for point, row in points.items():
+            value = _analysis_value(row)
+            if value is not None:
+                values[point] = value
         if not values:
             continue
         first = next(iter(points.values()))
