@@ -43,7 +43,7 @@ def run_its(
         raise ValueError(f"{trust} has no values of {definition.name} in the period chosen.")
     own_series = table[trust]
     peers_found = [code for code in peers if code in table.columns]
-    options = {"seasonality": seasonality or None, "errors": errors}
+    options: dict[str, Any] = {"seasonality": seasonality or None, "errors": errors}
     point = pd.Period(intervention, "M")
 
     job.progress(20, f"Fitting {trust}'s own interrupted time series")

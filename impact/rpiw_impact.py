@@ -197,7 +197,7 @@ def compare_with_report(computed: dict[str, dict[str, Any]]) -> list[dict[str, A
 
 def pairs_from_demo_programme(programme: Any) -> list[MeasurePair]:
     """MeasurePairs from ``rpiw.demo_measures.generate()`` output (for checks without a DB)."""
-    streams = defaultdict(str)
+    streams: defaultdict[str, str] = defaultdict(str)
     pairs = []
     for rpiw in programme.rpiws:
         for measure in rpiw["measures"]:

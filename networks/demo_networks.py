@@ -246,7 +246,7 @@ def _code_table() -> list[int]:
     arcs = (("u", "v"), ("v", "u"), ("u", "w"), ("w", "u"), ("v", "w"), ("w", "v"))
     table = []
     for code in range(64):
-        graph = nx.DiGraph()
+        graph: nx.DiGraph[str] = nx.DiGraph()
         graph.add_nodes_from("uvw")
         graph.add_edges_from(arc for bit, arc in enumerate(arcs) if code >> bit & 1)
         label = nx.triad_type(graph)

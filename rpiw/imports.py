@@ -133,7 +133,7 @@ class RpiwReportImport(ImportSpec):
         ctx.state["other_rpiws"] = set(
             Rpiw.objects.exclude(value_stream__organisation=org).values_list("reference", flat=True)
         )
-        measures = defaultdict(dict)
+        measures: defaultdict[str, dict[str, Measure]] = defaultdict(dict)
         for m in Measure.objects.filter(rpiw__value_stream__organisation=org).select_related(
             "rpiw"
         ):

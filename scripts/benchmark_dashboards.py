@@ -46,7 +46,7 @@ def main() -> None:
     if not get_user_model().objects.filter(username="regulator").exists():
         print("Seeding the demo (about a minute)...")
         call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    clients = {}
+    clients: dict[str, Client] = {}
     print(f"{'page':45} {'median ms':>10} {'min ms':>8} {'queries':>8}")
     for username, path in PAGES:
         client = clients.get(username)

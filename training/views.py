@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import plotly.graph_objects as go
 from django import forms
@@ -432,7 +433,7 @@ def take_survey(request, token: str):
             )
     if response is not None:
         response = type(response).objects.prefetch_related("answers").get(pk=response.pk)
-    sections = []
+    sections: list[dict[str, Any]] = []
     for question in services.survey_questions(invitation.wave):
         handler = question_kinds.handler_for(question)
         value = request.POST.get(question_kinds.field_name(question)) if errors else None
