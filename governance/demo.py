@@ -193,7 +193,7 @@ def _person(people, organisation, full_name, job_title, group=ProfessionalGroup.
 
 def _context(ctx, people) -> dict:
     """Table 4.1 records; returns each trust's CEO tenures as (person, start, end)."""
-    ceos = {}
+    ceos: dict[str, list[tuple[Person, dt.date, dt.date | None]]] = {}
     for short, trust in ctx.trusts.items():
         for rating, published_on in CQC_RATINGS[short]:
             context_services.record_cqc_rating(trust, rating, published_on)

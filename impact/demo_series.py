@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -20,7 +21,7 @@ SIGNIFICANCE = 0.05
 #: (Newey-West errors are liberal in series of ~80 points).
 DEFAULT_SEED = 2019
 #: the ITS options the report's directions are checked with
-ITS_OPTIONS = {"errors": "hac", "seasonality": "month"}
+ITS_OPTIONS: dict[str, Any] = {"errors": "hac", "seasonality": "month"}
 
 PARTNERS = {
     "RTP": "SASH",

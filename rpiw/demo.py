@@ -114,7 +114,7 @@ def seed(ctx: DemoContext) -> None:
     programme = demo_measures.generate(seed=2019)
     today = timezone.localdate()
     people = _people(ctx, rng)
-    first_start = {}
+    first_start: dict[tuple[str, str], dt.date] = {}
     for rpiw in programme.rpiws:
         key = (rpiw["trust"], rpiw["value_stream"])
         first_start[key] = min(first_start.get(key, rpiw["workshop_start"]), rpiw["workshop_start"])
