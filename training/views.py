@@ -23,7 +23,7 @@ from vmi_programme.access import (
     visible_organisations,
 )
 from vmi_programme.charts import figure_html, nhs_layout
-from vmi_programme.demo import PROGRAMME_START
+from vmi_programme.constants import PROGRAMME_START
 from vmi_programme.exports import export_response, wants_export
 from vmi_programme.imports import parse_date
 from vmi_programme.models import Organisation, Person

@@ -1,14 +1,14 @@
 """Demo partnership: the five NHS-VMI partner trusts, peers, regulator, CI partner and users.
 
-Every app's ``demo.seed(ctx)`` builds on what this module creates; ``manage.py seed_demo``
-runs them in order. Figures the report publishes are not stored here: apps compute them from
-the raw records their own demo modules generate.
+Every app's demo package (``<app>/demo/``, exposing ``seed(ctx)``) builds on what this package
+creates; ``manage.py seed_demo`` runs them in order. Figures the report publishes are not stored
+here: apps compute them from the raw records their own demo packages generate. ``data/`` holds
+the register of acute trusts the organisations come from.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +16,8 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from .models import (
+from ..constants import PROGRAMME_START
+from ..models import (
     Organisation,
     OrganisationKind,
     Partnership,
@@ -26,8 +27,7 @@ from .models import (
     RoleAssignment,
 )
 
-DATA_DIR = Path(__file__).parent / "demo_data"
-PROGRAMME_START = dt.date(2015, 7, 1)
+DATA_DIR = Path(__file__).parent / "data"
 
 # Table 5.1 headcounts (the consistent ones; Table 5.2 swaps SASH and SATH).
 PARTNER_TRUSTS = {
