@@ -8,6 +8,11 @@ urlpatterns = [
     path("governance/", meetings.meeting_list, name="governance"),
     path("governance/series/<int:pk>/", meetings.series_detail, name="meeting-series"),
     path(
+        "governance/series/<int:pk>/memberships/<int:membership_pk>/end/",
+        meetings.membership_end,
+        name="membership-end",
+    ),
+    path(
         "governance/series/<int:series_pk>/meetings/new/",
         meetings.meeting_create,
         name="meeting-create",

@@ -132,11 +132,6 @@ def peer_groups() -> dict[str, list[str]]:
     return {code: list(peers) for code, peers in PEERS.items()}
 
 
-def partner_names() -> dict[str, str]:
-    """Partner trust ODS code to the abbreviation the report uses."""
-    return dict(PARTNERS)
-
-
 def generate_fft(seed: int = DEFAULT_SEED) -> pd.DataFrame:
     """Monthly A&E Friends and Family Test % recommend, April 2013 – February 2020.
 

@@ -97,13 +97,6 @@ def ensure_standard_measures() -> dict[str, Measure]:
     return existing
 
 
-def create_measure(**fields: Any) -> Measure:
-    measure = Measure(**fields)
-    measure.full_clean()
-    measure.save()
-    return measure
-
-
 def first_of_month(value: dt.date | str | pd.Period) -> dt.date:
     """The first day of the month a date, "YYYY-MM" or period falls in."""
     if isinstance(value, str):

@@ -81,8 +81,3 @@ def chi_square_agreement(groups: Mapping[str, Sequence[int]]) -> GroupTest:
         len(cleaned),
         warning,
     )
-
-
-def compare_groups_likert(groups: Mapping[str, Sequence[int]]) -> list[GroupTest]:
-    """Both tests for the same groups: Kruskal–Wallis on scores, chi-square on agreement."""
-    return [kruskal_wallis(groups), chi_square_agreement(groups)]

@@ -19,7 +19,7 @@ from governance.models import (
     MeetingStatus,
     Membership,
 )
-from vmi_programme.access import Action, actor_for, restrict
+from vmi_programme.access import Action, restrict
 
 
 def series_for(user: Any) -> QuerySet[MeetingSeries]:
@@ -161,11 +161,3 @@ def attendance_rates(
         )
     members_sorted = sorted(per_member.values(), key=lambda r: r.person.full_name)
     return members_sorted, per_meeting
-
-
-def is_member(user: Any, series: MeetingSeries, on: dt.date | None = None) -> bool:
-    actor = actor_for(user)
-    if actor is None:
-        return False
-    memberships = series.memberships.filter(person__user_id=actor.user_id)
-    return (memberships.active_on(on) if on else memberships).exists()

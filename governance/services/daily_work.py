@@ -112,13 +112,3 @@ def revise_standard_work(
     document.current_version = version.number
     document.save(update_fields=["current_version"])
     return version
-
-
-@transaction.atomic
-def update_standard_work_details(
-    document: StandardWorkDocument, **fields: Any
-) -> StandardWorkDocument:
-    """Change who owns a document, its team or its emergency flag (not its content)."""
-    for name, value in fields.items():
-        setattr(document, name, value)
-    return _saved(document)

@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
 
 from governance.models import (
     ActionStatus,
@@ -232,7 +231,3 @@ def require_tgt_meeting(meeting: Meeting, organisation: Organisation | int) -> N
     organisation_id = getattr(organisation, "pk", organisation)
     if meeting.series.kind != MeetingKind.TGT or meeting.series.organisation_id != organisation_id:
         raise ValidationError({"meeting": "Choose a TGT meeting of this trust."})
-
-
-def next_order(meeting: Meeting) -> int:
-    return (meeting.agenda_items.aggregate(m=Max("order"))["m"] or 0) + 1

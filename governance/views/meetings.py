@@ -31,7 +31,7 @@ from governance.models import (
     Membership,
 )
 from governance.selectors import meetings as selectors
-from governance.services import meetings as governance
+from governance.services import meetings as meeting_services
 from vmi_programme.access import Action, can, require
 from vmi_programme.charts import figure_html, nhs_layout
 from vmi_programme.form_page import form_page
@@ -77,6 +77,25 @@ def series_detail(request, pk: int):
             "can_change": can(request.user, Action.CHANGE, series),
         },
     )
+
+
+@require_POST
+def membership_end(request, pk: int, membership_pk: int):
+    """End someone's membership of a series (they left the board or handed over their seat)."""
+    series = get_object_or_404(MeetingSeries, pk=pk)
+    require(request.user, Action.CHANGE, series)
+    membership = get_object_or_404(Membership, pk=membership_pk, series=series)
+    posted = request.POST.get("ended_on", "")
+    # No date posted means "from today": the usual case is someone leaving now.
+    ended_on = _date(posted) if posted else dt.date.today()
+    try:
+        if ended_on is None:
+            raise ValidationError("Enter the end date as YYYY-MM-DD.")
+        meeting_services.end_membership(membership, ended_on)
+        messages.success(request, f"{membership.person.full_name}'s membership ended.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("meeting-series", pk=series.pk)
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -150,7 +169,7 @@ def meeting_create(request, series_pk: int):
     form = MeetingForm(request.POST or None, instance=Meeting(series=series))
 
     def save(data):
-        return governance.create_meeting(series, created_by=request.user, **data)
+        return meeting_services.create_meeting(series, created_by=request.user, **data)
 
     return form_page(
         request,
@@ -171,7 +190,7 @@ def meeting_edit(request, pk: int):
     return form_page(
         request,
         form,
-        lambda data: governance.update_meeting(meeting, **data),
+        lambda data: meeting_services.update_meeting(meeting, **data),
         heading="Edit meeting",
         caption=str(meeting),
         back_url=back,
@@ -185,7 +204,7 @@ def agenda_item_add(request, pk: int):
     return form_page(
         request,
         form,
-        lambda data: governance.add_agenda_item(meeting, **data),
+        lambda data: meeting_services.add_agenda_item(meeting, **data),
         heading="Add an agenda item",
         caption=str(meeting),
         back_url=reverse("meeting-detail", args=[pk]),
@@ -198,7 +217,7 @@ def agenda_item_remove(request, pk: int, item_pk: int):
     meeting = _changeable_meeting(request, pk)
     item = get_object_or_404(AgendaItem, pk=item_pk, meeting=meeting)
     try:
-        governance.remove_agenda_item(item)
+        meeting_services.remove_agenda_item(item)
         messages.success(request, "Agenda item removed.")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -227,7 +246,7 @@ def attendance_record(request, pk: int):
     return form_page(
         request,
         form,
-        lambda data: governance.record_attendance(
+        lambda data: meeting_services.record_attendance(
             meeting, data["person"], data["status"], data.get("deputy")
         ),
         heading="Record attendance",
@@ -245,7 +264,7 @@ def decision_add(request, pk: int):
     return form_page(
         request,
         form,
-        lambda data: governance.record_decision(meeting, **data),
+        lambda data: meeting_services.record_decision(meeting, **data),
         heading="Record a decision",
         caption=str(meeting),
         back_url=reverse("meeting-detail", args=[pk]),
@@ -264,7 +283,7 @@ def action_add(request, pk: int):
     return form_page(
         request,
         form,
-        lambda data: governance.add_action(meeting, **data),
+        lambda data: meeting_services.add_action(meeting, **data),
         heading="Add an action",
         caption=str(meeting),
         back_url=reverse("meeting-detail", args=[pk]),
@@ -277,7 +296,7 @@ def action_status(request, pk: int, action_pk: int):
     meeting = _changeable_meeting(request, pk)
     action = get_object_or_404(MeetingAction, pk=action_pk, meeting=meeting)
     try:
-        governance.set_action_status(action, request.POST.get("status", ""))
+        meeting_services.set_action_status(action, request.POST.get("status", ""))
         messages.success(request, "Action updated.")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
