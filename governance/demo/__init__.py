@@ -13,19 +13,22 @@ from decimal import Decimal
 from django.utils import timezone
 
 from governance.models import (
+    ActionStatus,
     Attendance,
     AttendanceStatus,
+    BoardValue,
     CqcRatingValue,
     Direction,
-    MeetingAction,
+    Huddle,
     MeetingKind,
     MeetingStatus,
     TeamKind,
 )
 from governance.services import context as context_services
 from governance.services import daily_work, priorities
-from governance.services import meetings as governance
-from vmi_programme.demo import PROGRAMME_START, DemoContext
+from governance.services import meetings as meeting_services
+from vmi_programme.constants import PROGRAMME_START
+from vmi_programme.demo import DemoContext
 from vmi_programme.models import Person, ProfessionalGroup
 
 D = dt.date
@@ -230,32 +233,32 @@ def _priorities(ctx) -> None:
 def _meetings(ctx, rng, people, ceos, today, end) -> None:
     regulator, vmi = ctx.regulator, ctx.ci_partner
     start = PROGRAMME_START
-    tgb = governance.create_series(
+    tgb = meeting_services.create_series(
         MeetingKind.TGB, "NHS-VMI Transformation Guiding Board", usual_duration_minutes=150
     )
-    kpo_leads = governance.create_series(
+    kpo_leads = meeting_services.create_series(
         MeetingKind.KPO_LEADS, "KPO leads' meeting", frequency="quarterly"
     )
     chair = _person(people, regulator, "Sam Okafor", "Director of Improvement")
     deputy_chair = _person(people, regulator, "Helen Marsh", "Deputy Director of Improvement")
     sensei = _person(people, vmi, "Dana Holt", "VMI sensei", ProfessionalGroup.OTHER)
-    governance.add_membership(tgb, chair, start, role="Chair (NHSEI)")
-    governance.add_membership(tgb, deputy_chair, start, role="Regulator representative")
-    governance.add_membership(tgb, sensei, start, role="Sensei (VMI)")
-    governance.add_membership(kpo_leads, deputy_chair, start, role="Chair (NHSEI)")
+    meeting_services.add_membership(tgb, chair, start, role="Chair (NHSEI)")
+    meeting_services.add_membership(tgb, deputy_chair, start, role="Regulator representative")
+    meeting_services.add_membership(tgb, sensei, start, role="Sensei (VMI)")
+    meeting_services.add_membership(kpo_leads, deputy_chair, start, role="Chair (NHSEI)")
     series = [(tgb, 1, 2, dt.time(10), dt.time(12, 30), 1)]
     for short, trust in ctx.trusts.items():
-        tgt = governance.create_series(
+        tgt = meeting_services.create_series(
             MeetingKind.TGT, f"{short} TGT", organisation=trust, usual_duration_minutes=150
         )
         for person, tenure_start, tenure_end in ceos[short]:
             if tenure_end and tenure_end < start:
                 continue
             since = max(start, tenure_start)
-            governance.add_membership(tgb, person, since, tenure_end, role=f"CEO, {short}")
-            governance.add_membership(tgt, person, since, tenure_end, role="CEO (chair)")
+            meeting_services.add_membership(tgb, person, since, tenure_end, role=f"CEO, {short}")
+            meeting_services.add_membership(tgt, person, since, tenure_end, role="CEO (chair)")
         for job_title, group in TGT_MEMBERS:
-            governance.add_membership(
+            meeting_services.add_membership(
                 tgt, _new_person(rng, people, trust, job_title, group), start, role=job_title
             )
         kpo_lead = (
@@ -263,11 +266,11 @@ def _meetings(ctx, rng, people, ceos, today, end) -> None:
             if short == "SASH"
             else _new_person(rng, people, trust, "Head of KPO")
         )
-        governance.add_membership(tgt, kpo_lead, start, role="KPO lead")
-        governance.add_membership(kpo_leads, kpo_lead, start, role=f"KPO lead, {short}")
+        meeting_services.add_membership(tgt, kpo_lead, start, role="KPO lead")
+        meeting_services.add_membership(kpo_leads, kpo_lead, start, role=f"KPO lead, {short}")
         facilitator = people.get((short, f"{short} KPO Facilitator"))
         if facilitator:
-            governance.add_membership(tgt, facilitator, D(2019, 1, 1), role="KPO facilitator")
+            meeting_services.add_membership(tgt, facilitator, D(2019, 1, 1), role="KPO facilitator")
         series.append((tgt, 2, 1, dt.time(14), dt.time(16, 30), 1))
     series.append((kpo_leads, 3, 3, dt.time(10), dt.time(13), 3))
 
@@ -279,7 +282,7 @@ def _meetings(ctx, rng, people, ceos, today, end) -> None:
             if meeting_series.kind == MeetingKind.KPO_LEADS and month not in (1, 4, 7, 10):
                 continue
             held = date < today
-            meeting = governance.create_meeting(
+            meeting = meeting_services.create_meeting(
                 meeting_series,
                 date,
                 start_time=starts,
@@ -332,7 +335,11 @@ def _attendance(rng, meeting, memberships) -> None:
     for membership in active:
         roll = rng.random()
         if roll < 0.84:
-            rows.append(Attendance(meeting=meeting, person=membership.person, status="present"))
+            rows.append(
+                Attendance(
+                    meeting=meeting, person=membership.person, status=AttendanceStatus.PRESENT
+                )
+            )
             continue
         status = AttendanceStatus.APOLOGIES if roll < 0.96 else AttendanceStatus.ABSENT
         deputy = None
@@ -352,7 +359,7 @@ def _attendance(rng, meeting, memberships) -> None:
 
 def _outcomes(rng, meeting, memberships, today) -> None:
     active = [m.person for m in memberships if m.is_active_on(meeting.date)]
-    governance.record_decision(
+    meeting_services.record_decision(
         meeting,
         rng.choice(
             [
@@ -366,7 +373,7 @@ def _outcomes(rng, meeting, memberships, today) -> None:
     for _ in range(rng.randint(1, 2)):
         due = meeting.date + dt.timedelta(days=28)
         done = due < today - dt.timedelta(days=45) or rng.random() < 0.5
-        action = governance.add_action(
+        action = meeting_services.add_action(
             meeting,
             rng.choice(
                 [
@@ -381,8 +388,8 @@ def _outcomes(rng, meeting, memberships, today) -> None:
             due,
         )
         if done:
-            MeetingAction.objects.filter(pk=action.pk).update(
-                status="done", completed_on=min(due, today)
+            meeting_services.set_action_status(
+                action, ActionStatus.DONE, completed_on=min(due, today)
             )
 
 
@@ -457,8 +464,6 @@ def _daily_work(ctx, rng, people, today) -> None:
 
 
 def _huddles(rng, team, today) -> None:
-    from governance.models import Huddle
-
     rows = []
     day = today - dt.timedelta(days=56)
     while day < today:
@@ -479,8 +484,6 @@ def _huddles(rng, team, today) -> None:
 
 
 def _board(rng, team, today) -> None:
-    from governance.models import BoardValue
-
     board = daily_work.create_board(team, f"{team.name} production board")
     measures = [
         daily_work.add_board_measure(
