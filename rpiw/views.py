@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import plotly.graph_objects as go
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -22,11 +21,10 @@ from vmi_programme.access import (
     require,
     visible_organisations,
 )
-from vmi_programme.charts import figure_html, nhs_layout
 from vmi_programme.exports import export_response, wants_export
 from vmi_programme.models import Organisation
 
-from . import selectors, services
+from . import charts, selectors, services
 from .forms import (
     DEFAULT_TEAM_ROLES,
     AsAtForm,
@@ -200,80 +198,85 @@ def metric_new(request, pk: int):
     )
 
 
-def _metric_chart(metric: ValueStreamMetric):
-    values = list(metric.values.all())
-    if not values:
-        return None
-    fig = go.Figure(
-        go.Scatter(
-            x=[v.period_end for v in values],
-            y=[float(v.value) for v in values],
-            mode="lines+markers",
-            name=metric.name,
-        )
-    )
-    if metric.target is not None:
-        fig.add_hline(y=float(metric.target), line_dash="dash", annotation_text="target")
-    for version in metric.versions.all():
-        if version.number > 1:
-            fig.add_vline(
-                x=dt.datetime.combine(version.effective_from, dt.time()).timestamp() * 1000,
-                line_dash="dot",
-                annotation_text=f"v{version.number}",
-            )
-    nhs_layout(fig, y_title=metric.unit, height=300)
-    return figure_html(
-        fig,
-        description=f"{metric.name} ({metric.unit}) over time; {len(values)} values; dotted "
-        "lines mark approved changes to the metric.",
-    )
-
-
-def metric_detail(request, pk: int):
+def _metric(request, pk: int, action: Action) -> ValueStreamMetric:
+    """The metric with what its page shows, if the user may take ``action`` on it."""
     try:
         metric = selectors.metric_detail(pk)
     except ValueStreamMetric.DoesNotExist:
         raise Http404 from None
-    require(request.user, Action.VIEW, metric)
-    can_change = can(request.user, Action.CHANGE, metric)
-    value_form = MetricValueForm(prefix="value")
-    change_form = ChangeRequestForm(prefix="change")
-    if request.method == "POST":
-        require(request.user, Action.CHANGE, metric)
-        action = request.POST.get("action")
-        try:
-            if action == "value":
-                value_form = MetricValueForm(request.POST, prefix="value")
-                if value_form.is_valid():
-                    services.record_metric_value(metric, **value_form.cleaned_data)
-                    messages.success(request, "Value recorded.")
-                    return redirect("rpiw:metric-detail", pk=metric.pk)
-            elif action == "change":
-                change_form = ChangeRequestForm(request.POST, prefix="change")
-                person = _person(request)
-                if change_form.is_valid():
-                    if person is None:
-                        raise ValidationError("Your account has no staff record.")
-                    services.propose_metric_change(
-                        metric, proposed_by=person, **change_form.cleaned_data
-                    )
-                    messages.success(request, "Change proposed: the TGT will decide it.")
-                    return redirect("rpiw:metric-detail", pk=metric.pk)
-        except ValidationError as exc:
-            apply_errors(value_form if action == "value" else change_form, exc)
+    require(request.user, action, metric)
+    return metric
+
+
+def _metric_page(request, metric, *, value_form=None, change_form=None, status: int = 200):
+    """The metric page; an action that failed shows it again with its form and errors."""
     return render(
         request,
         "rpiw/metric_detail.html",
         {
             "metric": metric,
             "stream": metric.value_stream,
-            "chart": _metric_chart(metric),
-            "can_change": can_change,
+            "chart": charts.metric_chart(metric),
+            "can_change": can(request.user, Action.CHANGE, metric),
             "can_approve": can(request.user, Action.APPROVE, metric),
-            "value_form": value_form,
-            "change_form": change_form,
+            "value_form": value_form or MetricValueForm(prefix="value"),
+            "change_form": change_form or ChangeRequestForm(prefix="change"),
         },
+        status=status,
     )
+
+
+def metric_detail(request, pk: int):
+    return _metric_page(request, _metric(request, pk, Action.VIEW))
+
+
+@require_POST
+def metric_value_record(request, pk: int):
+    metric = _metric(request, pk, Action.CHANGE)
+    form = MetricValueForm(request.POST, prefix="value")
+    if form.is_valid():
+        try:
+            services.record_metric_value(metric, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Value recorded.")
+            return redirect("rpiw:metric-detail", pk=metric.pk)
+    return _metric_page(request, metric, value_form=form, status=400)
+
+
+@require_POST
+def metric_change_propose(request, pk: int):
+    metric = _metric(request, pk, Action.CHANGE)
+    form = ChangeRequestForm(request.POST, prefix="change")
+    if form.is_valid():
+        try:
+            person = _person(request)
+            if person is None:
+                raise ValidationError("Your account has no staff record.")
+            services.propose_metric_change(metric, proposed_by=person, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Change proposed: the TGT will decide it.")
+            return redirect("rpiw:metric-detail", pk=metric.pk)
+    return _metric_page(request, metric, change_form=form, status=400)
+
+
+@require_POST
+def change_withdraw(request, pk: int):
+    """Withdraw a proposed metric change before the TGT decides it (proposed in error, or
+    overtaken)."""
+    change = get_object_or_404(
+        MetricChangeRequest.objects.select_related("metric__value_stream"), pk=pk
+    )
+    require(request.user, Action.CHANGE, change)
+    try:
+        services.withdraw_metric_change(change)
+        messages.success(request, "Change request withdrawn.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(f"{reverse('rpiw:metric-detail', args=[change.metric_id])}#changes")
 
 
 def change_decide(request, pk: int):
@@ -483,73 +486,20 @@ def rpiw_edit(request, pk: int):
     )
 
 
-def _measure_chart(measure, rpiw):
-    recorded = sorted(measure.measurements.all(), key=lambda m: m.point)
-    if not recorded:
-        return None
-    labels = [Point(m.point).label for m in recorded]
-    values = [float(m.number) for m in recorded]
-    fig = go.Figure(go.Bar(x=labels, y=values, name=measure.name, marker_color="#005eb8"))
-    y_title = measure.unit or ""
-    if measure.is_ratio:
-        y_title = "defects / output"
-    nhs_layout(fig, y_title=y_title, height=260)
-    fig.update_layout(showlegend=False, margin={"t": 10})
-    summary = ", ".join(f"{label}: {value:g}" for label, value in zip(labels, values, strict=True))
-    return figure_html(
-        fig,
-        description=f"{measure.name}: {summary}",
-        element_id=f"measure-chart-{measure.pk}",
-    )
-
-
-def rpiw_detail(request, pk: int):
+def _rpiw(request, pk: int, action: Action) -> Rpiw:
+    """The RPIW with what its page shows, if the user may take ``action`` on it."""
     try:
         rpiw = selectors.rpiw_detail(pk)
     except Rpiw.DoesNotExist:
         raise Http404 from None
-    require(request.user, Action.VIEW, rpiw)
+    require(request.user, action, rpiw)
+    return rpiw
+
+
+def _rpiw_page(request, rpiw, *, measurement_form=None, status_form=None, status: int = 200):
+    """The RPIW page; an action that failed shows it again with its form and errors."""
     can_change = can(request.user, Action.CHANGE, rpiw)
     measures = list(rpiw.measures.all())
-    forms_by_measure = {m.pk: MeasurementForm(measure=m, prefix=f"m{m.pk}") for m in measures}
-    status_form = StatusForm(rpiw=rpiw, prefix="status")
-    if request.method == "POST":
-        require(request.user, Action.CHANGE, rpiw)
-        action = request.POST.get("action", "")
-        if action.startswith("record-"):
-            measure = next((m for m in measures if str(m.pk) == action[7:]), None)
-            if measure is None:
-                raise Http404
-            form = MeasurementForm(request.POST, measure=measure, prefix=f"m{measure.pk}")
-            forms_by_measure[measure.pk] = form
-            if form.is_valid():
-                try:
-                    services.record_measurement(measure, user=request.user, **form.cleaned_data)
-                except ValidationError as exc:
-                    apply_errors(form, exc)
-                else:
-                    label = Point(form.cleaned_data["point"]).label
-                    messages.success(request, f"{measure.name}: {label.lower()} recorded.")
-                    return redirect(f"{reverse('rpiw:rpiw-detail', args=[rpiw.pk])}#measures")
-        elif action == "status":
-            status_form = StatusForm(request.POST, rpiw=rpiw, prefix="status")
-            if status_form.is_valid():
-                try:
-                    services.change_status(
-                        rpiw,
-                        status_form.cleaned_data["status"],
-                        user=request.user,
-                        reason=status_form.cleaned_data["reason"],
-                    )
-                except ValidationError as exc:
-                    apply_errors(status_form, exc)
-                else:
-                    messages.success(request, "Status changed.")
-                    return redirect("rpiw:rpiw-detail", pk=rpiw.pk)
-        elif action.startswith("task-"):
-            task = get_object_or_404(PlanningTask, pk=action[5:], rpiw=rpiw)
-            services.complete_planning_task(task, None if task.done_on else timezone.localdate())
-            return redirect(f"{reverse('rpiw:rpiw-detail', args=[rpiw.pk])}#planning")
     rows = []
     for measure in measures:
         cells = []
@@ -562,12 +512,15 @@ def rpiw_detail(request, pk: int):
                     "measurement": measurement,
                 }
             )
+        form = measurement_form
+        if form is None or form.measure.pk != measure.pk:
+            form = MeasurementForm(measure=measure, prefix=f"m{measure.pk}")
         rows.append(
             {
                 "measure": measure,
                 "cells": cells,
-                "chart": _measure_chart(measure, rpiw),
-                "form": forms_by_measure[measure.pk],
+                "chart": charts.measure_chart(measure),
+                "form": form,
             }
         )
     return render(
@@ -577,13 +530,69 @@ def rpiw_detail(request, pk: int):
             "rpiw": rpiw,
             "rows": rows,
             "points": [(0, "Baseline")] + [(d, f"{d} days") for d in rpiw.follow_up_days],
-            "status_form": status_form,
+            "status_form": status_form or StatusForm(rpiw=rpiw, prefix="status"),
             "can_change": can_change,
             "can_add_measure": can_change and len(measures) < MAX_MEASURES_PER_RPIW,
             "has_patient_rep": rpiw.has_patient_representative(),
             "today": timezone.localdate(),
         },
+        status=status,
     )
+
+
+def rpiw_detail(request, pk: int):
+    return _rpiw_page(request, _rpiw(request, pk, Action.VIEW))
+
+
+@require_POST
+def measurement_record(request, pk: int, measure_pk: int):
+    """Record a baseline or follow-up value of one of the RPIW's measures."""
+    rpiw = _rpiw(request, pk, Action.CHANGE)
+    # From the prefetched measures, so a measure of another RPIW is a 404 here too.
+    measure = next((m for m in rpiw.measures.all() if m.pk == measure_pk), None)
+    if measure is None:
+        raise Http404
+    form = MeasurementForm(request.POST, measure=measure, prefix=f"m{measure.pk}")
+    if form.is_valid():
+        try:
+            services.record_measurement(measure, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            label = Point(form.cleaned_data["point"]).label
+            messages.success(request, f"{measure.name}: {label.lower()} recorded.")
+            return redirect(f"{reverse('rpiw:rpiw-detail', args=[rpiw.pk])}#measures")
+    return _rpiw_page(request, rpiw, measurement_form=form, status=400)
+
+
+@require_POST
+def rpiw_status_change(request, pk: int):
+    rpiw = _rpiw(request, pk, Action.CHANGE)
+    form = StatusForm(request.POST, rpiw=rpiw, prefix="status")
+    if form.is_valid():
+        try:
+            services.change_status(
+                rpiw,
+                form.cleaned_data["status"],
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Status changed.")
+            return redirect("rpiw:rpiw-detail", pk=rpiw.pk)
+    return _rpiw_page(request, rpiw, status_form=form, status=400)
+
+
+@require_POST
+def planning_task_toggle(request, pk: int, task_pk: int):
+    """Tick a planning step done today, or untick it."""
+    rpiw = get_object_or_404(Rpiw.objects.select_related("value_stream"), pk=pk)
+    require(request.user, Action.CHANGE, rpiw)
+    task = get_object_or_404(PlanningTask, pk=task_pk, rpiw=rpiw)
+    services.complete_planning_task(task, None if task.done_on else timezone.localdate())
+    return redirect(f"{reverse('rpiw:rpiw-detail', args=[rpiw.pk])}#planning")
 
 
 def measure_new(request, pk: int):

@@ -13,7 +13,8 @@ def test_another_trusts_kpo_cannot_see_or_change_an_rpiw(client, rpiw, other_kpo
     client.force_login(other_kpo)
     url = reverse("rpiw:rpiw-detail", args=[rpiw.pk])
     assert client.get(url).status_code == 403
-    assert client.post(url, {"action": "status", "status-status": "preparing"}).status_code == 403
+    status_url = reverse("rpiw:rpiw-status-change", args=[rpiw.pk])
+    assert client.post(status_url, {"status-status": "preparing"}).status_code == 403
     assert client.get(reverse("rpiw:rpiw-edit", args=[rpiw.pk])).status_code == 403
     assert (
         client.get(reverse("rpiw:value-stream-detail", args=[rpiw.value_stream_id])).status_code
@@ -27,7 +28,8 @@ def test_regulator_views_but_cannot_change_trust_rpiws(client, rpiw, regulator_u
     client.force_login(regulator_user)
     url = reverse("rpiw:rpiw-detail", args=[rpiw.pk])
     assert client.get(url).status_code == 200
-    assert client.post(url, {"action": "status", "status-status": "preparing"}).status_code == 403
+    status_url = reverse("rpiw:rpiw-status-change", args=[rpiw.pk])
+    assert client.post(status_url, {"status-status": "preparing"}).status_code == 403
     assert client.get(reverse("rpiw:rpiw-new")).status_code == 403
 
 

@@ -148,10 +148,10 @@ def test_kpo_cannot_open_the_decision_page(client, change, kpo_user):
 def test_proposing_through_the_page_without_rationale_keeps_the_typing(client, metric, kpo_user):
     client.force_login(kpo_user)
     response = client.post(
-        reverse("rpiw:metric-detail", args=[metric.pk]),
-        {"action": "change", "change-rationale": "", "change-new_definition": "My new words"},
+        reverse("rpiw:metric-change-propose", args=[metric.pk]),
+        {"change-rationale": "", "change-new_definition": "My new words"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = response.content.decode()
     assert "nhsuk-error-message" in page
     assert "My new words" in page

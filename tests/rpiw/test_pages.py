@@ -92,20 +92,19 @@ def test_a_validation_error_keeps_everything_typed(client, kpo_user, value_strea
 def test_recording_baseline_and_follow_up_inline(client, kpo_user, rpiw, lead_time):
     client.force_login(kpo_user)
     url = reverse("rpiw:rpiw-detail", args=[rpiw.pk])
+    record_url = reverse("rpiw:measurement-record", args=[rpiw.pk, lead_time.pk])
     prefix = f"m{lead_time.pk}"
     client.post(
-        url,
+        record_url,
         {
-            "action": f"record-{lead_time.pk}",
             f"{prefix}-point": "0",
             f"{prefix}-value": "40",
             f"{prefix}-measured_on": "2018-12-20",
         },
     )
     bad = client.post(
-        url,
+        record_url,
         {
-            "action": f"record-{lead_time.pk}",
             f"{prefix}-point": "30",
             f"{prefix}-value": "22",
             f"{prefix}-measured_on": "2019-01-02",
@@ -114,9 +113,8 @@ def test_recording_baseline_and_follow_up_inline(client, kpo_user, rpiw, lead_ti
     assert "before the workshop ended" in bad.content.decode()
     assert 'value="22"' in bad.content.decode()
     client.post(
-        url,
+        record_url,
         {
-            "action": f"record-{lead_time.pk}",
             f"{prefix}-point": "30",
             f"{prefix}-value": "22",
             f"{prefix}-measured_on": "2019-02-11",
@@ -134,7 +132,7 @@ def test_status_change_without_patient_rep_shows_the_rule(client, kpo_user, make
     rpiw = services.change_status(make_rpiw(with_patient_rep=False), "preparing")
     client.force_login(kpo_user)
     response = client.post(
-        reverse("rpiw:rpiw-detail", args=[rpiw.pk]),
-        {"action": "status", "status-status": "workshop", "status-reason": ""},
+        reverse("rpiw:rpiw-status-change", args=[rpiw.pk]),
+        {"status-status": "workshop", "status-reason": ""},
     )
     assert "must include a patient representative" in response.content.decode()
