@@ -13,13 +13,13 @@ import random
 
 from django.utils import timezone
 
+from compact import services
+from compact.models import Fulfilment, Heading, PartyType, Promise, PromiseRating, Reflection
 from governance.models import AttendanceStatus, Meeting, MeetingKind, MeetingSeries, MeetingStatus
-from governance.services import meetings as governance
-from vmi_programme.demo import PROGRAMME_START, DemoContext
+from governance.services import meetings as meeting_services
+from vmi_programme.constants import PROGRAMME_START
+from vmi_programme.demo import DemoContext
 from vmi_programme.models import Person, Role
-
-from . import services
-from .models import Fulfilment, Heading, PartyType, Promise, PromiseRating, Reflection
 
 TITLE = "NHS-VMI partnership compact"
 
@@ -196,7 +196,7 @@ def _at(date: dt.date, hour: int = 16, minute: int = 30) -> dt.datetime:
 
 def _tgb_series() -> MeetingSeries:
     series = MeetingSeries.objects.filter(kind=MeetingKind.TGB, organisation__isnull=True).first()
-    return series or governance.create_series(
+    return series or meeting_services.create_series(
         MeetingKind.TGB, "Transformation Guiding Board", usual_duration_minutes=360
     )
 
