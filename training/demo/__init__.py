@@ -24,10 +24,7 @@ from dataclasses import dataclass, field
 
 from faker import Faker
 
-from vmi_programme.demo import DemoContext
-from vmi_programme.models import Person, ProfessionalGroup, Role, RoleAssignment
-
-from .models import (
+from training.models import (
     Answer,
     Assessment,
     AssessmentMethod,
@@ -35,6 +32,7 @@ from .models import (
     Cohort,
     CohortSession,
     Enrolment,
+    EnrolmentStatus,
     Invitation,
     Likert,
     Module,
@@ -47,6 +45,8 @@ from .models import (
     SurveySection,
     SurveyWave,
 )
+from vmi_programme.demo import DemoContext
+from vmi_programme.models import Person, ProfessionalGroup, Role, RoleAssignment
 
 AS_OF = dt.date(2021, 3, 31)  # Table 5.1
 SURVEY_OPENS = dt.date(2018, 11, 1)  # Table 5.2
@@ -512,10 +512,10 @@ def _alt_records(trust, alt, modules, plans: list[Plan], facilitators, rng) -> N
         (p for p in plans if p.category in order), key=lambda p: (order[p.category], p.person.pk)
     )
     people = [p.person for p in candidates[: complete + in_progress + withdrawn]]
-    finishers = [(p, "complete") for p in people[:complete]] + [
-        (p, "withdrawn") for p in people[complete : complete + withdrawn]
+    finishers = [(p, EnrolmentStatus.COMPLETED) for p in people[:complete]] + [
+        (p, EnrolmentStatus.WITHDRAWN) for p in people[complete : complete + withdrawn]
     ]
-    starters = [(p, "in_progress") for p in people[complete + withdrawn :]]
+    starters = [(p, EnrolmentStatus.IN_PROGRESS) for p in people[complete + withdrawn :]]
     w = _Writer(trust, alt, modules, facilitators, rng)
     groups = _chunks(finishers)
     if trust.short_name == "SASH":  # stragglers in the last cohort, paused by the pandemic
@@ -540,9 +540,9 @@ def _alt_records(trust, alt, modules, plans: list[Plan], facilitators, rng) -> N
 
 def _alt_timeline(w: _Writer, person, outcome: str, cohort: Cohort, modules, rng) -> None:
     start = cohort.starts_on
-    if outcome == "complete":
+    if outcome == EnrolmentStatus.COMPLETED:
         w.passes(w.enrol(person, cohort), modules, start, 84)
-    elif outcome == "withdrawn":
+    elif outcome == EnrolmentStatus.WITHDRAWN:
         done = rng.randint(2, 8)
         enrolment = w.enrol(person, cohort, withdrawn_on=start + dt.timedelta(days=6 * done + 3))
         w.passes(enrolment, modules[:done], start, 84)
@@ -682,13 +682,7 @@ def _survey(ctx: DemoContext, l4l: Programme, plans: dict[str, list[Plan]], rng)
                 kind=kind,
                 required=kind == QuestionKind.LIKERT,
                 headline=headline,
-                config={
-                    "min_names": 2,
-                    "max_names": 10,
-                    "interactions": ["expertise", "advice", "influence"],
-                }
-                if kind == QuestionKind.NAME_GENERATOR
-                else {},
+                # The name generator's settings are the networks app's (its demo sets them).
             )
     wave = SurveyWave.objects.create(
         survey=survey, name="November 2018", opens_on=SURVEY_OPENS, closes_on=SURVEY_CLOSES
@@ -699,14 +693,16 @@ def _survey(ctx: DemoContext, l4l: Programme, plans: dict[str, list[Plan]], rng)
         invited = [p for p in plans[short] if p.category in ("A", "W", "Bc", "Bs", "Bw")]
         by_status = defaultdict(list)
         for plan in invited:
-            status = {"A": "graduate", "W": "withdrawn"}.get(plan.category, "in_progress")
+            status = {"A": EnrolmentStatus.COMPLETED, "W": EnrolmentStatus.WITHDRAWN}.get(
+                plan.category, EnrolmentStatus.IN_PROGRESS
+            )
             by_status[status].append(plan)
         for group in by_status.values():
             rng.shuffle(group)
         respondents = (
-            by_status["graduate"][:graduates]
-            + by_status["in_progress"][:in_progress]
-            + by_status["withdrawn"][: responses_n - graduates - in_progress]
+            by_status[EnrolmentStatus.COMPLETED][:graduates]
+            + by_status[EnrolmentStatus.IN_PROGRESS][:in_progress]
+            + by_status[EnrolmentStatus.WITHDRAWN][: responses_n - graduates - in_progress]
         )
         rng.shuffle(respondents)
         responding = {id(p) for p in respondents}
