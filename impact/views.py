@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from rpiw import selectors as rpiw_selectors
 from vmi_programme.access import Action, can_run_analysis, require, restrict
@@ -129,57 +130,87 @@ def peer_group_list(request):
     )
 
 
-def peer_group_detail(request, ods_code: str):
-    trust = get_object_or_404(_partner_trusts(request.user), ods_code=ods_code)
-    group = selectors.current_peer_group(trust)
-    features, as_of = selectors.characteristics_table()
-    may_change = can_run_analysis(request.user, trust)
-    manual = ManualPeersForm(prefix="manual")
-    nearest = NearestPeersForm(prefix="nearest", feature_names=list(features.columns))
-    if request.method == "POST":
-        if not may_change:
-            raise PermissionDenied("You may not choose peers for this trust.")
-        try:
-            if "manual-peers" in request.POST:
-                manual = ManualPeersForm(request.POST, prefix="manual")
-                if manual.is_valid():
-                    services.set_manual_peers(
-                        trust, manual.cleaned_data["peers"], user=request.user,
-                        notes=manual.cleaned_data["notes"],
-                    )  # fmt: skip
-                    messages.success(request, "Peer group recorded.")
-                    return redirect("impact:peer-group-detail", ods_code=ods_code)
-            else:
-                nearest = NearestPeersForm(
-                    request.POST, prefix="nearest", feature_names=list(features.columns)
-                )
-                if nearest.is_valid():
-                    services.choose_nearest_peers(
-                        trust,
-                        features[nearest.cleaned_data["features"]],
-                        k=nearest.cleaned_data["k"],
-                        as_of=as_of,
-                        user=request.user,
-                    )
-                    messages.success(request, "Nearest peers chosen and recorded.")
-                    return redirect("impact:peer-group-detail", ods_code=ods_code)
-        except (ValueError, ValidationError) as exc:
-            text = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-            messages.error(request, f"No peer group was recorded: {text}")
-    history = trust.peer_groups.order_by("-created_at", "-pk")[:10]
+def _peer_group_page(request, trust, *, manual=None, nearest=None, status: int = 200):
+    """The trust's peer group page; a choice that failed shows it again with its form."""
+    features, _as_of = selectors.characteristics_table()
     return render(
         request,
         "impact/peer_group_detail.html",
         {
             "trust": trust,
-            "group": group,
-            "history": history,
-            "may_change": may_change,
-            "manual_form": manual,
-            "nearest_form": nearest,
+            "group": selectors.current_peer_group(trust),
+            "history": trust.peer_groups.order_by("-created_at", "-pk")[:10],
+            "may_change": can_run_analysis(request.user, trust),
+            "manual_form": manual or ManualPeersForm(prefix="manual"),
+            "nearest_form": nearest
+            or NearestPeersForm(prefix="nearest", feature_names=list(features.columns)),
             "n_characterised": len(features),
         },
+        status=status,
     )
+
+
+def peer_group_detail(request, ods_code: str):
+    trust = get_object_or_404(_partner_trusts(request.user), ods_code=ods_code)
+    return _peer_group_page(request, trust)
+
+
+def _trust_to_choose_peers_for(request, ods_code: str) -> Organisation:
+    # Any partner trust (they are public), then the rule: a trust outside the user's reach is a
+    # 403 here, not a 404 as on the page.
+    trust = get_object_or_404(
+        Organisation.objects.filter(kind=OrganisationKind.PARTNER_TRUST), ods_code=ods_code
+    )
+    if not can_run_analysis(request.user, trust):
+        raise PermissionDenied("You may not choose peers for this trust.")
+    return trust
+
+
+def _not_recorded(request, exc: ValueError | ValidationError) -> None:
+    text = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+    messages.error(request, f"No peer group was recorded: {text}")
+
+
+@require_POST
+def peer_group_manual(request, ods_code: str):
+    """Record a peer group typed in by hand (e.g. from the Model Hospital)."""
+    trust = _trust_to_choose_peers_for(request, ods_code)
+    form = ManualPeersForm(request.POST, prefix="manual")
+    if form.is_valid():
+        try:
+            services.set_manual_peers(
+                trust, form.cleaned_data["peers"], user=request.user,
+                notes=form.cleaned_data["notes"],
+            )  # fmt: skip
+        except (ValueError, ValidationError) as exc:
+            _not_recorded(request, exc)
+        else:
+            messages.success(request, "Peer group recorded.")
+            return redirect("impact:peer-group-detail", ods_code=ods_code)
+    return _peer_group_page(request, trust, manual=form, status=400)
+
+
+@require_POST
+def peer_group_nearest(request, ods_code: str):
+    """Choose the k nearest peer trusts on the chosen characteristics, and record them."""
+    trust = _trust_to_choose_peers_for(request, ods_code)
+    features, as_of = selectors.characteristics_table()
+    form = NearestPeersForm(request.POST, prefix="nearest", feature_names=list(features.columns))
+    if form.is_valid():
+        try:
+            services.choose_nearest_peers(
+                trust,
+                features[form.cleaned_data["features"]],
+                k=form.cleaned_data["k"],
+                as_of=as_of,
+                user=request.user,
+            )
+        except (ValueError, ValidationError) as exc:
+            _not_recorded(request, exc)
+        else:
+            messages.success(request, "Nearest peers chosen and recorded.")
+            return redirect("impact:peer-group-detail", ods_code=ods_code)
+    return _peer_group_page(request, trust, nearest=form, status=400)
 
 
 # --------------------------------------------------------------------------- ITS runs

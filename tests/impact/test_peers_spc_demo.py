@@ -28,8 +28,8 @@ def test_nearest_peers_are_recorded_with_distances_and_shown(
 ):
     client.force_login(analyst)
     response = client.post(
-        reverse("impact:peer-group-detail", args=["RTP"]),
-        {"nearest-k": 2, "nearest-features": ["size", "acuity"], "nearest-peers": ""},
+        reverse("impact:peer-group-nearest", args=["RTP"]),
+        {"nearest-k": 2, "nearest-features": ["size", "acuity"]},
     )
     assert response.status_code == 302
     group = PeerGroup.objects.get()
@@ -55,7 +55,7 @@ def test_manual_peers_from_the_page_and_the_list_counts_its_queries(
 ):
     client.force_login(analyst)
     client.post(
-        reverse("impact:peer-group-detail", args=["RTP"]),
+        reverse("impact:peer-group-manual", args=["RTP"]),
         {"manual-peers": "RP2, RP3 RP0", "manual-notes": "from the Model Hospital"},
     )
     group = PeerGroup.objects.get()
