@@ -21,6 +21,7 @@ from django.utils import timezone
 from governance.models import Meeting, MeetingKind, StrategicObjective
 from vmi_programme.access import Action, can
 from vmi_programme.models import Organisation, Person
+from vmi_programme.writes import model_update, save_validated
 
 from .models import (
     ACTIVE_STATUSES,
@@ -51,12 +52,6 @@ from .models import (
 REMINDER_WINDOW_DAYS = 28
 
 
-def _saved(obj):
-    obj.full_clean()
-    obj.save()
-    return obj
-
-
 # --- Value streams --------------------------------------------------------------------------
 
 
@@ -67,6 +62,23 @@ def _check_objectives(organisation_id: int, objectives: Iterable[StrategicObject
     return objectives
 
 
+# What the value-stream form and API edit; the owning organisation is set once, at creation.
+VALUE_STREAM_EDITABLE = (
+    "name",
+    "scope",
+    "scope_start",
+    "scope_end",
+    "patient_group",
+    "executive_sponsor",
+    "lead",
+    "facilitator",
+    "started_on",
+    "status",
+    "selection",
+    "selection_rationale",
+)
+
+
 @transaction.atomic
 def save_value_stream(
     value_stream: ValueStream | None = None,
@@ -75,11 +87,14 @@ def save_value_stream(
     objectives: Iterable[StrategicObjective] | None = None,
     **fields: Any,
 ) -> ValueStream:
-    """Create (no ``value_stream``) or update a value stream and its aligned objectives."""
+    """Create (no ``value_stream``, owned by ``organisation``) or update a value stream and its
+    aligned objectives (replaced when given).
+
+    ``fields`` may hold only ``VALUE_STREAM_EDITABLE`` (anything else raises ``TypeError``); an
+    existing value stream keeps its organisation.
+    """
     value_stream = value_stream or ValueStream(organisation=organisation)
-    for name, value in fields.items():
-        setattr(value_stream, name, value)
-    _saved(value_stream)
+    model_update(instance=value_stream, fields=VALUE_STREAM_EDITABLE, data=fields)
     if objectives is not None:
         value_stream.objectives.set(_check_objectives(value_stream.organisation_id, objectives))
     return value_stream
@@ -103,22 +118,28 @@ def add_metric(
     value_stream: ValueStream, *, effective_from: dt.date | None = None, **fields: Any
 ) -> ValueStreamMetric:
     """A new metric and its first version."""
-    metric = _saved(ValueStreamMetric(value_stream=value_stream, version=1, **fields))
+    metric = save_validated(ValueStreamMetric(value_stream=value_stream, version=1, **fields))
     _snapshot(metric, effective_from or timezone.localdate())
     return metric
 
 
+# What is not versioned; the versioned fields change only through an approved change request.
+METRIC_DETAILS_EDITABLE = ("category", "baseline", "data_source", "frequency")
+
+
 @transaction.atomic
 def update_metric_details(metric: ValueStreamMetric, **fields: Any) -> ValueStreamMetric:
-    """Change what is not versioned (baseline, data source, frequency, category)."""
+    """Change what is not versioned: ``fields`` may hold only ``METRIC_DETAILS_EDITABLE``.
+
+    A versioned field (name, definition, unit, direction, target) is refused with a
+    ``ValidationError`` saying it needs a change request; any other field raises ``TypeError``.
+    """
     versioned = set(fields) & set(VERSIONED_FIELDS)
     if versioned:
         raise ValidationError(
             dict.fromkeys(versioned, "Changing this needs a change request approved at the TGT.")
         )
-    for name, value in fields.items():
-        setattr(metric, name, value)
-    return _saved(metric)
+    return model_update(instance=metric, fields=METRIC_DETAILS_EDITABLE, data=fields)[0]
 
 
 @transaction.atomic
@@ -128,7 +149,7 @@ def record_metric_value(
     existing = MetricValue.objects.filter(metric=metric, period_end=period_end).first()
     point = existing or MetricValue(metric=metric, period_end=period_end)
     point.value, point.note = value, note
-    return _saved(point)
+    return save_validated(point)
 
 
 @transaction.atomic
@@ -153,7 +174,7 @@ def propose_metric_change(
         rationale=(rationale or "").strip(),
         **{k: ("" if v is None and k != "new_target" else v) for k, v in new.items()},
     )
-    return _saved(request)
+    return save_validated(request)
 
 
 def tgt_meetings(organisation_id: int):
@@ -196,12 +217,14 @@ def decide_metric_change(
     request.decided_by = decider
     request.decided_on = decided_on or meeting.date
     request.decision_note = note
-    _saved(request)
+    save_validated(request)
     if approve:
-        for name, _current, proposed in request.changes_against(metric):
-            setattr(metric, name, proposed)
-        metric.version += 1
-        _saved(metric)
+        changes = {name: proposed for name, _current, proposed in request.changes_against(metric)}
+        model_update(
+            instance=metric,
+            fields=(*VERSIONED_FIELDS, "version"),
+            data={**changes, "version": metric.version + 1},
+        )
         _snapshot(metric, request.decided_on, change_request=request)
     return request
 
@@ -211,7 +234,7 @@ def withdraw_metric_change(request: MetricChangeRequest) -> MetricChangeRequest:
     if request.status != ChangeStatus.PROPOSED:
         raise ValidationError("Only a proposed change can be withdrawn.")
     request.status = ChangeStatus.WITHDRAWN
-    return _saved(request)
+    return save_validated(request)
 
 
 # --- RPIWs ----------------------------------------------------------------------------------
@@ -264,7 +287,7 @@ def create_rpiw(
         reference=fields.pop("reference", None) or next_reference(value_stream.organisation),
         **fields,
     )
-    _saved(rpiw)
+    save_validated(rpiw)
     RpiwStatusChange.objects.create(rpiw=rpiw, to_status=rpiw.status, changed_by=rpiw.created_by)
     if planning:
         PlanningTask.objects.bulk_create(default_planning(rpiw))
@@ -273,13 +296,33 @@ def create_rpiw(
     return rpiw
 
 
+# What the RPIW form and API edit. The value stream it belongs to, its reference and creator
+# are set at creation; its status (and reason) move only through change_status.
+RPIW_EDITABLE = (
+    "title",
+    "process_start",
+    "process_end",
+    "problem_statement",
+    "target_statement",
+    "facilitator",
+    "workshop_start",
+    "workshop_end",
+    "workshop_length_reason",
+    "follow_up_120",
+    "patient_rep_exception",
+)
+
+
 @transaction.atomic
 def update_rpiw(rpiw: Rpiw, **fields: Any) -> Rpiw:
+    """Change an RPIW's details: ``fields`` may hold only ``RPIW_EDITABLE``.
+
+    ``status`` is refused with a ``ValidationError`` pointing to ``change_status``; any other
+    field raises ``TypeError``.
+    """
     if "status" in fields:
         raise ValidationError({"status": "Use change_status to move an RPIW between stages."})
-    for name, value in fields.items():
-        setattr(rpiw, name, value)
-    return _saved(rpiw)
+    return model_update(instance=rpiw, fields=RPIW_EDITABLE, data=fields)[0]
 
 
 @transaction.atomic
@@ -292,7 +335,9 @@ def add_team_member(
         ):
             raise ValidationError({"person": "Choose a member of staff of this trust."})
         name = name or person.full_name
-    return _saved(TeamMember(rpiw=rpiw, role=role, name=name.strip(), person=person, note=note))
+    return save_validated(
+        TeamMember(rpiw=rpiw, role=role, name=name.strip(), person=person, note=note)
+    )
 
 
 @transaction.atomic
@@ -341,7 +386,7 @@ def change_status(rpiw: Rpiw, to_status: str, *, user: Any = None, reason: str =
     rpiw.status_changed_at = timezone.now()
     if to_status in ENDED_WITHOUT_WORKSHOP:
         rpiw.status_reason = reason
-    _saved(rpiw)
+    save_validated(rpiw)
     RpiwStatusChange.objects.create(
         rpiw=rpiw,
         from_status=previous,
@@ -355,7 +400,7 @@ def change_status(rpiw: Rpiw, to_status: str, *, user: Any = None, reason: str =
 @transaction.atomic
 def complete_planning_task(task: PlanningTask, done_on: dt.date | None) -> PlanningTask:
     task.done_on = done_on
-    return _saved(task)
+    return save_validated(task)
 
 
 # --- Measures -------------------------------------------------------------------------------
@@ -373,7 +418,7 @@ def add_measure(rpiw: Rpiw, *, kind: str, name: str, unit: str = "", **fields: A
             f"{count} already."
         )
     order = used + 1 if used < MAX_MEASURES_PER_RPIW else _first_free_order(rpiw)
-    return _saved(
+    return save_validated(
         Measure(rpiw=rpiw, kind=kind, name=name.strip(), unit=unit, order=order, **fields)
     )
 
@@ -404,7 +449,7 @@ def record_measurement(
     measurement.measured_on = measured_on
     measurement.note = note
     measurement.recorded_by = user if getattr(user, "is_authenticated", False) else None
-    return _saved(measurement)
+    return save_validated(measurement)
 
 
 # --- Reminders ------------------------------------------------------------------------------

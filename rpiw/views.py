@@ -458,6 +458,8 @@ def rpiw_edit(request, pk: int):
     require(request.user, Action.CHANGE, rpiw)
     organisation = rpiw.value_stream.organisation
     form = RpiwForm(request.POST or None, instance=rpiw, organisation=organisation)
+    # An RPIW stays in the value stream it was planned in (not in RPIW_EDITABLE): shown, fixed.
+    form.fields["value_stream"].disabled = True
     team = TeamFormSet(
         request.POST or None,
         prefix="team",
@@ -469,6 +471,7 @@ def rpiw_edit(request, pk: int):
     )
     if request.method == "POST" and form.is_valid() and team.is_valid():
         data = dict(form.cleaned_data)
+        del data["value_stream"]
         try:
             with transaction.atomic():
                 services.update_rpiw(rpiw, **data)

@@ -76,8 +76,14 @@ def test_model_update_with_unchanged_data_neither_validates_nor_saves(person, tr
             data={"full_name": "Ann Lee", "job_title": "Ward manager", "user": None},
         )
     assert not updated
-    # A foreign key is compared by its key: no query to load the related row either.
-    assert len(queries) == 0
+    # One read of the stored values (a foreign key by its key, never loading the related row).
+    assert len(queries) == 1 and not _updates(queries)
+
+
+def test_model_update_saves_a_change_already_made_to_the_instance_as_a_model_form_does(person):
+    person.job_title = "Matron"  # a ModelForm bound to the instance sets it while validating
+    _, updated = model_update(instance=person, fields=EDITABLE, data={"job_title": "Matron"})
+    assert updated and Person.objects.get(pk=person.pk).job_title == "Matron"
 
 
 def test_model_update_compares_a_foreign_key_by_its_key(person):

@@ -38,12 +38,9 @@ def _editable_field(instance: models.Model, name: str) -> models.Field:
     return field  # type: ignore[return-value]
 
 
-def _differs(instance: models.Model, field: models.Field, value: Any) -> bool:
-    # Compare a relation by its key, so checking a foreign key costs no query.
-    current = getattr(instance, field.attname)
-    if field.is_relation:
-        return current != getattr(value, "pk", value)
-    return current != value
+def _key(field: models.Field, value: Any) -> Any:
+    # A relation is compared by its key, as the database stores it.
+    return getattr(value, "pk", value) if field.is_relation else value
 
 
 def model_update(
@@ -60,13 +57,15 @@ def model_update(
     - Every key of ``data`` must be in ``fields``: a key that isn't (an owning foreign key such
       as ``organisation``, a status with its own service) raises ``TypeError`` naming it, before
       anything is set. This is a programming error in the caller, not the user's input.
-    - A field missing from ``data`` is left as it is. Values equal to the current ones (foreign
-      keys compared by primary key) are not changes: with no change nothing is validated or
+    - A field missing from ``data`` is left as it is. What changed is decided against the stored
+      row (one query; foreign keys compared by key), not against the instance, which a
+      ``ModelForm`` bound to it has already changed. With no change nothing is validated or
       saved and ``has_updated`` is ``False``.
     - Otherwise the model's ``full_clean`` runs on the whole row; its ``ValidationError``
       propagates and nothing is written (the instance keeps the values set; callers that go on
       using it after an error re-read it with ``refresh_from_db``). Then the row is saved with
-      ``update_fields`` = the changed fields plus the model's ``auto_now`` fields.
+      ``update_fields`` = the changed fields plus the model's ``auto_now`` fields, so nothing
+      else set on the instance is written.
     - An unsaved instance (a create-or-update service's new row) gets every listed value in
       ``data``, is validated and inserted whole; ``has_updated`` is ``True``.
 
@@ -79,14 +78,24 @@ def model_update(
             f"{type(instance).__name__} field(s) {', '.join(refused)} cannot be changed here; "
             f"the editable fields are {', '.join(editable) or 'none'}."
         )
-    adding = instance._state.adding
-    changed = []
-    for name, field in editable.items():
-        if name in data and (adding or _differs(instance, field, data[name])):
-            setattr(instance, name, data[name])
-            changed.append(name)
-    if adding:
+    given = [name for name in editable if name in data]
+    for name in given:
+        setattr(instance, name, data[name])
+    if instance._state.adding:
         return save_validated(instance), True
+    if not given:
+        return instance, False
+    stored = (
+        type(instance)
+        ._base_manager.filter(pk=instance.pk)
+        .values(*(editable[name].attname for name in given))
+        .first()
+    )
+    changed = [
+        name
+        for name in given
+        if stored is None or stored[editable[name].attname] != _key(editable[name], data[name])
+    ]
     if not changed:
         return instance, False
     instance.full_clean()
