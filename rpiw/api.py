@@ -391,6 +391,7 @@ class RpiwViewSet(ServiceWrites, ScopedModelViewSet):
         return services.create_rpiw(data.pop("value_stream"), user=self.request.user, **data)
 
     def update_with(self, instance, data):
+        data.pop(self.parent_field, None)  # an RPIW stays in its value stream
         return services.update_rpiw(instance, **data)
 
     @action(detail=True, methods=["post"], serializer_class=StatusSerializer)
