@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from vmi_programme.access import (
     Action,
@@ -102,50 +103,82 @@ class WithdrawForm(forms.Form):
     reason = forms.CharField(max_length=300)
 
 
-def cohort_detail(request, pk: int):
+def _cohort(request, pk: int, action: Action) -> Cohort:
     cohort = get_object_or_404(Cohort.objects.select_related("programme", "organisation"), pk=pk)
-    require(request.user, Action.VIEW, cohort)
-    may_change = can(request.user, Action.CHANGE, cohort)
-    enrol_form = EnrolForm(request.POST if "enrol" in request.POST else None)
-    enrol_form.fields["person"].queryset = Person.objects.filter(
+    require(request.user, action, cohort)
+    return cohort
+
+
+def _enrol_form(cohort: Cohort, data=None) -> EnrolForm:
+    form = EnrolForm(data)
+    # Only the trust's own staff, and not twice in the same cohort.
+    form.fields["person"].queryset = Person.objects.filter(
         organisation=cohort.organisation
     ).exclude(enrolments__cohort=cohort)
-    withdraw_form = WithdrawForm(request.POST if "withdraw" in request.POST else None)
-    withdraw_form.fields["enrolment"].queryset = cohort.enrolments.filter(withdrawn_on__isnull=True)
-    if request.method == "POST":
-        require(request.user, Action.CHANGE, cohort)
-        try:
-            if "enrol" in request.POST and enrol_form.is_valid():
-                _, warning = services.enrol(
-                    enrol_form.cleaned_data["person"],
-                    cohort,
-                    enrol_form.cleaned_data["enrolled_on"],
-                )
-                messages.success(request, "Participant enrolled.")
-                if warning:
-                    messages.warning(request, warning)
-                return redirect("training:cohort", pk=cohort.pk)
-            if "withdraw" in request.POST and withdraw_form.is_valid():
-                data = withdraw_form.cleaned_data
-                services.withdraw(data["enrolment"], data["withdrawn_on"], data["reason"])
-                messages.success(request, "Withdrawal recorded.")
-                return redirect("training:cohort", pk=cohort.pk)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-    grid = selectors.cohort_grid(cohort, _as_of(request))
+    return form
+
+
+def _withdraw_form(cohort: Cohort, data=None) -> WithdrawForm:
+    form = WithdrawForm(data)
+    form.fields["enrolment"].queryset = cohort.enrolments.filter(withdrawn_on__isnull=True)
+    return form
+
+
+def _cohort_page(request, cohort, *, enrol_form=None, withdraw_form=None, status: int = 200):
+    """The cohort page; an action that failed shows it again with its form and errors."""
     return render(
         request,
         "training/cohort_detail.html",
         {
             "cohort": cohort,
-            "grid": grid,
+            "grid": selectors.cohort_grid(cohort, _as_of(request)),
             "sessions": cohort.sessions.select_related("module"),
             "facilitators": cohort.facilitators.all(),
-            "may_change": may_change,
-            "enrol_form": enrol_form,
-            "withdraw_form": withdraw_form,
+            "may_change": can(request.user, Action.CHANGE, cohort),
+            "enrol_form": enrol_form or _enrol_form(cohort),
+            "withdraw_form": withdraw_form or _withdraw_form(cohort),
         },
+        status=status,
     )
+
+
+def cohort_detail(request, pk: int):
+    return _cohort_page(request, _cohort(request, pk, Action.VIEW))
+
+
+@require_POST
+def cohort_enrol(request, pk: int):
+    cohort = _cohort(request, pk, Action.CHANGE)
+    form = _enrol_form(cohort, request.POST)
+    if form.is_valid():
+        try:
+            _, warning = services.enrol(
+                form.cleaned_data["person"], cohort, form.cleaned_data["enrolled_on"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "Participant enrolled.")
+            if warning:
+                messages.warning(request, warning)
+            return redirect("training:cohort", pk=cohort.pk)
+    return _cohort_page(request, cohort, enrol_form=form, status=400)
+
+
+@require_POST
+def cohort_withdraw(request, pk: int):
+    cohort = _cohort(request, pk, Action.CHANGE)
+    form = _withdraw_form(cohort, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.withdraw(data["enrolment"], data["withdrawn_on"], data["reason"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "Withdrawal recorded.")
+            return redirect("training:cohort", pk=cohort.pk)
+    return _cohort_page(request, cohort, withdraw_form=form, status=400)
 
 
 def assessment_grid(request, pk: int):
