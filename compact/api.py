@@ -6,12 +6,10 @@ TGB members and the regulator; every write goes through compact.services.
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from governance.models import Meeting
@@ -31,17 +29,6 @@ from .models import (
     PromiseRating,
     Reflection,
 )
-
-
-def _call(service, *args, **kwargs):
-    """Run a service, turning its ValidationError into a 400 with the same messages."""
-    try:
-        return service(*args, **kwargs)
-    except DjangoValidationError as exc:
-        raise ValidationError(
-            exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-        ) from exc
-
 
 # ---- compacts, versions, promises ----------------------------------------------------------
 
@@ -119,8 +106,7 @@ class CompactVersionViewSet(
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         compact = fields.pop("compact")
-        version = _call(
-            services.renegotiate,
+        version = services.renegotiate(
             compact,
             promises=[dict(p) for p in fields.pop("promises")],
             created_by=request.user,
@@ -190,8 +176,7 @@ class ReflectionViewSet(
         meeting = data.validated_data["meeting"]
         person = rules.require_reflect(request.user, meeting)
         ratings = {r["promise"]: r["fulfilment"] for r in data.validated_data["ratings"]}
-        reflection = _call(
-            services.record_reflection,
+        reflection = services.record_reflection(
             meeting,
             person,
             ratings,
@@ -300,7 +285,7 @@ class BreachViewSet(
         data = CallOutSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
-        breach = _call(services.call_out_breach, fields.pop("meeting"), person, **fields)
+        breach = services.call_out_breach(fields.pop("meeting"), person, **fields)
         return self._respond(breach, status.HTTP_201_CREATED)
 
     @extend_schema(request=DiscussSerializer, responses=BreachSerializer)
@@ -311,7 +296,7 @@ class BreachViewSet(
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         breach = self.get_object()
-        _call(services.discuss_breach, breach, fields.pop("meeting"), person, **fields)
+        services.discuss_breach(breach, fields.pop("meeting"), person, **fields)
         return self._respond(breach)
 
     @extend_schema(request=RepairSerializer, responses=BreachSerializer)
@@ -321,7 +306,7 @@ class BreachViewSet(
         data = RepairSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         breach = self.get_object()
-        _call(services.repair_breach, breach, person, **data.validated_data)
+        services.repair_breach(breach, person, **data.validated_data)
         return self._respond(breach)
 
     @extend_schema(request=RenegotiateSerializer, responses=BreachSerializer)
@@ -331,8 +316,7 @@ class BreachViewSet(
         data = RenegotiateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         breach = self.get_object()
-        _call(
-            services.renegotiate_breach,
+        services.renegotiate_breach(
             breach,
             data.validated_data["version"],
             person,

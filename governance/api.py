@@ -6,7 +6,6 @@ through the access policy (``ScopedModelViewSet``). Registered on the core route
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -42,12 +41,6 @@ from governance.services import meetings as governance
 from vmi_programme.api_base import ScopedModelViewSet, ScopedReadOnlyViewSet
 
 
-def _drf_error(exc: DjangoValidationError) -> serializers.ValidationError:
-    return serializers.ValidationError(
-        exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-    )
-
-
 class CleanModelSerializer(serializers.ModelSerializer):
     """Runs the model's own validation (``full_clean``), so the API refuses what the pages do."""
 
@@ -61,10 +54,7 @@ class CleanModelSerializer(serializers.ModelSerializer):
                 setattr(candidate, name, value)
         else:
             candidate = model(**plain)
-        try:
-            candidate.full_clean(validate_unique=True)
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+        candidate.full_clean(validate_unique=True)  # DRF turns its ValidationError into a 400
         return attrs
 
 
@@ -82,10 +72,7 @@ class ServiceCreateMixin:
 
     def perform_create(self, serializer):
         with transaction.atomic():
-            try:
-                serializer.instance = self.create_with(dict(serializer.validated_data))
-            except DjangoValidationError as exc:
-                raise _drf_error(exc) from exc
+            serializer.instance = self.create_with(dict(serializer.validated_data))
             self._require_change(serializer.instance)
 
 
@@ -174,10 +161,7 @@ class AgendaItemViewSet(ServiceCreateMixin, ScopedModelViewSet):
 
     def perform_destroy(self, instance):
         self._require_change(instance)
-        try:
-            governance.remove_agenda_item(instance)
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+        governance.remove_agenda_item(instance)
 
 
 class AttendanceViewSet(ScopedModelViewSet):
@@ -321,12 +305,9 @@ class StandardWorkDocumentViewSet(ServiceCreateMixin, ScopedModelViewSet):
         self._require_change(document)
         serializer = RevisionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            version = daily_work.revise_standard_work(
-                document, changed_by=request.user, **serializer.validated_data
-            )
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+        version = daily_work.revise_standard_work(
+            document, changed_by=request.user, **serializer.validated_data
+        )
         return Response(StandardWorkVersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
 

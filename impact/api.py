@@ -8,6 +8,7 @@ non-numeric values...) is a 400 with its message.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -145,7 +146,7 @@ class ItsRunViewSet(ScopedReadOnlyViewSet):
         data = {"with_peers": True, **request.data}
         form = ItsRunForm(data)
         if not form.is_valid():
-            raise ApiValidationError(form.errors.get_json_data())
+            raise DjangoValidationError(form.errors.as_data())  # the one shape, by the handler
         trust = form.cleaned_data["trust"]
         if not can_run_analysis(request.user, trust):
             raise PermissionDenied("You may not run analyses of this trust.")

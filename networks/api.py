@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -131,10 +130,7 @@ class PersonMergeViewSet(viewsets.GenericViewSet):
                 and can(request.user, Action.VIEW_IDENTITIES, person.organisation)
             ):
                 raise PermissionDenied("Only the trust's KPO and analysts can merge people.")
-        try:
-            merge = services.merge_people(keep, duplicate, user=request.user)
-        except ValidationError as error:
-            raise ApiValidationError({"detail": error.messages}) from error
+        merge = services.merge_people(keep, duplicate, user=request.user)
         return Response(
             {
                 "kept": keep.pk,

@@ -1,7 +1,8 @@
 """API of the rpiw app: value streams, metrics and change requests, RPIWs, measures, tables.
 
 Writes go through ``rpiw.services`` (so the API keeps the same rules as the pages); a service's
-ValidationError becomes a 400 naming the field.
+ValidationError becomes a 400 naming the field in the one exception handler
+(``vmi_programme.errors``).
 """
 
 from __future__ import annotations
@@ -42,27 +43,18 @@ from .models import (
 )
 
 
-def _call(fn, *args, **kwargs):
-    try:
-        return fn(*args, **kwargs)
-    except DjangoValidationError as exc:
-        raise DRFValidationError(
-            exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-        ) from exc
-
-
 class ServiceWrites:
     """Create and update through a service function (``create_with`` / ``update_with``)."""
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         self.check_parent_change(data)
-        serializer.instance = _call(self.create_with, data)
+        serializer.instance = self.create_with(data)
 
     def perform_update(self, serializer):
         require(self.request.user, Action.CHANGE, serializer.instance)
         data = dict(serializer.validated_data)
-        serializer.instance = _call(self.update_with, serializer.instance, data)
+        serializer.instance = self.update_with(serializer.instance, data)
 
     def update_with(self, instance, data):
         """The default update of a child row: its parent stays, the model validates itself."""
@@ -260,8 +252,7 @@ class ChangeRequestViewSet(
             raise PermissionDenied("Only an executive of this trust may decide metric changes.")
         decision = ChangeDecisionSerializer(data=request.data)
         decision.is_valid(raise_exception=True)
-        change = _call(
-            services.decide_metric_change,
+        change = services.decide_metric_change(
             change,
             user=request.user,
             approve=decision.validated_data["approve"],
@@ -400,8 +391,7 @@ class RpiwViewSet(ServiceWrites, ScopedModelViewSet):
         require(request.user, Action.CHANGE, rpiw)
         body = StatusSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        rpiw = _call(
-            services.change_status,
+        rpiw = services.change_status(
             rpiw,
             body.validated_data["status"],
             user=request.user,

@@ -1,6 +1,5 @@
 """REST API for training: programmes, modules, cohorts, enrolments, assessments, surveys."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from rest_framework import serializers
 
@@ -25,13 +24,11 @@ from .models import (
 
 
 class CleanedModelSerializer(serializers.ModelSerializer):
-    """Runs the model's full_clean so the API refuses what the pages refuse."""
+    """Runs the model's full_clean so the API refuses what the pages refuse.
 
-    def _clean(self, instance):
-        try:
-            instance.full_clean()
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.message_dict) from exc
+    Its ValidationError (a field's or the whole record's) becomes a 400 in the one exception
+    handler (``vmi_programme.errors``).
+    """
 
     def create(self, validated_data):
         many = {
@@ -40,7 +37,7 @@ class CleanedModelSerializer(serializers.ModelSerializer):
             if isinstance(validated_data[k], list)
         }
         instance = self.Meta.model(**validated_data)
-        self._clean(instance)
+        instance.full_clean()
         instance.save()
         for key, value in many.items():
             getattr(instance, key).set(value)
@@ -54,7 +51,7 @@ class CleanedModelSerializer(serializers.ModelSerializer):
         }
         for key, value in validated_data.items():
             setattr(instance, key, value)
-        self._clean(instance)
+        instance.full_clean()
         instance.save()
         for key, value in many.items():
             getattr(instance, key).set(value)

@@ -1,6 +1,11 @@
-"""Anonymous users see nothing but the login page."""
+"""Site-wide request handling: the login requirement and the page for a refused delete."""
 
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
+from django.db.models.deletion import ProtectedError, RestrictedError
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from .errors import blocked_delete
 
 
 class LoginRequiredMiddleware(DjangoLoginRequired):
@@ -16,3 +21,31 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
         if request.path.startswith(self.exempt_prefixes):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class BlockedDeleteMiddleware:
+    """A delete refused because other records depend on it answers the 409 page, not a 500.
+
+    One place for every page: views call services and let ``ProtectedError``/``RestrictedError``
+    rise (Django refuses the delete before it deletes any row; a service's ``atomic`` block rolls
+    back the rest). The API answers its own 409 in ``errors.api_exception_handler``.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, ProtectedError | RestrictedError):
+            return None
+        back = request.META.get("HTTP_REFERER", "")
+        # Only link back within this site: the Referer header is the client's to set.
+        if not url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            back = "/"
+        return render(
+            request, "409.html", {"blocked": blocked_delete(exception), "back": back}, status=409
+        )

@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "vmi_programme.middleware.LoginRequiredMiddleware",
+    # A delete refused by on_delete=PROTECT/RESTRICT answers the 409 page (the API its own 409).
+    "vmi_programme.middleware.BlockedDeleteMiddleware",
 ]
 
 ROOT_URLCONF = "vmi_programme.urls"
@@ -194,6 +196,9 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # One error shape for every endpoint: Django's ValidationError, PermissionDenied, Http404
+    # and refused deletes (409) are turned into responses there, never per view.
+    "EXCEPTION_HANDLER": "vmi_programme.errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "VMI programme API",
