@@ -27,9 +27,14 @@ echo "== makemigrations --check (every model change has its migration)"
 env -u DATABASE_URL -u CELERY_BROKER_URL VMI_VAR_DIR="$(mktemp -d)" \
   .venv/bin/python manage.py makemigrations --check --dry-run
 
-echo "== 1/2: embedded default (SQLite, tasks in-process)"
+# Line coverage of the product code ([tool.coverage] in pyproject.toml); its floor (fail_under)
+# holds for the whole suite, so a run given extra pytest arguments is not measured.
+coverage=(--cov --cov-report=term:skip-covered)
+[ $# -eq 0 ] || coverage=()
+
+echo "== 1/2: embedded default (SQLite, tasks in-process), with coverage"
 env -u DATABASE_URL -u CELERY_BROKER_URL VMI_VAR_DIR="$(mktemp -d)" \
-  .venv/bin/python -m pytest -m "not services" -p no:cacheprovider "$@"
+  .venv/bin/python -m pytest -m "not services" -p no:cacheprovider "${coverage[@]}" "$@"
 
 echo "== 2/2: PostgreSQL + Redis + a real Celery worker"
 if problem=$(.venv/bin/python scripts/check_services.py "$TEST_DATABASE_URL" "$TEST_CELERY_BROKER_URL"); then
