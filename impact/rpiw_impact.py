@@ -4,7 +4,7 @@ under the impact page's filters, from the rpiw app's baseline/follow-up pairs
 is computed by :func:`rpiw.selectors.table_7_2_from_pairs`). No queries here: functions take
 pairs; the statistics are in ``impact.analysis.paired``.
 
-Definitions (those of ``rpiw.demo_measures`` and the report):
+Definitions (those of ``rpiw.demo.measures`` and the report):
 
 * post = the chosen follow-up (90 days by default, as the report; or "last" = the latest
   follow-up recorded). A pair is complete when it has a baseline and that follow-up.
@@ -196,7 +196,7 @@ def compare_with_report(computed: dict[str, dict[str, Any]]) -> list[dict[str, A
 
 
 def pairs_from_demo_programme(programme: Any) -> list[MeasurePair]:
-    """MeasurePairs from ``rpiw.demo_measures.generate()`` output (for checks without a DB)."""
+    """MeasurePairs from ``rpiw.demo.measures.generate()`` output (for checks without a DB)."""
     streams: defaultdict[str, str] = defaultdict(str)
     pairs = []
     for rpiw in programme.rpiws:

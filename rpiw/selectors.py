@@ -3,7 +3,7 @@
 Baseline/follow-up pairs have one type (:class:`MeasurePair`) and one reader
 (:func:`measure_pairs`), and Table 7.2 one computation (:func:`table_7_2_from_pairs`): the rpiw
 pages and API, the impact app (Table 7.3, and Table 7.2 under its filters) and the dashboards
-all build on them. Definitions shared with ``rpiw.demo_measures`` and the impact app:
+all build on them. Definitions shared with ``rpiw.demo.measures`` and the impact app:
 
 * **post** is the follow-up at ``post_day`` days after the workshop (90 by default; the report's
   "last follow-up (90 days)"), even when a 120-day value exists.
@@ -35,7 +35,7 @@ from governance.models import NationalPriority, StrategicObjective
 from vmi_programme.access import Action, actor_for, restrict
 from vmi_programme.models import Organisation, OrganisationKind
 
-from .constants import MINUTES_PER_UNIT
+from .constants import DEFAULT_POST_DAY, MINUTES_PER_UNIT, REPORT_AS_AT
 from .models import (
     ACTIVE_STATUSES,
     ENDED_WITHOUT_WORKSHOP,
@@ -52,8 +52,6 @@ from .models import (
     ValueStreamMetric,
 )
 
-REPORT_AS_AT = dt.date(2019, 7, 31)  # Table 7.1 is "as at July 2019"
-DEFAULT_POST_DAY = 90
 TABLE_7_2_KINDS = (MeasureKind.LEAD_TIME, MeasureKind.DEFECTS, MeasureKind.DEFECT_RATIO)
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from factories import OrganisationFactory, user_with_roles
 from impact import rpiw_impact
 from impact.rpiw_impact import Filters
-from rpiw import demo_measures
+from rpiw.demo import measures as demo_measures
 from rpiw.selectors import MeasurePair
 from vmi_programme.models import Role
 
@@ -100,7 +100,7 @@ def test_a_trust_with_one_pair_gets_the_librarys_message_not_a_number():
 
 
 def load_demo_rpiws(programme, trusts: dict) -> None:
-    """Write rpiw.demo_measures records into the rpiw tables (as the rpiw seed would)."""
+    """Write rpiw.demo.measures records into the rpiw tables (as the rpiw seed would)."""
     from rpiw import models as r
 
     streams = {}

@@ -9,12 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from rpiw.demo_measures import (
-    AS_AT,
+from rpiw.constants import DEFAULT_POST_DAY, MAX_MEASURES_PER_RPIW, MINUTES_PER_UNIT, REPORT_AS_AT
+from rpiw.demo.measures import (
     FEASIBILITY,
-    MAX_MEASURES_PER_RPIW,
+    FOLLOWUP_DAYS,
     MEASURE_TYPES,
-    POST_FOLLOWUP_DAY,
     TABLE_7_1,
     TABLE_7_2,
     TABLE_7_3,
@@ -30,7 +29,7 @@ ANALYSED = ("lead_time", "defects", "defect_ratio")
 
 
 def is_complete(measure):
-    return measure["baseline"] is not None and POST_FOLLOWUP_DAY in measure["followups"]
+    return measure["baseline"] is not None and DEFAULT_POST_DAY in measure["followups"]
 
 
 def rpiw_has_complete_measures(rpiw):
@@ -46,7 +45,7 @@ def pairs(records, kind, trust=None):
         for m in rpiw["measures"]:
             if m["type"] != kind or not is_complete(m):
                 continue
-            b, p = m["baseline"], m["followups"][POST_FOLLOWUP_DAY]
+            b, p = m["baseline"], m["followups"][DEFAULT_POST_DAY]
             if kind == "lead_time":
                 out.append((b * MINUTES[m["unit"]], p * MINUTES[m["unit"]]))
             elif kind == "defect_ratio":
@@ -254,7 +253,7 @@ def test_defect_ratio_t_test_matches_every_published_figure(programme):
 def test_records_are_plain_raw_data_within_their_constraints(programme):
     for rpiw in programme.rpiws:
         assert len(rpiw["measures"]) <= MAX_MEASURES_PER_RPIW
-        assert rpiw["workshop_start"] <= rpiw["workshop_end"] <= AS_AT
+        assert rpiw["workshop_start"] <= rpiw["workshop_end"] <= REPORT_AS_AT
         assert rpiw["workshop_start"].weekday() == 0
         for m in rpiw["measures"]:
             assert m["type"] in MEASURE_TYPES
@@ -262,7 +261,7 @@ def test_records_are_plain_raw_data_within_their_constraints(programme):
             values = [m["baseline"], *m["followups"].values()]
             values = [v for v in values if v is not None]
             for day in m["followups"]:
-                assert rpiw["workshop_end"].toordinal() + day <= AS_AT.toordinal()
+                assert rpiw["workshop_end"].toordinal() + day <= REPORT_AS_AT.toordinal()
             if m["type"] == "defect_ratio":
                 for v in values:
                     assert isinstance(v["defects"], int) and isinstance(v["output"], int)
@@ -274,6 +273,22 @@ def test_records_are_plain_raw_data_within_their_constraints(programme):
                 assert all(v >= 0 for v in values)
             if m["type"] == "defects":
                 assert all(isinstance(v, int) for v in values)
+
+
+def test_records_use_only_the_domains_values(programme):
+    """The generator has no Django, so it writes the values of the rpiw models' choices as plain
+    strings and numbers; they must stay those the app accepts."""
+    from rpiw.models import Direction, MeasureKind, Point, RpiwStatus, TimeUnit
+
+    assert set(MEASURE_TYPES) <= set(MeasureKind.values)
+    assert set(FOLLOWUP_DAYS) == set(Point.values) - {Point.BASELINE}
+    assert set(MINUTES_PER_UNIT) == set(TimeUnit.values)
+    for rpiw in programme.rpiws:
+        assert rpiw["status"] in RpiwStatus.values
+        for m in rpiw["measures"]:
+            assert m["better"] in Direction.values
+            if m["type"] == "lead_time":
+                assert m["unit"] in TimeUnit.values
 
 
 def test_workshops_fall_between_september_2015_and_june_2019(programme):
@@ -304,7 +319,7 @@ def test_rpiws_without_complete_measures_are_recent_or_have_gaps(programme):
     assert statuses["follow_up"] == 11  # held too recently for a 90-day follow-up
     for rpiw in programme.rpiws:
         if rpiw["status"] == "follow_up":
-            assert all(POST_FOLLOWUP_DAY not in m["followups"] for m in rpiw["measures"])
+            assert all(DEFAULT_POST_DAY not in m["followups"] for m in rpiw["measures"])
 
 
 def test_some_rpiws_carry_two_measures_of_one_type(programme):

@@ -35,6 +35,12 @@ Published figures that cannot all hold at once (see ``FEASIBILITY`` for the arit
 * Total defects: Table 7.2's integer sums fix the means at 3,185/54 = 58.981 and 1,046/54 =
   19.370, not the published 58.998 and 19.377 (those would need non-integer totals). SEs, t,
   df and r are reproduced to the published precision.
+
+The domain's own constants (the report's as-at date, which follow-up is "post", the lead-time
+units, the measure limit) come from ``rpiw.constants``; the kinds, directions, statuses and
+follow-up points written here are values of ``rpiw.models``' choices, which the Django side of
+the demo (``rpiw.demo.records``) converts them to (tests/rpiw/test_demo_measures.py checks
+that they stay in step). The targets below are the published figures the search aims at.
 """
 
 from __future__ import annotations
@@ -47,13 +53,16 @@ from typing import Any
 import numpy as np
 from scipy import optimize
 
-from .constants import MAX_MEASURES_PER_RPIW, MINUTES_PER_UNIT
+from rpiw.constants import (
+    DEFAULT_POST_DAY,
+    MAX_MEASURES_PER_RPIW,
+    MINUTES_PER_UNIT,
+    REPORT_AS_AT,
+)
 
 __all__ = [
-    "AS_AT",
     "FEASIBILITY",
     "MEASURE_TYPES",
-    "POST_FOLLOWUP_DAY",
     "TABLE_7_1",
     "TABLE_7_2",
     "TABLE_7_3",
@@ -63,10 +72,10 @@ __all__ = [
 ]
 
 TRUSTS = ("BHRUT", "LTHT", "SASH", "SATH", "UHCW")
-AS_AT = dt.date(2019, 7, 31)  # Table 7.1 is "as at July 2019"
-POST_FOLLOWUP_DAY = 90
-FOLLOWUP_DAYS = (30, 60, 90, 120)
+FOLLOWUP_DAYS = (30, 60, 90, 120)  # the follow-up points (``rpiw.models.Point``) generated
 MEASURE_TYPES = ("lead_time", "defects", "defect_ratio", "other")
+#: how precisely each lead-time unit is recorded, in minutes (quarter hours, half days)
+QUANTUM_MINUTES = {"minutes": 1, "hours": 15, "days": 720}
 
 # Table 7.1: value streams, RPIWs, RPIWs with complete measures.
 TABLE_7_1 = {
@@ -160,8 +169,8 @@ DEFECT_RATIO_SE_POST = 0.022
 DEFECT_RATIO_POOLED = (0.5820, 0.2130)
 DEFECT_RATIO_MEAN_OF_TRUSTS = (0.5657, 0.2121)
 
-# RPIWs held too recently for a 90-day follow-up by AS_AT (BHRUT cancelled its RPIW work in
-# 2018); the rest of each trust's incomplete RPIWs are reporting gaps.
+# RPIWs held too recently for a 90-day follow-up by REPORT_AS_AT (BHRUT cancelled its RPIW work
+# in 2018); the rest of each trust's incomplete RPIWs are reporting gaps.
 RECENT_RPIWS = {"BHRUT": 0, "LTHT": 3, "SASH": 3, "SATH": 2, "UHCW": 3}
 RPIWS_WITHOUT_MEASURES = {"BHRUT": 1, "LTHT": 1, "SASH": 0, "SATH": 0, "UHCW": 1}
 TRUST_WINDOWS = {  # first and last workshop start for RPIWs old enough to be followed up
@@ -647,7 +656,7 @@ def _lead_time_series(rng: np.random.Generator) -> dict[str, list[tuple[str, flo
         m = np.flatnonzero(groups == g)
         if not (units[m] == "minutes").any():
             units[m[np.argmin(b[m])]] = "minutes"
-    quanta = np.array([{"minutes": 1, "hours": 15, "days": 720}[u] for u in units])
+    quanta = np.array([QUANTUM_MINUTES[u] for u in units])
     b_q = np.maximum(np.round(b / quanta), 1) * quanta
     p_q = np.maximum(np.round(p / quanta), 1) * quanta
     for values, sums in ((b_q, sums_b), (p_q, sums_p)):
@@ -906,17 +915,17 @@ def _followup_fractions(rng: np.random.Generator) -> dict[int, float]:
 
 
 def _due_days(workshop_end: dt.date) -> list[int]:
-    return [day for day in FOLLOWUP_DAYS if workshop_end + dt.timedelta(days=day) <= AS_AT]
+    return [day for day in FOLLOWUP_DAYS if workshop_end + dt.timedelta(days=day) <= REPORT_AS_AT]
 
 
 def _lead_time_measure(rng, name, unit, baseline, post, days):
     per_unit = MINUTES_PER_UNIT[unit]
-    quantum = {"minutes": 1, "hours": 15, "days": 720}[unit]
+    quantum = QUANTUM_MINUTES[unit]
     fractions = _followup_fractions(rng)
     b_min, p_min = baseline * per_unit, post * per_unit
     followups = {}
     for day in days:
-        if day == POST_FOLLOWUP_DAY:
+        if day == DEFAULT_POST_DAY:
             followups[day] = post
             continue
         value = (
@@ -940,7 +949,7 @@ def _defects_measure(rng, name, baseline, post, days):
     fractions = _followup_fractions(rng)
     followups = {}
     for day in days:
-        if day == POST_FOLLOWUP_DAY:
+        if day == DEFAULT_POST_DAY:
             followups[day] = post
         elif day == 120:
             followups[day] = max(int(round(post * math.exp(rng.normal(0, 0.15)))), 0)
@@ -962,7 +971,7 @@ def _defect_ratio_measure(rng, name, baseline, post, days):
     r_p = post[0] / post[1]
     followups = {}
     for day in days:
-        if day == POST_FOLLOWUP_DAY:
+        if day == DEFAULT_POST_DAY:
             followups[day] = {"defects": post[0], "output": post[1]}
             continue
         output = max(int(round(baseline[1] * rng.uniform(0.8, 1.2))), 5)
@@ -1001,8 +1010,8 @@ def _other_measure(rng, which, days):
         return round(x, decimals) if decimals else int(round(x))
 
     followups = {day: fmt(_interpolate(baseline, post, min(fractions[day], 1.0))) for day in days}
-    if POST_FOLLOWUP_DAY in days:
-        followups[POST_FOLLOWUP_DAY] = fmt(post)
+    if DEFAULT_POST_DAY in days:
+        followups[DEFAULT_POST_DAY] = fmt(post)
     return {
         "type": "other",
         "name": name,
@@ -1015,11 +1024,11 @@ def _other_measure(rng, which, days):
 
 def _incomplete_measure(rng, kind, title, days):
     """A measure without a 90-day value: too recent, or its report never came in."""
-    days = [d for d in days if d < POST_FOLLOWUP_DAY]
+    days = [d for d in days if d < DEFAULT_POST_DAY]
     if kind == "lead_time":
         minutes = float(np.exp(rng.normal(math.log(1200), 1.1)))
         unit = "minutes" if minutes < 300 else "hours" if minutes < 4320 else "days"
-        quantum = {"minutes": 1, "hours": 15, "days": 720}[unit]
+        quantum = QUANTUM_MINUTES[unit]
         b = max(round(minutes / quantum), 1) * quantum
         p = max(round(b * float(np.exp(rng.normal(math.log(0.45), 0.5))) / quantum), 1) * quantum
         per_unit = MINUTES_PER_UNIT[unit]
@@ -1177,7 +1186,7 @@ def _build_rpiws(rng, trust, series):
                 "title": title,
                 "workshop_start": start,
                 "workshop_end": end,
-                "status": "closed" if POST_FOLLOWUP_DAY in due else "follow_up",
+                "status": "closed" if DEFAULT_POST_DAY in due else "follow_up",
                 "measures": measures,
             }
         )
@@ -1201,8 +1210,9 @@ def generate(seed: int = 2019) -> DemoProgramme:
     """Build the demo value streams and RPIWs for the five trusts, deterministically from ``seed``.
 
     Each RPIW dict holds trust, reference, value_stream, title, workshop_start/end (dates),
-    status ("closed" once the 90-day point has passed by AS_AT, else "follow_up") and measures.
-    Each measure holds type (one of MEASURE_TYPES), name, unit, better ("lower"/"higher"),
+    status ("closed" once the 90-day point has passed by REPORT_AS_AT, else "follow_up") and
+    measures. Each measure holds type (one of MEASURE_TYPES), name, unit, better
+    ("lower"/"higher"),
     baseline and followups ({30: .., 60: .., 90: .., sometimes 120: ..}, only the days
     reported). Lead times are numbers in their unit (minutes as int, hours in quarter hours,
     days in half days); defects are integer counts; defect ratios store
@@ -1215,7 +1225,7 @@ def generate(seed: int = 2019) -> DemoProgramme:
         "defects": _with_redraws(_defects_series, rng),
         "defect_ratio": _with_redraws(_defect_ratio_series, rng),
     }
-    programme = DemoProgramme(seed=seed, as_at=AS_AT)
+    programme = DemoProgramme(seed=seed, as_at=REPORT_AS_AT)
     for trust in TRUSTS:
         programme.value_streams += [{"trust": trust, "name": s} for s in VALUE_STREAMS[trust]]
         programme.rpiws += _build_rpiws(rng, trust, series)

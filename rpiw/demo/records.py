@@ -1,6 +1,6 @@
 """Demo value streams, metrics (with a TGT-approved change), RPIWs, teams and measures.
 
-The RPIW records come from :mod:`rpiw.demo_measures` (seeded, deterministic): per trust the value
+The RPIW records come from :mod:`rpiw.demo.measures` (seeded, deterministic): per trust the value
 streams and RPIW counts of Table 7.1 as at July 2019 and measures whose baseline and 90-day
 follow-up give Table 7.2. Nothing published is stored: the pages compute both tables. On top,
 a few things the report describes but does not count: two BHRUT RPIWs stood down in 2018, and a
@@ -15,28 +15,37 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from governance.models import Meeting, MeetingKind, MeetingSeries, StrategicObjective
-from governance.services import meetings as governance
-from vmi_programme.demo import DemoContext
-from vmi_programme.models import Person, ProfessionalGroup
-
-from . import demo_measures, services
-from .models import (
+from governance.models import (
+    Meeting,
+    MeetingKind,
+    MeetingSeries,
+    MeetingStatus,
+    StrategicObjective,
+)
+from governance.services import meetings as meeting_services
+from rpiw import services
+from rpiw.demo import measures as demo_measures
+from rpiw.models import (
     Direction,
+    Frequency,
     Measure,
     MeasureKind,
     Measurement,
     MetricCategory,
     MetricValue,
     PlanningTask,
+    Point,
     Rpiw,
     RpiwStatus,
     Selection,
     TeamMember,
     TeamRole,
+    TimeUnit,
     ValueStream,
     ValueStreamStatus,
 )
+from vmi_programme.demo import DemoContext
+from vmi_programme.models import Person, ProfessionalGroup
 
 SELECTION = {
     "SASH": (
@@ -70,7 +79,7 @@ RATIONALES = {
     ("UHCW", "Patient safety"): "To dispel cynicism: 'the purest patient thing you can do'.",
     ("BHRUT", "The first 24 hours"): "Named for when most problems occurred; soon found too broad.",
 }
-# Alignment to the trusts' strategic objectives (titles seeded by demo_infrastructure). The
+# Alignment to the trusts' strategic objectives (titles seeded by governance.demo). The
 # bottom-up trusts' value streams are left unaligned, as the report found.
 ALIGNMENT = {
     ("SASH", "Cardiology"): ["Sustainable finances"],
@@ -101,11 +110,18 @@ LEAD_NAMES = [
 ]
 FRONT_LINE = ["Staff nurse", "Healthcare assistant", "Ward clerk", "Junior doctor", "Porter"]
 OTHER_KIND = {"Environment, health and safety issues": MeasureKind.EHS}
-# (category, name, unit, direction, baseline, target, monthly drift)
+# (category, name, unit, direction, baseline, target)
 METRICS = [
-    (MetricCategory.QUALITY, "Defects per 100 patients", "per 100 patients", "lower", 18, 9),
-    (MetricCategory.DELIVERY, "Median pathway lead time", "hours", "lower", 40, 24),
-    (MetricCategory.MORALE, "Staff who would recommend the service", "percent", "higher", 62, 75),
+    (MetricCategory.QUALITY, "Defects per 100 patients", "per 100 patients", Direction.LOWER, 18, 9),
+    (MetricCategory.DELIVERY, "Median pathway lead time", "hours", Direction.LOWER, 40, 24),
+    (
+        MetricCategory.MORALE,
+        "Staff who would recommend the service",
+        "percent",
+        Direction.HIGHER,
+        62,
+        75,
+    ),
 ]
 
 
@@ -216,7 +232,7 @@ def _metrics(rng: random.Random, stream: ValueStream, until: dt.date) -> None:
             baseline=Decimal(baseline),
             target=Decimal(target),
             data_source="Trust information team",
-            frequency="monthly",
+            frequency=Frequency.MONTHLY,
             effective_from=stream.started_on,
         )
         points, level = [], float(baseline)
@@ -239,10 +255,10 @@ def _tgt_meeting(trust, on_or_after: dt.date) -> Meeting:
     if meeting:
         return meeting
     series = MeetingSeries.objects.filter(kind=MeetingKind.TGT, organisation=trust).first()
-    series = series or governance.create_series(
+    series = series or meeting_services.create_series(
         MeetingKind.TGT, f"{trust.short_name} TGT", organisation=trust
     )
-    return governance.create_meeting(series, on_or_after, status="held")
+    return meeting_services.create_meeting(series, on_or_after, status=MeetingStatus.HELD)
 
 
 def _uhcw_theatres_change(ctx, people, streams) -> None:
@@ -258,7 +274,7 @@ def _uhcw_theatres_change(ctx, people, streams) -> None:
         baseline=Decimal("2.6"),
         target=Decimal("3.2"),
         data_source="Theatre management system",
-        frequency="monthly",
+        frequency=Frequency.MONTHLY,
         effective_from=theatres.started_on,
     )
     proposed_on = dt.date(2018, 2, 5)
@@ -311,7 +327,7 @@ def _rpiw(rng, people, stream: ValueStream, row: dict, as_at: dt.date) -> Rpiw:
         process_end=f"{row['title']}: last step",
         problem_statement=f"Delays and rework in '{row['title'].lower()}'.",
         target_statement="Halve lead time and defects within 90 days.",
-        status=row["status"],
+        status=RpiwStatus(row["status"]),
         patient_rep_exception=""
         if with_patient
         else "The patient representative withdrew the week before; the sponsor agreed to go ahead.",
@@ -321,7 +337,7 @@ def _rpiw(rng, people, stream: ValueStream, row: dict, as_at: dt.date) -> Rpiw:
     _team(rpiw, people[short], with_patient)
     measures, measurements, names = [], [], set()
     for order, spec in enumerate(row["measures"], start=1):
-        kind = OTHER_KIND.get(spec["name"], spec["type"])
+        kind = OTHER_KIND.get(spec["name"], MeasureKind(spec["type"]))
         name, copy = spec["name"], 1
         while name in names:  # a second measure of a kind: another sub-process
             copy += 1
@@ -333,7 +349,7 @@ def _rpiw(rng, people, stream: ValueStream, row: dict, as_at: dt.date) -> Rpiw:
             kind=kind,
             name=name,
             unit=spec["unit"],
-            direction=spec["better"],
+            direction=Direction(spec["better"]),
         )
         measure.full_clean(validate_unique=False, validate_constraints=False)
         measures.append((measure, spec))
@@ -342,7 +358,7 @@ def _rpiw(rng, people, stream: ValueStream, row: dict, as_at: dt.date) -> Rpiw:
         points = [(0, spec["baseline"])] if spec["baseline"] is not None else []
         points += sorted(spec["followups"].items())
         for point, value in points:
-            if point == 0:
+            if point == Point.BASELINE:
                 measured_on = rpiw.workshop_start - dt.timedelta(days=14)
             else:
                 measured_on = min(rpiw.due_on(point) + dt.timedelta(days=rng.randint(0, 3)), as_at)
@@ -351,7 +367,7 @@ def _rpiw(rng, people, stream: ValueStream, row: dict, as_at: dt.date) -> Rpiw:
                 measurement.defects, measurement.output = value["defects"], value["output"]
             else:
                 measurement.value = Decimal(str(value))
-            if point == 120:
+            if point == Point.DAY_120:
                 rpiw.follow_up_120 = True
             measurements.append(measurement)
     if rpiw.follow_up_120:
@@ -415,35 +431,36 @@ def _stood_down(people, streams) -> None:
 def _current(rng, people, streams, today: dt.date) -> None:
     """Live RPIWs for the workspace: planned, preparing, and two in follow-up with values due."""
     monday = today - dt.timedelta(days=today.weekday())
+    planned, preparing, follow_up = RpiwStatus.PLANNED, RpiwStatus.PREPARING, RpiwStatus.FOLLOW_UP
     plans = [
-        ("SASH", "Outpatients", "Clinic letters to GPs", monday + dt.timedelta(weeks=9), "planned"),
+        ("SASH", "Outpatients", "Clinic letters to GPs", monday + dt.timedelta(weeks=9), planned),
         (
             "SASH",
             "Emergency floor",
             "Ambulatory care streaming",
             monday + dt.timedelta(weeks=3),
-            "preparing",
+            preparing,
         ),
         (
             "SASH",
             "Theatres",
             "Theatre list finalisation",
             monday - dt.timedelta(days=32),
-            "follow_up",
+            follow_up,
         ),
         (
             "SASH",
             "Cardiology",
             "Echo reporting turnaround",
             monday - dt.timedelta(days=60),
-            "follow_up",
+            follow_up,
         ),
         (
             "LTHT",
             "Discharge",
             "Discharge letters before midday",
             monday - dt.timedelta(days=32),
-            "follow_up",
+            follow_up,
         ),
     ]
     for short, stream, title, start, status in plans:
@@ -465,8 +482,8 @@ def _current(rng, people, streams, today: dt.date) -> None:
                 {"role": TeamRole.PATIENT_REP, "name": "Patient partner"},
             ],
         )
-        path = {"planned": [], "preparing": ["preparing"]}.get(
-            status, ["preparing", "workshop", "follow_up"]
+        path = {planned: [], preparing: [preparing]}.get(
+            status, [preparing, RpiwStatus.WORKSHOP, follow_up]
         )
         for step in path:
             services.change_status(rpiw, step)
@@ -474,21 +491,21 @@ def _current(rng, people, streams, today: dt.date) -> None:
             if task.due_on < today:
                 services.complete_planning_task(task, task.due_on)
         lead = services.add_measure(
-            rpiw, kind=MeasureKind.LEAD_TIME, name="Lead time", unit="hours"
+            rpiw, kind=MeasureKind.LEAD_TIME, name="Lead time", unit=TimeUnit.HOURS
         )
         ratio = services.add_measure(rpiw, kind=MeasureKind.DEFECT_RATIO, name="Defect ratio")
-        if status == "planned":
+        if status == planned:
             continue
         baseline_on = start - dt.timedelta(days=10)
         services.record_measurement(
-            lead, 0, value=rng.choice([36, 48, 72]), measured_on=baseline_on
+            lead, Point.BASELINE, value=rng.choice([36, 48, 72]), measured_on=baseline_on
         )
         services.record_measurement(
-            ratio, 0, defects=rng.randint(20, 40), output=60, measured_on=baseline_on
+            ratio, Point.BASELINE, defects=rng.randint(20, 40), output=60, measured_on=baseline_on
         )
-        if rpiw.due_on(30) + dt.timedelta(days=2) < today:
-            on = rpiw.due_on(30) + dt.timedelta(days=1)
-            services.record_measurement(lead, 30, value=24, measured_on=on)
+        if rpiw.due_on(Point.DAY_30) + dt.timedelta(days=2) < today:
+            on = rpiw.due_on(Point.DAY_30) + dt.timedelta(days=1)
+            services.record_measurement(lead, Point.DAY_30, value=24, measured_on=on)
             services.record_measurement(
-                ratio, 30, defects=rng.randint(8, 15), output=60, measured_on=on
+                ratio, Point.DAY_30, defects=rng.randint(8, 15), output=60, measured_on=on
             )
