@@ -14,6 +14,7 @@ from django.utils import timezone
 from governance.models import AgendaItem, AgendaItemLink, Meeting, MeetingKind, MeetingSeries
 from governance.services import meetings as governance
 from vmi_programme.models import Organisation, OrganisationKind, Partnership, Person
+from vmi_programme.writes import save_validated
 
 from . import analysis
 from .models import (
@@ -34,12 +35,6 @@ from .rules import was_present
 REFLECTION_ITEM_TITLE = "Reflections on the compact"
 
 
-def _saved(obj):
-    obj.full_clean()
-    obj.save()
-    return obj
-
-
 # ---- compact and versions ------------------------------------------------------------------
 
 
@@ -50,7 +45,7 @@ def _add_promises(version: CompactVersion, promises: Sequence[Mapping[str, Any]]
     if len(keys) != len(set(keys)):
         raise ValidationError({"promises": "Each promise needs its own key."})
     for index, promise in enumerate(promises, start=1):
-        _saved(
+        save_validated(
             Promise(
                 version=version,
                 key=promise.get("key", ""),
@@ -75,8 +70,8 @@ def create_compact(
     created_by: Any = None,
 ) -> Compact:
     """A partnership's compact with its first version; its TGB meetings get their closing item."""
-    compact = _saved(Compact(partnership=partnership, board=board, title=title))
-    version = _saved(
+    compact = save_validated(Compact(partnership=partnership, board=board, title=title))
+    version = save_validated(
         CompactVersion(
             compact=compact,
             number=1,
@@ -115,7 +110,7 @@ def renegotiate(
         raise ValidationError({"change_note": "Say what was renegotiated and why."})
     if agreed_at is not None and agreed_at.series_id != compact.board_id:
         raise ValidationError({"agreed_at": "Choose a meeting of this compact's TGB."})
-    version = _saved(
+    version = save_validated(
         CompactVersion(
             compact=compact,
             number=(latest.number + 1) if latest else 1,
@@ -246,7 +241,7 @@ def record_reflection(
                     f"version in force at this meeting; promise {promise_id} is not one of them."
                 }
             )
-    reflection = _saved(
+    reflection = save_validated(
         Reflection(
             meeting=meeting,
             person=person,
@@ -260,7 +255,7 @@ def record_reflection(
             raise ValidationError(
                 {"ratings": f"Choose fulfilled, partly or not fulfilled, not {fulfilment!r}."}
             )
-        _saved(
+        save_validated(
             PromiseRating(
                 reflection=reflection,
                 promise=promises[getattr(promise, "pk", promise)],
@@ -283,7 +278,7 @@ def _record_event(
     note: str = "",
     at: dt.datetime | None = None,
 ) -> BreachEvent:
-    return _saved(
+    return save_validated(
         BreachEvent(
             breach=breach,
             from_state=from_state,
@@ -344,7 +339,7 @@ def call_out_breach(
     if occurred_on > meeting.date:
         raise ValidationError({"occurred_on": "A breach is called out after it happened."})
     _party_organisation_check(compact, party, organisation)
-    breach = _saved(
+    breach = save_validated(
         Breach(
             compact=compact,
             version=version,
@@ -411,7 +406,7 @@ def discuss_breach(
     breach.discussed_at = meeting
     breach.discussion_what, breach.discussion_why = what_happened, why
     breach.discussion_better = do_better
-    _saved(breach)
+    save_validated(breach)
     _record_event(breach, previous, BreachState.DISCUSSED, by, meeting=meeting, note=why, at=at)
     return breach
 
@@ -436,7 +431,7 @@ def repair_breach(
         repaired_on,
         resolution,
     )
-    _saved(breach)
+    save_validated(breach)
     _record_event(
         breach, previous, BreachState.REPAIRED, by, meeting=meeting, note=resolution, at=at
     )
@@ -468,7 +463,7 @@ def renegotiate_breach(
     breach.state, breach.renegotiated_version = BreachState.RENEGOTIATED, version
     breach.closed_on = max(version.effective_from, breach.discussed_at.date)
     breach.resolution = resolution
-    _saved(breach)
+    save_validated(breach)
     _record_event(
         breach,
         previous,
