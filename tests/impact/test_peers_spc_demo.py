@@ -9,7 +9,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from impact import demo_series, services
+from impact import services
+from impact.demo import series as demo_series
 from impact.models import PeerGroup, PeerMethod
 from impact.spc_chart import xmr_chart
 from vmi_programme.models import Job, JobStatus
@@ -138,7 +139,7 @@ def test_the_demo_seed_stores_runs_showing_the_section_8_2_directions(client):
          r.parameters["trust"]): r.result
         for r in runs
     }  # fmt: skip
-    checks = demo.stored_direction_checks(stored)
+    checks = demo_series.stored_direction_checks(stored)
     failing = [c.direction.claim for c in checks if not c.holds]
     assert failing == []
     assert len(checks) == len(demo_series.expected_directions())

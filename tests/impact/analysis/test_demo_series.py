@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from impact.analysis.its import controlled_its, segmented_regression
-from impact.demo_series import (
+from impact.demo.series import (
     DEFAULT_SEED,
     INTERVENTION,
     PARTNERS,

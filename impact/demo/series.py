@@ -13,7 +13,6 @@ from impact.analysis.its import Coefficient, controlled_its, segmented_regressio
 INTERVENTION = pd.Period("2015-07", freq="M")
 FFT_MONTHS = pd.period_range("2013-04", "2020-02", freq="M")
 TURNOVER_MONTHS = pd.period_range("2009-01", "2020-02", freq="M")
-SIGNIFICANCE = 0.05
 #: Seed whose noise reproduces every Section 8.2 direction with the widest margins (null
 #: findings p >= 0.3, significant ones p < 0.01) among seeds 2000-2149; 35 of those 150 seeds
 #: reproduce every direction. Other seeds keep the same underlying paths, but with this much
@@ -280,6 +279,32 @@ def expected_directions() -> list[ExpectedDirection]:
     ]  # fmt: skip
 
 
+def stored_direction_checks(runs: dict[tuple[str, str], dict[str, Any]]) -> list[DirectionCheck]:
+    """Check the Section 8.2 directions against stored ITS run results (the app's own job).
+
+    ``runs`` maps (measure, ODS code) to a run's stored result; measure is "fft" or "turnover"
+    as in :func:`expected_directions`. Descriptive statements (means, a month's value) are read
+    from the result's observed points.
+    """
+    checks = []
+    for direction in expected_directions():
+        result = runs[(direction.measure, direction.org_code)]
+        if direction.analysis == "descriptive":
+            observed = pd.Series(
+                {pd.Period(p["period"], "M"): p["observed"] for p in result["own"]["fitted"]}
+            )
+            checks.append(_descriptive_check(direction, observed))
+            continue
+        if direction.analysis == "own":
+            terms = {**result["own"]["coefficients"], **result["own"]["derived"]}
+        elif direction.analysis == "peer_group":
+            terms = {**result["peer_group"]["coefficients"], **result["peer_group"]["derived"]}
+        else:
+            terms = result["controlled"]["differences"]
+        checks.append(_coefficient_check(direction, Coefficient(**terms[direction.quantity])))
+    return checks
+
+
 def check_expected_directions(
     fft: pd.DataFrame | None = None,
     turnover: pd.DataFrame | None = None,
@@ -383,7 +408,7 @@ def _its_terms(table: pd.DataFrame, direction: ExpectedDirection) -> dict[str, C
 
 
 def _coefficient_check(direction: ExpectedDirection, c: Coefficient) -> DirectionCheck:
-    significant = c.p_value < SIGNIFICANCE
+    significant = c.is_significant()  # the analysis's own threshold, p < 0.05
     if direction.expect == "not_significant":
         holds = not significant
     elif direction.expect in ("positive", "negative"):

@@ -4,10 +4,10 @@ Raw records only: monthly values (turnover as leavers and headcounts), organisat
 characteristics and the partner trusts' real A&E rows go in through the app's services and
 import spec; the ITS results are computed by running the app's own job on them.
 
-``demo_data/trust_characteristics.csv`` holds, per type-1 A&E provider in NHS England's
+``data/trust_characteristics.csv`` holds, per type-1 A&E provider in NHS England's
 ae_attendances file (April 2016 – March 2019, providers with ≥ 30 months): log mean monthly
 type-1 attendances, admission conversion (admissions / attendances) and 4-hour performance.
-``demo_data/ae_attendances_partners.csv`` is that file's rows for the five partner trusts.
+``data/ae_attendances_partners.csv`` is that file's rows for the five partner trusts.
 """
 
 from __future__ import annotations
@@ -17,17 +17,17 @@ import datetime as dt
 import io
 from pathlib import Path
 
-import pandas as pd
+from django.contrib.auth import get_user_model
 
+from impact import services
+from impact.analysis.peers import nearest_peers
+from impact.demo import series as demo_series
+from impact.selectors import characteristics_table
 from vmi_programme import imports as pipeline
 from vmi_programme.demo import DemoContext
 from vmi_programme.models import Organisation, OrganisationKind
 
-from . import demo_series, services
-from .analysis.peers import nearest_peers
-from .selectors import characteristics_table
-
-DATA_DIR = Path(__file__).parent / "demo_data"
+DATA_DIR = Path(__file__).parent / "data"
 CHARACTERISTICS_AS_OF = dt.date(2019, 3, 31)
 
 
@@ -57,8 +57,6 @@ def _organisations() -> dict[str, Organisation]:
 
 
 def _admin_user():
-    from django.contrib.auth import get_user_model
-
     return get_user_model().objects.filter(username="admin").first()
 
 
@@ -152,36 +150,3 @@ def _seed_its_runs(organisations, user) -> None:
                 trust=trust,
                 user=user,
             )
-
-
-def stored_direction_checks(runs: dict[tuple[str, str], dict]) -> list[demo_series.DirectionCheck]:
-    """Check the Section 8.2 directions against stored ITS run results.
-
-    ``runs`` maps (measure, ODS code) to a run's stored result; measure is "fft" or "turnover"
-    as in :func:`impact.demo_series.expected_directions`. Descriptive statements (means, a
-    month's value) are read from the result's observed points.
-    """
-    checks = []
-    for direction in demo_series.expected_directions():
-        result = runs[(direction.measure, direction.org_code)]
-        if direction.analysis == "descriptive":
-            observed = pd.Series(
-                {pd.Period(p["period"], "M"): p["observed"] for p in result["own"]["fitted"]}
-            )
-            checks.append(demo_series._descriptive_check(direction, observed))
-            continue
-        if direction.analysis == "own":
-            terms = {**result["own"]["coefficients"], **result["own"]["derived"]}
-        elif direction.analysis == "peer_group":
-            terms = {**result["peer_group"]["coefficients"], **result["peer_group"]["derived"]}
-        else:
-            terms = result["controlled"]["differences"]
-        term = terms[direction.quantity]
-        checks.append(demo_series._coefficient_check(direction, _coefficient(term)))
-    return checks
-
-
-def _coefficient(stored: dict):
-    from .analysis.its import Coefficient
-
-    return Coefficient(**stored)
