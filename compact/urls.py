@@ -17,5 +17,7 @@ urlpatterns = [
     path("meetings/<int:meeting_pk>/", views.meeting, name="meeting"),
     path("meetings/<int:meeting_pk>/breaches/new/", views.breach_new, name="breach-new"),
     path("breaches/<int:pk>/", views.breach, name="breach"),
-    path("breaches/<int:pk>/<str:to>/", views.breach_move, name="breach-move"),
+    path("breaches/<int:pk>/discuss/", views.breach_discuss, name="breach-discuss"),
+    path("breaches/<int:pk>/repair/", views.breach_repair, name="breach-repair"),
+    path("breaches/<int:pk>/renegotiate/", views.breach_renegotiate, name="breach-renegotiate"),
 ]

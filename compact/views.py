@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
-from governance.models import Meeting
+from governance.selectors import meetings as governance_selectors
 from vmi_programme.access import Action, require
 
 from . import analysis, charts, rules, selectors, services
@@ -216,7 +217,7 @@ def meeting(request, meeting_pk: int):
     rules.require_read(request.user)
     try:
         shown = selectors.tgb_meeting(meeting_pk)
-    except Meeting.DoesNotExist:
+    except ObjectDoesNotExist:  # the meeting (a governance model) does not exist
         raise Http404("No such meeting.") from None
     require(request.user, Action.VIEW, shown)  # a TGB meeting's agenda is for its members
     compact = get_object_or_404(selectors.compacts_for(request.user), board_id=shown.series_id)
@@ -278,7 +279,10 @@ def meetings(request, pk: int):
 def breach_new(request, meeting_pk: int):
     """Call out a breach at the TGB meeting where it is raised."""
     rules.require_take_part(request.user)
-    shown = get_object_or_404(Meeting.objects.select_related("series"), pk=meeting_pk)
+    try:
+        shown = governance_selectors.meeting_with_series(meeting_pk)
+    except ObjectDoesNotExist:
+        raise Http404("No such meeting.") from None
     compact = get_object_or_404(selectors.compacts_for(request.user), board_id=shown.series_id)
     version = services.version_in_force(compact, shown.date)
     if version is None:
@@ -320,9 +324,7 @@ def breach(request, pk: int):
 
 def _breach_context(shown: Breach, **forms) -> dict:
     compact = shown.compact
-    meetings = Meeting.objects.filter(
-        series_id=compact.board_id, date__gte=shown.raised_at.date
-    ).order_by("date")
+    meetings = governance_selectors.series_meetings(compact.board_id, since=shown.raised_at.date)
     versions = compact.versions.filter(number__gt=shown.version.number).order_by("number")
     context = {"breach": shown, "compact": compact, "next_states": shown.next_states()}
     if BreachState.DISCUSSED in shown.next_states():
@@ -338,61 +340,80 @@ def _breach_context(shown: Breach, **forms) -> dict:
     return context
 
 
-def _discuss(breach: Breach, person, data: dict) -> Breach:
-    return services.discuss_breach(
-        breach,
-        data["meeting"],
-        person,
-        what_happened=data["what_happened"],
-        why=data["why"],
-        do_better=data["do_better"],
-    )
-
-
-def _repair(breach: Breach, person, data: dict) -> Breach:
-    return services.repair_breach(
-        breach, person, repaired_on=data["repaired_on"], resolution=data["resolution"]
-    )
-
-
-def _renegotiate(breach: Breach, person, data: dict) -> Breach:
-    return services.renegotiate_breach(
-        breach, data["version"], person, resolution=data["resolution"]
-    )
-
-
-STEPS = {
-    "discuss": (
-        lambda c, post: DiscussForm(post, meetings=Meeting.objects.filter(series_id=c.board_id)),
-        _discuss,
-    ),
-    "repair": (lambda c, post: RepairForm(post), _repair),
-    "renegotiate": (lambda c, post: RenegotiateForm(post, versions=c.versions.all()), _renegotiate),
-}
-
-
-def breach_move(request, pk: int, to: str):
-    """Move a breach on: discuss it, or close it by repair or renegotiation."""
+def _moving_breach(request, pk: int):
+    """The breach to move on and the person moving it (someone who takes part in the TGB)."""
     rules.require_take_part(request.user)
-    if to not in STEPS:
-        raise Http404("Unknown step.")
-    if request.method != "POST":
-        return redirect("compact:breach", pk=pk)
     try:
         shown = selectors.breach_detail(pk)
     except Breach.DoesNotExist:
         raise Http404("No such breach.") from None
-    person = rules.require_person(request.user)
-    make_form, step = STEPS[to]
-    form = make_form(shown.compact, request.POST)
+    return shown, rules.require_person(request.user)
+
+
+def _moved_or_refused(request, shown: Breach, form, name: str, move):
+    """Call ``move(cleaned_data)`` (a service) and go back to the breach, or show the breach page
+    again with the form, its errors and the service's (400)."""
     if form.is_valid():
         try:
-            step(shown, person, form.cleaned_data)
+            move(form.cleaned_data)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
             messages.success(request, f"The breach is now {shown.get_state_display().lower()}.")
             return redirect(shown)
-    context = _breach_context(selectors.breach_detail(pk), **{to: form})
+    context = _breach_context(selectors.breach_detail(shown.pk), **{name: form})
     context["errors"] = [error for errors in form.errors.values() for error in errors]
     return _render(request, "compact/breach.html", context, status=400)
+
+
+@require_POST
+def breach_discuss(request, pk: int):
+    """Record the TGB's discussion of a breach: what happened, why, what could be done better."""
+    shown, person = _moving_breach(request, pk)
+    form = DiscussForm(
+        request.POST, meetings=governance_selectors.series_meetings(shown.compact.board_id)
+    )
+    return _moved_or_refused(
+        request,
+        shown,
+        form,
+        "discuss",
+        lambda data: services.discuss_breach(
+            shown,
+            data["meeting"],
+            person,
+            what_happened=data["what_happened"],
+            why=data["why"],
+            do_better=data["do_better"],
+        ),
+    )
+
+
+@require_POST
+def breach_repair(request, pk: int):
+    """Close a discussed breach as repaired."""
+    shown, person = _moving_breach(request, pk)
+    return _moved_or_refused(
+        request,
+        shown,
+        RepairForm(request.POST),
+        "repair",
+        lambda data: services.repair_breach(
+            shown, person, repaired_on=data["repaired_on"], resolution=data["resolution"]
+        ),
+    )
+
+
+@require_POST
+def breach_renegotiate(request, pk: int):
+    """Close a discussed breach by linking the compact version that renegotiated the promise."""
+    shown, person = _moving_breach(request, pk)
+    return _moved_or_refused(
+        request,
+        shown,
+        RenegotiateForm(request.POST, versions=shown.compact.versions.all()),
+        "renegotiate",
+        lambda data: services.renegotiate_breach(
+            shown, data["version"], person, resolution=data["resolution"]
+        ),
+    )

@@ -73,6 +73,19 @@ def meeting_detail(pk: int) -> Meeting:
     )
 
 
+def series_meetings(series_id: int, *, since: dt.date | None = None) -> QuerySet[Meeting]:
+    """A series' meetings in date order, from ``since`` when given (e.g. a board's meetings)."""
+    meetings = Meeting.objects.filter(series_id=series_id)
+    if since is not None:
+        meetings = meetings.filter(date__gte=since)
+    return meetings.order_by("date")
+
+
+def meeting_with_series(pk: int) -> Meeting:
+    """One meeting and its series; raises ``Meeting.DoesNotExist``."""
+    return Meeting.objects.select_related("series").get(pk=pk)
+
+
 def members_on(series: MeetingSeries, date: dt.date) -> QuerySet[Membership]:
     return series.memberships.active_on(date).select_related("person__organisation")
 
