@@ -102,6 +102,20 @@ def wave_network(wave: SurveyWave, organisation: Organisation) -> dict[str, Any]
     }
 
 
+def survey_waves() -> QuerySet[SurveyWave]:
+    """Every survey wave (training's), to look one up by key."""
+    return SurveyWave.objects.select_related("survey")
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    """The invitation a respondent's unique link carries, with its person and wave."""
+    return (
+        Invitation.objects.select_related("person__organisation", "wave__survey")
+        .filter(token=token)
+        .first()
+    )
+
+
 def network_waves(organisation: Organisation | None = None) -> QuerySet[SurveyWave]:
     """Survey waves with nominations (of one trust, or of any), oldest first."""
     nominations = Nomination.objects.filter(wave=OuterRef("pk"))

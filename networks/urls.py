@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("table-5-4/", views.table_5_4, name="table-5-4"),
     path("trusts/<int:trust_pk>/waves/<int:wave_pk>/", views.wave_network, name="wave"),
+    path("trusts/<int:trust_pk>/waves/<int:wave_pk>/rerun/", views.wave_rerun, name="wave-rerun"),
     path(
         "trusts/<int:trust_pk>/waves/<int:wave_pk>/import/",
         views.import_nominations,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -11,9 +11,8 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from training.models import Invitation, SurveyWave
 from vmi_programme import imports as import_pipeline
 from vmi_programme.access import Action, can, can_view_partnership, relations, require
 from vmi_programme.exports import export_response, wants_export
@@ -24,6 +23,9 @@ from .charts import actor_label, network_map
 from .forms import MergeForm, NameGeneratorFormSet, NominationUploadForm
 from .imports import NominationImport
 from .models import Interaction, Nomination
+
+if TYPE_CHECKING:  # an invitation is read through selectors; the type is for hints only
+    from training.surveys import Invitation
 
 SUMMARY_ROWS: list[tuple[str, str, str]] = [
     ("respondents", "Respondents (L4L participants)", "int"),
@@ -98,12 +100,7 @@ def index(request):
 def wave_network(request, trust_pk: int, wave_pk: int):
     """Metrics table and network map of one trust's wave, read from the stored run."""
     organisation = _trust(trust_pk, request.user)
-    wave = get_object_or_404(SurveyWave, pk=wave_pk)
-    if request.method == "POST":
-        require(request.user, Action.CHANGE, organisation)
-        services.nominations_changed(organisation, [wave], user=request.user)
-        messages.success(request, "A new network analysis was started.")
-        return redirect("networks:wave", trust_pk=organisation.pk, wave_pk=wave.pk)
+    wave = get_object_or_404(selectors.survey_waves(), pk=wave_pk)
     interaction = request.GET.get("interaction") or None
     if interaction not in (None, *Interaction.values):
         interaction = None
@@ -137,13 +134,24 @@ def wave_network(request, trust_pk: int, wave_pk: int):
     return render(request, "networks/wave.html", context)
 
 
+@require_POST
+def wave_rerun(request, trust_pk: int, wave_pk: int):
+    """Start a new network analysis of a trust's wave (e.g. after fixing nominations)."""
+    organisation = _trust(trust_pk, request.user)
+    require(request.user, Action.CHANGE, organisation)
+    wave = get_object_or_404(selectors.survey_waves(), pk=wave_pk)
+    services.nominations_changed(organisation, [wave], user=request.user)
+    messages.success(request, "A new network analysis was started.")
+    return redirect("networks:wave", trust_pk=organisation.pk, wave_pk=wave.pk)
+
+
 def table_5_4(request):
     """Tables 5.3 and 5.4 across the partner trusts for a wave, from stored results."""
     if not can_view_partnership(request.user):
         raise PermissionDenied("Only people who may view the partnership see this comparison.")
     wave = None
     if request.GET.get("wave"):
-        wave = get_object_or_404(SurveyWave, pk=request.GET["wave"])
+        wave = get_object_or_404(selectors.survey_waves(), pk=request.GET["wave"])
     wave = wave or selectors.default_comparison_wave()
     if wave is None:
         return render(request, "networks/table_5_4.html", {"wave": None})
@@ -241,7 +249,7 @@ def import_nominations(request, trust_pk: int, wave_pk: int):
     """Upload an edge list into a trust's wave; the shared pipeline previews, then commits."""
     organisation = _trust(trust_pk, request.user)
     require(request.user, Action.CHANGE, organisation)
-    wave = get_object_or_404(SurveyWave, pk=wave_pk)
+    wave = get_object_or_404(selectors.survey_waves(), pk=wave_pk)
     spec = import_pipeline.get_spec(NominationImport.name)
     form = NominationUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -260,11 +268,7 @@ def import_nominations(request, trust_pk: int, wave_pk: int):
 
 
 def _invitation(token: str) -> Invitation:
-    invitation = (
-        Invitation.objects.select_related("person__organisation", "wave__survey")
-        .filter(token=token)
-        .first()
-    )
+    invitation = selectors.invitation_for_token(token)
     if invitation is None:
         raise Http404("This survey link is not valid.")
     return invitation
