@@ -17,12 +17,12 @@ from training.models import Invitation, QuestionKind, Response, SurveyWave
 from vmi_programme import jobs
 from vmi_programme.models import Organisation, Person
 
+from .constants import MAX_NAMES, MIN_NAMES
 from .models import Collaborator, Interaction, Nomination, NominationSource, PersonMerge
 
 log = logging.getLogger(__name__)
 
 SUMMARISE = "networks.summarise"
-MIN_NAMES, MAX_NAMES = 2, 10
 
 
 @dataclass

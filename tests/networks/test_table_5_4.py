@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from networks import demo as networks_demo
-from networks.demo_networks import PUBLISHED_TABLE_5_4
+from networks.demo.networks import PUBLISHED_TABLE_5_4
 from networks.selectors import table_5_4
 from training.models import SurveyWave
 from vmi_programme import demo

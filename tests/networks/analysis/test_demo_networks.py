@@ -11,7 +11,7 @@ import networkx as nx
 import pytest
 
 from networks.analysis import build_graph, compare_waves, summarise
-from networks.demo_networks import (
+from networks.demo.networks import (
     INTERACTIONS,
     PROFESSIONAL_GROUPS,
     PUBLISHED_TABLE_5_4,
@@ -96,6 +96,16 @@ def test_people_and_ties_carry_plausible_attributes(trust):
     assert len(groups) >= 5
 
 
+def test_the_generator_writes_only_the_domains_values():
+    """The generator has no Django, so it writes the values of the models' choices as plain
+    strings; they must stay those the app accepts."""
+    from networks.models import Interaction
+    from vmi_programme.models import ProfessionalGroup
+
+    assert set(PROFESSIONAL_GROUPS) <= set(ProfessionalGroup.values)
+    assert set(INTERACTIONS) == set(Interaction.values)
+
+
 def test_sash_is_the_most_reciprocal_and_almost_all_one_component():
     reciprocity = {trust: summary(trust).reciprocity for trust in TRUSTS}
     assert max(reciprocity, key=reciprocity.get) == "SASH"
@@ -162,7 +172,7 @@ def test_generation_is_deterministic_and_seeded():
 
 def test_generation_does_not_depend_on_hash_randomisation():
     code = (
-        "import hashlib, json; from networks.demo_networks import generate_wave; "
+        "import hashlib, json; from networks.demo.networks import generate_wave; "
         "w = generate_wave('SATH'); "
         "print(hashlib.sha256(json.dumps([w.people, w.ties]).encode()).hexdigest())"
     )

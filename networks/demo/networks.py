@@ -30,6 +30,10 @@ is the smallest network and the published tie counts fix density.
 
 ``PUBLISHED_TABLE_5_4`` holds the report's figures for tests only: the app computes every
 figure from the generated records with ``networks.analysis.summarise``.
+
+No Django here: the name limit comes from ``networks.constants``; the professional groups and
+interactions written are values of ``ProfessionalGroup`` and ``networks.models.Interaction``
+(tests/networks/analysis/test_demo_networks.py checks that they stay in step).
 """
 
 from __future__ import annotations
@@ -40,6 +44,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
+
+from networks.constants import MAX_NAMES
 
 __all__ = [
     "TRUSTS",
@@ -123,9 +129,9 @@ INTERACTIONS: tuple[str, ...] = ("expertise", "advice", "influence")
 PROFESSIONAL_GROUPS: tuple[str, ...] = (
     "nursing",
     "medical",
-    "AHP",
+    "ahp",
     "managerial",
-    "admin/clerical",
+    "admin_clerical",
     "scientific",
     "other",
 )
@@ -148,7 +154,6 @@ DEPARTMENTS: tuple[str, ...] = (
     "Workforce",
     "Improvement Office (KPO)",
 )
-MAX_NAMED = 10
 
 
 @dataclass(frozen=True)
@@ -480,7 +485,7 @@ class _Builder:
         """Add random free ties in the main component up to the published number of ties."""
         while self.net.ties < self.shape.ties:
             u = self.rng.choice(main_r)
-            if self.out_degree(u) >= MAX_NAMED or (
+            if self.out_degree(u) >= MAX_NAMES or (
                 self.out_degree(u) >= 5 and self.rng.random() < 0.9
             ):
                 continue
@@ -523,7 +528,7 @@ class _Builder:
             v = rng.choice(tuple(net.succ[b]))
         if u == v or net.has(u, v) or self.block[u] != 0 or self.block[v] != 0:
             return None
-        if not self.is_respondent(u) or self.out_degree(u) >= MAX_NAMED:
+        if not self.is_respondent(u) or self.out_degree(u) >= MAX_NAMES:
             return None
         if self.shape.kind == "rings" and not self._near(u, v):
             return None

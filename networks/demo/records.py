@@ -1,6 +1,6 @@
 """Demo improvement networks: the December 2018 network survey wave and a December 2020 wave.
 
-The people and ties come from ``networks.demo_networks.generate_wave`` (which reproduces
+The people and ties come from ``networks.demo.networks.generate_wave`` (which reproduces
 Tables 5.3 and 5.4 when summarised). This module turns them into the app's raw records: a
 "December 2018" wave of training's L4L participant survey with invitations (Table 5.3's
 counts: the network survey was a separate wave from November 2018's Table 5.2 survey, so its
@@ -20,6 +20,10 @@ import random
 
 from faker import Faker
 
+from networks.constants import MAX_NAMES, MIN_NAMES
+from networks.demo.networks import PUBLISHED_TABLE_5_4, WAVES, DemoWave, generate_wave
+from networks.models import Collaborator, Interaction, Nomination, NominationSource
+from networks.services import SUMMARISE
 from training.models import (
     Enrolment,
     Invitation,
@@ -34,22 +38,15 @@ from vmi_programme import jobs
 from vmi_programme.demo import DemoContext
 from vmi_programme.models import Person, ProfessionalGroup
 
-from .demo_networks import PUBLISHED_TABLE_5_4, WAVES, DemoWave, generate_wave
-from .models import Collaborator, Nomination, NominationSource
-from .services import SUMMARISE
-
 WAVE_DATES = {
     "2018-12": ("December 2018", dt.date(2018, 12, 1), dt.date(2018, 12, 31)),
     "2020-12": ("December 2020", dt.date(2020, 12, 1), dt.date(2020, 12, 31)),
 }
-GROUPS = {
-    "nursing": ProfessionalGroup.NURSING,
-    "medical": ProfessionalGroup.MEDICAL,
-    "AHP": ProfessionalGroup.AHP,
-    "managerial": ProfessionalGroup.MANAGERIAL,
-    "admin/clerical": ProfessionalGroup.ADMIN_CLERICAL,
-    "scientific": ProfessionalGroup.SCIENTIFIC,
-    "other": ProfessionalGroup.OTHER,
+# The name generator's settings, set on the survey's question (training leaves them to us).
+NAME_GENERATOR_CONFIG = {
+    "min_names": MIN_NAMES,
+    "max_names": MAX_NAMES,
+    "interactions": list(Interaction.values),
 }
 JOB_TITLES = {
     ProfessionalGroup.NURSING: [
@@ -99,6 +96,9 @@ def _survey() -> Survey:
         .first()
     )
     if survey is not None:
+        Question.objects.filter(
+            section__survey=survey, kind=QuestionKind.NAME_GENERATOR
+        ).update(config=NAME_GENERATOR_CONFIG)
         return survey
     survey = Survey.objects.create(title="L4L improvement network survey")
     section = SurveySection.objects.create(
@@ -111,11 +111,7 @@ def _survey() -> Survey:
         text="Name two to five people (up to ten) you talk to about improvement, and why.",
         kind=QuestionKind.NAME_GENERATOR,
         required=False,
-        config={
-            "min_names": 2,
-            "max_names": 10,
-            "interactions": ["expertise", "advice", "influence"],
-        },
+        config=NAME_GENERATOR_CONFIG,
     )
     return survey
 
@@ -166,7 +162,7 @@ def _people_for(
                 updated.append(record)
             mapping[person["id"]] = record
         else:
-            group = GROUPS[person["professional_group"]]
+            group = ProfessionalGroup(person["professional_group"])
             record = Person(
                 organisation=trust,
                 full_name=fake.name(),
