@@ -19,4 +19,6 @@ urlpatterns = [
     path("surveys/waves/<int:pk>/", views.wave_results, name="wave"),
     path("surveys/waves/<int:pk>/invitations/", views.wave_invitations, name="wave-invitations"),
     path("s/<str:token>/", views.take_survey, name="take"),
+    path("s/<str:token>/save/", views.survey_save, name="take-save"),
+    path("s/<str:token>/submit/", views.survey_submit, name="take-submit"),
 ]

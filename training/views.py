@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from vmi_programme.access import (
     Action,
@@ -435,35 +435,15 @@ def wave_invitations(request, pk: int):
     )
 
 
-@login_not_required
-def take_survey(request, token: str):
-    """The respondent's page, reached by their unique link: no account needed."""
-    try:
-        invitation = services.open_invitation(token)
-    except services.SurveyLinkError as exc:
-        return render(
-            request, "training/survey_message.html", {"message": str(exc)}, status=exc.status
-        )
-    errors: dict[int, str] = {}
-    response = getattr(invitation, "response", None)
-    if request.method == "POST":
-        submit = "submit" in request.POST
-        try:
-            response, errors = services.save_response(invitation, request.POST, submit=submit)
-        except services.SurveyLinkError as exc:
-            return render(
-                request, "training/survey_message.html", {"message": str(exc)}, status=exc.status
-            )
-        if submit and not errors:
-            return render(
-                request,
-                "training/survey_message.html",
-                {"message": "Thank you: your answers have been submitted."},
-            )
-        if not submit:
-            messages.success(
-                request, "Your answers are saved. Use the same link to carry on later."
-            )
+def _survey_message(request, message: str, status: int = 200):
+    return render(request, "training/survey_message.html", {"message": message}, status=status)
+
+
+def _survey_page(request, invitation, *, response=None, errors=None, status: int = 200):
+    """The respondent's survey page: every question with the answer saved so far, or, after a
+    refused save or submit, what they typed and the errors."""
+    errors = errors or {}
+    response = response or getattr(invitation, "response", None)
     if response is not None:
         response = type(response).objects.prefetch_related("answers").get(pk=response.pk)
     sections: list[dict[str, Any]] = []
@@ -496,4 +476,46 @@ def take_survey(request, token: str):
                 if i["error"]
             ],
         },
+        status=status,
     )
+
+
+@login_not_required
+@require_safe
+def take_survey(request, token: str):
+    """The respondent's page, reached by their unique link: no account needed."""
+    try:
+        invitation = services.open_invitation(token)
+    except services.SurveyLinkError as exc:
+        return _survey_message(request, str(exc), exc.status)
+    return _survey_page(request, invitation)
+
+
+@login_not_required
+@require_POST
+def survey_save(request, token: str):
+    """Save the answers given so far; the same link carries on later."""
+    try:
+        invitation = services.open_invitation(token)
+        response, errors = services.save_response(invitation, request.POST, submit=False)
+    except services.SurveyLinkError as exc:
+        return _survey_message(request, str(exc), exc.status)
+    if errors:
+        # The answers without errors are saved; the page shows the others as typed.
+        return _survey_page(request, invitation, response=response, errors=errors, status=400)
+    messages.success(request, "Your answers are saved. Use the same link to carry on later.")
+    return redirect("training:take", token=token)
+
+
+@login_not_required
+@require_POST
+def survey_submit(request, token: str):
+    """Submit the answers: every required question answered, then final."""
+    try:
+        invitation = services.open_invitation(token)
+        response, errors = services.save_response(invitation, request.POST, submit=True)
+    except services.SurveyLinkError as exc:
+        return _survey_message(request, str(exc), exc.status)
+    if errors:
+        return _survey_page(request, invitation, response=response, errors=errors, status=400)
+    return _survey_message(request, "Thank you: your answers have been submitted.")

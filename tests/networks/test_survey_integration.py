@@ -37,6 +37,6 @@ def test_submitting_the_survey_requires_names_when_the_question_is_required(
     client, respondent, wave
 ):
     Question.objects.filter(kind="name_generator").update(required=True)
-    response = client.post(reverse("training:take", args=[respondent.token]), {"submit": "1"})
-    assert response.status_code == 200
+    response = client.post(reverse("training:take-submit", args=[respondent.token]))
+    assert response.status_code == 400
     assert "There is a problem" in response.text

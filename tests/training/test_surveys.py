@@ -74,7 +74,7 @@ def test_a_respondent_needs_no_account_and_can_save_and_resume(client, wave, inv
     assert page.status_code == 200
     assert "L4L built my skills." in page.content.decode()
     assert f"/networks/answer/{invitation.token}/" in page.content.decode()  # name generator
-    client.post(url, {field(wave, "why"): "Time", "save": "1"})
+    client.post(f"{url}save/", {field(wave, "why"): "Time"})
     response = Response.objects.get()
     assert response.completed_at is None
     resumed = client.get(url).content.decode()
@@ -85,19 +85,19 @@ def test_a_respondent_needs_no_account_and_can_save_and_resume(client, wave, inv
 
 def test_submitting_requires_the_required_questions(client, wave, invitation):
     url = f"/training/s/{invitation.token}/"
-    html = client.post(url, {"submit": "1"}).content.decode()
+    html = client.post(f"{url}submit/").content.decode()
     assert "nhsuk-error-summary" in html and "Answer this question." in html
     assert Response.objects.get().completed_at is None
 
 
 def test_one_response_per_invitation_a_used_link_is_refused(client, wave, invitation):
     url = f"/training/s/{invitation.token}/"
-    done = client.post(url, {field(wave, "skills"): "5", "submit": "1"})
+    done = client.post(f"{url}submit/", {field(wave, "skills"): "5"})
     assert "Thank you" in done.content.decode()
     again = client.get(url)
     assert again.status_code == 410
     assert "already been completed" in again.content.decode()
-    assert client.post(url, {field(wave, "skills"): "1", "submit": "1"}).status_code == 410
+    assert client.post(f"{url}submit/", {field(wave, "skills"): "1"}).status_code == 410
     assert Response.objects.get().answers.get().likert == 5
 
 
