@@ -9,7 +9,9 @@ class CompactConfig(AppConfig):
         from governance.signals import meeting_created
         from vmi_programme.navigation import LandingPanel, NavItem, register, register_panel
 
-        from . import rules, selectors, services
+        from . import dashboard, rules, selectors, services
+
+        dashboard.register()  # its trust-dashboard panel and partnership-summary table
 
         meeting_created.connect(
             services.on_meeting_created, dispatch_uid="compact.reflections_closing_item"

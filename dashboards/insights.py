@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from dashboards.period import Period
 from vmi_programme.models import Organisation
+from vmi_programme.period import Period
 
 #: Reciprocity (share of ties returned) below which a network counts as "mostly one-way".
 LOW_RECIPROCITY = 0.25

@@ -1,66 +1,17 @@
-"""The reporting period every dashboard panel shares: whole months, chosen on the page."""
+"""The period a dashboard page shows, chosen on the page: presets and ``?from=&to=`` months.
+
+``Period`` and its month arithmetic are the core's (``vmi_programme.period``); the presets are
+here because "programme to date" needs the programme's start (governance).
+"""
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-from dataclasses import dataclass
 
 from django.utils import timezone
 
 from governance.selectors.context import programme_start
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def month_end(day: dt.date) -> dt.date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def parse_month(text: str | None) -> dt.date | None:
-    """'2021-03' → 1 March 2021; None for anything else."""
-    try:
-        year, month = (int(part) for part in (text or "").split("-"))
-        return dt.date(year, month, 1)
-    except ValueError:
-        return None
-
-
-@dataclass(frozen=True)
-class Period:
-    """From the first day of ``start``'s month to ``end`` (a month's last day, or today)."""
-
-    start: dt.date
-    end: dt.date
-    preset: str = ""
-
-    @property
-    def label(self) -> str:
-        first, last = self.start.strftime("%B %Y"), self.end.strftime("%B %Y")
-        return first if first == last else f"{first} to {last}"
-
-    @property
-    def start_month(self) -> str:
-        return self.start.strftime("%Y-%m")
-
-    @property
-    def end_month(self) -> str:
-        return self.end.strftime("%Y-%m")
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
-    def query(self) -> str:
-        return f"from={self.start_month}&to={self.end_month}"
-
+from vmi_programme.period import Period, add_months, month_end, month_start, parse_month
 
 PRESETS = {
     "3m": ("Last 3 months", 3),

@@ -16,11 +16,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from dashboards import insights, trust
-from dashboards.period import Period, add_months, month_end
 from governance.models import AgendaItem, Meeting, MeetingStatus
 from governance.selectors import daily_work as daily_work_selectors
 from governance.services import meetings as governance
 from vmi_programme.models import Organisation
+from vmi_programme.period import Period, add_months, month_end
 
 LOOK_AHEAD_MONTHS = 2
 
@@ -33,12 +33,13 @@ def build(organisation: Organisation, month: dt.date, user: Any) -> dict[str, An
     period = report_period(month)
     history = Period(dt.date(2000, 1, 1), period.end)  # metric charts need their whole history
     coming_end = month_end(add_months(month, LOOK_AHEAD_MONTHS))
+    year = Period(add_months(month, -11), period.end)
     panels = {
-        "training": trust.training_panel(organisation, Period(add_months(month, -11), period.end)),
-        "value_streams": trust.value_streams_panel(organisation, history),
-        "pipeline": trust.rpiw_pipeline_panel(organisation, period, user),
-        "golden_thread": trust.golden_thread_panel(organisation),
-        "network": trust.network_panel(organisation, period),
+        "training": trust.panel("training", organisation, year, user),
+        "value_streams": trust.panel("value_streams", organisation, history, user),
+        "pipeline": trust.panel("pipeline", organisation, period, user),
+        "golden_thread": trust.panel("golden_thread", organisation, period, user),
+        "network": trust.panel("network", organisation, period, user),
     }
     from rpiw.models import ACTIVE_STATUSES, RpiwStatus
     from rpiw.selectors import followups_due, rpiws_for

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from dashboards import partnership, tgt_report
 from dashboards import trust as trust_panels
-from dashboards.period import add_months, month_start, parse_month, period_from, presets
+from dashboards.period import period_from, presets
 from vmi_programme.access import (
     Action,
     actor_for,
@@ -24,6 +24,7 @@ from vmi_programme.access import (
 )
 from vmi_programme.exports import export_response, wants_export
 from vmi_programme.models import Organisation, OrganisationKind, Role
+from vmi_programme.period import add_months, month_start, parse_month
 
 
 def _partner_trust(key: str) -> Organisation:
@@ -75,6 +76,7 @@ def trust_dashboard(request, trust: str):
             "presets": presets(),
             "panels": panels,
             "insights": panels.pop("insights"),
+            "panel_layout": trust_panels.layout(panels),
             "can_view_partnership": can_view_partnership(request.user),
             "report_month": _last_full_month(period.end),
         },

@@ -8,7 +8,10 @@ class GovernanceConfig(AppConfig):
     def ready(self) -> None:
         from vmi_programme.navigation import LandingPanel, NavItem, register, register_panel
 
+        from . import dashboard
         from .views.meetings import overdue_actions_panel
+
+        dashboard.register()  # its trust-dashboard panels and Table 4.1
 
         register(
             NavItem(

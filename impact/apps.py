@@ -8,7 +8,9 @@ class ImpactConfig(AppConfig):
     def ready(self) -> None:
         from vmi_programme.navigation import NavItem, register
 
-        from . import imports, jobs  # noqa: F401  (register the import specs and job kinds)
+        from . import dashboard, imports, jobs  # noqa: F401  (register the import specs and job kinds)
+
+        dashboard.register()  # its trust-dashboard panels and Tables 7.2, 7.3, Section 8.2
 
         register(
             NavItem(

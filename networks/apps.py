@@ -8,9 +8,10 @@ class NetworksConfig(AppConfig):
     def ready(self) -> None:
         from vmi_programme.navigation import NavItem, register
 
-        from . import imports, jobs, question_kind  # noqa: F401 (job kind, import spec, survey question)
+        from . import dashboard, imports, jobs, question_kind  # noqa: F401 (job kind, import spec, survey question)
         from .views import can_see_networks
 
+        dashboard.register()  # its trust-dashboard panel and Table 5.4
         register(
             NavItem(
                 "Networks",

@@ -9,13 +9,14 @@ class RpiwConfig(AppConfig):
         from vmi_programme.access import actor_for, can_view_partnership
         from vmi_programme.navigation import LandingPanel, NavItem, register, register_panel
 
-        from . import imports  # noqa: F401  (registers the RPIW template-report import)
+        from . import dashboard, imports  # noqa: F401  (registers the RPIW template-report import)
         from .selectors import unread_notifications
 
         def in_a_trust(user) -> bool:
             actor = actor_for(user)
             return bool(actor and actor.organisation_id and actor.roles)
 
+        dashboard.register()  # its trust-dashboard panels and Table 7.1
         register(
             NavItem(
                 "RPIWs",

@@ -8,7 +8,9 @@ class TrainingConfig(AppConfig):
     def ready(self):
         from vmi_programme.navigation import NavItem, register
 
-        from . import imports, question_kinds  # noqa: F401 (registers import specs, question kinds)
+        from . import dashboard, imports, question_kinds  # noqa: F401 (registers import specs, question kinds)
+
+        dashboard.register()  # its trust-dashboard panel and Tables 5.1, 5.2
 
         register(
             NavItem(

@@ -1,11 +1,14 @@
-"""A dashboard table: rows of raw values, column headings and formats, cautions and a chart.
+"""A summary table: rows of raw values, column headings and formats, cautions and a chart.
 
-The same object renders as an HTML table (values formatted as the report prints them) and
-downloads as CSV/XLSX through ``vmi_programme.exports`` (raw values).
+The apps build these for the partnership summary (registered in
+``vmi_programme.dashboard_registry``); the same object renders as an HTML table (values
+formatted as the report prints them) and downloads as CSV/XLSX through
+``vmi_programme.exports`` (raw values).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -85,3 +88,8 @@ def format_cell(value: Any, fmt: str) -> str:
     if fmt == P_VALUE:
         return "< .001" if value < 0.001 else f"{value:.3f}".replace("0.", ".", 1)
     return f"{round(value):,}"
+
+
+def report_date(day: dt.date) -> str:
+    """A date as the report writes it in captions: 31 March 2021."""
+    return f"{day.day} {day:%B %Y}"
