@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from rpiw import selectors as rpiw_selectors
 from vmi_programme.access import Action, can_run_analysis, require, restrict
@@ -150,6 +150,7 @@ def _peer_group_page(request, trust, *, manual=None, nearest=None, status: int =
     )
 
 
+@require_safe  # its actions have their own URLs; a stray POST is refused, not ignored
 def peer_group_detail(request, ods_code: str):
     trust = get_object_or_404(_partner_trusts(request.user), ods_code=ods_code)
     return _peer_group_page(request, trust)

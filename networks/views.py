@@ -11,7 +11,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from vmi_programme import imports as import_pipeline
 from vmi_programme.access import Action, can, can_view_partnership, relations, require
@@ -97,6 +97,7 @@ def index(request):
     )
 
 
+@require_safe  # recomputing has its own URL; a stray POST is refused, not ignored
 def wave_network(request, trust_pk: int, wave_pk: int):
     """Metrics table and network map of one trust's wave, read from the stored run."""
     organisation = _trust(trust_pk, request.user)

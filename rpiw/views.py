@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from vmi_programme.access import (
     Action,
@@ -226,6 +226,7 @@ def _metric_page(request, metric, *, value_form=None, change_form=None, status: 
     )
 
 
+@require_safe  # its actions have their own URLs; a stray POST is refused, not ignored
 def metric_detail(request, pk: int):
     return _metric_page(request, _metric(request, pk, Action.VIEW))
 
@@ -543,6 +544,7 @@ def _rpiw_page(request, rpiw, *, measurement_form=None, status_form=None, status
     )
 
 
+@require_safe  # its actions have their own URLs; a stray POST is refused, not ignored
 def rpiw_detail(request, pk: int):
     return _rpiw_page(request, _rpiw(request, pk, Action.VIEW))
 

@@ -142,6 +142,7 @@ def _cohort_page(request, cohort, *, enrol_form=None, withdraw_form=None, status
     )
 
 
+@require_safe  # its actions have their own URLs; a stray POST is refused, not ignored
 def cohort_detail(request, pk: int):
     return _cohort_page(request, _cohort(request, pk, Action.VIEW))
 

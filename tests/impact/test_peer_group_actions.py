@@ -72,3 +72,8 @@ def test_an_unknown_peer_shows_the_page_again_with_the_reason(client, analyst, t
     assert "No peer group was recorded" in page and "Unknown organisation" in page
     assert 'value="RP2, NOPE1"' in page or "RP2, NOPE1" in page
     assert not PeerGroup.objects.exists()
+
+
+def test_the_peer_group_page_takes_no_post_now_its_actions_have_urls(client, analyst, trust):
+    client.force_login(analyst)
+    assert client.post(reverse("impact:peer-group-detail", args=["RTP"])).status_code == 405

@@ -38,3 +38,8 @@ def test_another_trusts_kpo_may_not_recompute(client, other_kpo, trust, wave):
     client.force_login(other_kpo)
     assert client.post(_url(trust, wave)).status_code == 403
     assert not Job.objects.filter(kind=SUMMARISE).exists()
+
+
+def test_the_wave_page_takes_no_post_now_recomputing_has_its_url(client, kpo_user, trust, wave):
+    client.force_login(kpo_user)
+    assert client.post(reverse("networks:wave", args=[trust.pk, wave.pk])).status_code == 405

@@ -182,3 +182,9 @@ def test_ticking_a_planning_step_then_unticking_it(client, kpo_user, task, actio
     client.post(url)
     task.refresh_from_db()
     assert task.done_on is None
+
+
+def test_the_pages_take_no_post_now_their_actions_have_urls(client, kpo_user, metric, rpiw):
+    client.force_login(kpo_user)
+    assert client.post(reverse("rpiw:metric-detail", args=[metric.pk])).status_code == 405
+    assert client.post(reverse("rpiw:rpiw-detail", args=[rpiw.pk])).status_code == 405

@@ -85,3 +85,8 @@ def test_recording_a_withdrawal(client, kpo_user, enrolment, actions):
     enrolment.refresh_from_db()
     assert enrolment.withdrawn_on == dt.date(2019, 2, 1)
     assert enrolment.withdrawal_reason == "Moved trust"
+
+
+def test_the_cohort_page_takes_no_post_now_its_actions_have_urls(client, kpo_user, cohort):
+    client.force_login(kpo_user)
+    assert client.post(reverse("training:cohort", args=[cohort.pk])).status_code == 405
