@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from governance.models import AgendaItem, AgendaItemLink, Meeting, MeetingKind, MeetingSeries
-from governance.services import meetings as governance
+from governance.services import meetings as meeting_services
 from vmi_programme.models import Organisation, OrganisationKind, Partnership, Person
 from vmi_programme.writes import save_validated
 
@@ -151,7 +151,7 @@ def _link_version(item: AgendaItem, version: CompactVersion | None) -> None:
         stale = stale.exclude(object_id=version.pk)
     stale.delete()  # only a link that pointed at a version no longer in force on that date
     if version is not None:
-        governance.link_agenda_item(item, version)
+        meeting_services.link_agenda_item(item, version)
 
 
 @transaction.atomic
@@ -163,7 +163,7 @@ def add_reflection_item(meeting: Meeting) -> AgendaItem | None:
     """
     if meeting.series.kind != MeetingKind.TGB:
         return None
-    item = _closing_item(meeting) or governance.add_agenda_item(
+    item = _closing_item(meeting) or meeting_services.add_agenda_item(
         meeting,
         REFLECTION_ITEM_TITLE,
         locked=True,

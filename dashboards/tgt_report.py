@@ -18,7 +18,7 @@ from django.urls import reverse
 from dashboards import insights, trust
 from governance.models import AgendaItem, Meeting, MeetingStatus
 from governance.selectors import daily_work as daily_work_selectors
-from governance.services import meetings as governance
+from governance.services import meetings as meeting_services
 from vmi_programme.models import Organisation
 from vmi_programme.period import Period, add_months, month_end
 
@@ -121,7 +121,7 @@ def attach_to_agenda(
     if existing is not None:
         return existing
     page, pdf = report_urls(organisation, month)
-    return governance.add_agenda_item(
+    return meeting_services.add_agenda_item(
         meeting,
         title,
         notes=f"Report: {base_url}{page}\nPDF: {base_url}{pdf}",

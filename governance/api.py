@@ -37,7 +37,7 @@ from governance.models import (
 )
 from governance.selectors import context as context_selectors
 from governance.services import daily_work
-from governance.services import meetings as governance
+from governance.services import meetings as meeting_services
 from vmi_programme.api_base import ScopedModelViewSet, ScopedReadOnlyViewSet
 
 
@@ -143,7 +143,7 @@ class MeetingViewSet(ServiceCreateMixin, ScopedModelViewSet):
 
     def create_with(self, data):
         self._require_change(data["series"])
-        return governance.create_meeting(data.pop("series"), created_by=self.request.user, **data)
+        return meeting_services.create_meeting(data.pop("series"), created_by=self.request.user, **data)
 
 
 class AgendaItemViewSet(ServiceCreateMixin, ScopedModelViewSet):
@@ -157,11 +157,11 @@ class AgendaItemViewSet(ServiceCreateMixin, ScopedModelViewSet):
 
     def create_with(self, data):
         self._require_change(data["meeting"])
-        return governance.add_agenda_item(data.pop("meeting"), **data)
+        return meeting_services.add_agenda_item(data.pop("meeting"), **data)
 
     def perform_destroy(self, instance):
         self._require_change(instance)
-        governance.remove_agenda_item(instance)
+        meeting_services.remove_agenda_item(instance)
 
 
 class AttendanceViewSet(ScopedModelViewSet):

@@ -10,7 +10,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
-from training.models import SurveyWave
+from training.surveys import SurveyWave
 from vmi_programme.access import Action, can, restrict, visible_organisations
 from vmi_programme.api_base import ScopedReadOnlyViewSet
 from vmi_programme.models import OrganisationKind, Person

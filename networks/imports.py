@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 
-from training.models import Invitation, SurveyWave
+from training.surveys import Invitation, SurveyWave
 from vmi_programme.imports import (
     Column,
     ImportContext,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from training.models import SurveyWave
+from training.surveys import SurveyWave
 from vmi_programme.jobs import JobContext, job_kind
 
 from .analysis import actor_metrics, layout, summarise

@@ -9,13 +9,17 @@ required. The names themselves are Nomination rows saved by that page.
 
 from __future__ import annotations
 
-from training import question_kinds
-from training.models import QuestionKind
+from training.surveys import (
+    QuestionKind,
+    QuestionKindHandler,
+    field_name,
+    register_question_kind,
+)
 
 from .models import Nomination
 
 
-class NameGeneratorKind(question_kinds.QuestionKindHandler):
+class NameGeneratorKind(QuestionKindHandler):
     kind = QuestionKind.NAME_GENERATOR
     template_name = "networks/question_kinds/name_generator.html"
 
@@ -26,7 +30,7 @@ class NameGeneratorKind(question_kinds.QuestionKindHandler):
         return Nomination.objects.filter(response=response).count()
 
     def parse(self, question, data) -> tuple[int, str]:
-        raw = data.get(question_kinds.field_name(question), "0")
+        raw = data.get(field_name(question), "0")
         return (int(raw) if str(raw).isdigit() else 0), ""
 
     def is_blank(self, value) -> bool:
@@ -36,4 +40,4 @@ class NameGeneratorKind(question_kinds.QuestionKindHandler):
         """Nothing to save here: networks' name-generator page writes the nominations."""
 
 
-question_kinds.register(NameGeneratorKind())
+register_question_kind(NameGeneratorKind())

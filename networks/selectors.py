@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
 
-from training.models import Invitation, Response, SurveyWave
+from training.surveys import Invitation, Response, SurveyWave
 from vmi_programme import jobs
 from vmi_programme.access import Action, can, visible_organisations
 from vmi_programme.models import (

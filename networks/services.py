@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.utils import timezone
 
-from training.models import Invitation, QuestionKind, Response, SurveyWave
+from training.surveys import Invitation, QuestionKind, Response, SurveyWave
 from vmi_programme import jobs
 from vmi_programme.models import Organisation, Person
 

@@ -96,12 +96,12 @@ def test_a_partnership_meeting_series_is_read_by_its_members_and_those_who_run_t
     import datetime as dt
 
     from governance.models import MeetingKind, MeetingSeries
-    from governance.services import meetings as governance
+    from governance.services import meetings as meeting_services
 
     kpo_leads = MeetingSeries.objects.create(kind=MeetingKind.KPO_LEADS, name="KPO leads")
     member = user_with_roles(trust, Role.KPO_LEAD, username="member")
     outsider = user_with_roles(trust, Role.KPO_LEAD, username="outsider")
-    governance.add_membership(kpo_leads, member.person, dt.date(2016, 1, 1))
+    meeting_services.add_membership(kpo_leads, member.person, dt.date(2016, 1, 1))
     assert can(member, Action.VIEW, kpo_leads)
     assert not can(outsider, Action.VIEW, kpo_leads)
     assert can(user_with_roles(regulator_org, Role.REGULATOR), Action.VIEW, kpo_leads)

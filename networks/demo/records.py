@@ -24,8 +24,10 @@ from networks.constants import MAX_NAMES, MIN_NAMES
 from networks.demo.networks import PUBLISHED_TABLE_5_4, WAVES, DemoWave, generate_wave
 from networks.models import Collaborator, Interaction, Nomination, NominationSource
 from networks.services import SUMMARISE
-from training.models import (
-    Enrolment,
+
+# The demo also reads training's enrolments, to make L4L graduates among the respondents.
+from training.models import Enrolment
+from training.surveys import (
     Invitation,
     Question,
     QuestionKind,

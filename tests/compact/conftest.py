@@ -10,7 +10,7 @@ from compact import services
 from compact.models import Heading, PartyType
 from factories import OrganisationFactory, PersonFactory, user_with_roles
 from governance.models import AttendanceStatus, MeetingKind
-from governance.services import meetings as governance
+from governance.services import meetings as meeting_services
 from vmi_programme.models import OrganisationKind, Partnership, Role
 
 D = dt.date
@@ -60,7 +60,7 @@ def partnership(trust, other_trust, regulator_org):
 
 @pytest.fixture
 def tgb(db):
-    return governance.create_series(MeetingKind.TGB, "Transformation Guiding Board")
+    return meeting_services.create_series(MeetingKind.TGB, "Transformation Guiding Board")
 
 
 @pytest.fixture
@@ -71,14 +71,14 @@ def ceo_user(trust):
 @pytest.fixture
 def ceo(ceo_user, tgb):
     person = ceo_user.person
-    governance.add_membership(tgb, person, D(2015, 7, 1), role="CEO")
+    meeting_services.add_membership(tgb, person, D(2015, 7, 1), role="CEO")
     return person
 
 
 @pytest.fixture
 def regulator_person(regulator_user, tgb):
     person = regulator_user.person
-    governance.add_membership(tgb, person, D(2015, 7, 1), role="Regulator")
+    meeting_services.add_membership(tgb, person, D(2015, 7, 1), role="Regulator")
     return person
 
 
@@ -97,9 +97,9 @@ def compact(partnership, tgb):
 @pytest.fixture
 def meeting(compact, tgb, ceo, regulator_person):
     """A held TGB meeting at which the CEO and the regulator were present."""
-    m = governance.create_meeting(tgb, D(2018, 7, 10), status="held")
-    governance.record_attendance(m, ceo, AttendanceStatus.PRESENT)
-    governance.record_attendance(m, regulator_person, AttendanceStatus.PRESENT)
+    m = meeting_services.create_meeting(tgb, D(2018, 7, 10), status="held")
+    meeting_services.record_attendance(m, ceo, AttendanceStatus.PRESENT)
+    meeting_services.record_attendance(m, regulator_person, AttendanceStatus.PRESENT)
     return m
 
 

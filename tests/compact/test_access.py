@@ -7,7 +7,7 @@ import pytest
 from compact import rules, services
 from compact.models import Fulfilment, PartyType
 from governance.models import AttendanceStatus
-from governance.services import meetings as governance
+from governance.services import meetings as meeting_services
 from vmi_programme.models import Role
 
 D = dt.date
@@ -16,9 +16,9 @@ D = dt.date
 @pytest.fixture
 def meeting(compact, tgb, ceo, regulator_person):
     """A TGB held last week, so its reflections count as recent."""
-    held = governance.create_meeting(tgb, dt.date.today() - dt.timedelta(days=7), status="held")
-    governance.record_attendance(held, ceo, AttendanceStatus.PRESENT)
-    governance.record_attendance(held, regulator_person, AttendanceStatus.PRESENT)
+    held = meeting_services.create_meeting(tgb, dt.date.today() - dt.timedelta(days=7), status="held")
+    meeting_services.record_attendance(held, ceo, AttendanceStatus.PRESENT)
+    meeting_services.record_attendance(held, regulator_person, AttendanceStatus.PRESENT)
     return held
 
 

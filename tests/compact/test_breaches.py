@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from compact import services
 from compact.models import Breach, BreachEvent, BreachState, PartyType
-from governance.services import meetings as governance
+from governance.services import meetings as meeting_services
 
 D = dt.date
 
@@ -102,7 +102,7 @@ def test_called_out_then_discussed_then_repaired_records_each_step(
     breach, meeting, tgb, regulator_person, ceo
 ):
     discuss(breach, meeting, regulator_person)
-    later = governance.create_meeting(tgb, D(2018, 8, 7))
+    later = meeting_services.create_meeting(tgb, D(2018, 8, 7))
     services.repair_breach(
         breach,
         ceo,
@@ -147,8 +147,8 @@ def test_discussion_needs_a_tgb_meeting_and_all_three_notes(
 ):
     from governance.models import MeetingKind
 
-    tgt = governance.create_series(MeetingKind.TGT, "SASH TGT", organisation=trust)
-    other = governance.create_meeting(tgt, D(2018, 7, 20))
+    tgt = meeting_services.create_series(MeetingKind.TGT, "SASH TGT", organisation=trust)
+    other = meeting_services.create_meeting(tgt, D(2018, 7, 20))
     with pytest.raises(ValidationError, match="compact's TGB"):
         discuss(breach, other, regulator_person)
     with pytest.raises(ValidationError, match="what happened, why, and what could be done"):

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from compact import services
 from compact.models import CompactVersion
 from governance.models import MeetingKind
-from governance.services import meetings as governance
+from governance.services import meetings as meeting_services
 
 D = dt.date
 
@@ -20,7 +20,7 @@ def linked_versions(item):
 
 
 def test_a_new_tgb_meeting_closes_with_the_locked_reflections_item(compact, tgb):
-    meeting = governance.create_meeting(
+    meeting = meeting_services.create_meeting(
         tgb, D(2017, 3, 7), agenda=[{"title": "Progress from each trust"}]
     )
     items = list(meeting.agenda_items.order_by("order"))
@@ -30,9 +30,9 @@ def test_a_new_tgb_meeting_closes_with_the_locked_reflections_item(compact, tgb)
 
 
 def test_items_added_later_go_before_the_closing_item(compact, tgb):
-    meeting = governance.create_meeting(tgb, D(2017, 3, 7))
-    governance.add_agenda_item(meeting, "Sensei's observations")
-    governance.add_agenda_item(meeting, "Value-stream report")
+    meeting = meeting_services.create_meeting(tgb, D(2017, 3, 7))
+    meeting_services.add_agenda_item(meeting, "Sensei's observations")
+    meeting_services.add_agenda_item(meeting, "Value-stream report")
     assert [i.title for i in meeting.agenda_items.order_by("order")] == [
         "Sensei's observations",
         "Value-stream report",
@@ -41,25 +41,25 @@ def test_items_added_later_go_before_the_closing_item(compact, tgb):
 
 
 def test_the_closing_item_cannot_be_removed_or_retitled(compact, tgb):
-    meeting = governance.create_meeting(tgb, D(2017, 3, 7))
+    meeting = meeting_services.create_meeting(tgb, D(2017, 3, 7))
     closing = meeting.agenda_items.get()
     with pytest.raises(ValidationError):
-        governance.remove_agenda_item(closing)
+        meeting_services.remove_agenda_item(closing)
     with pytest.raises(ValidationError):
         closing.delete()
     with pytest.raises(ValidationError):
-        governance.update_agenda_item(closing, title="Any other business")
+        meeting_services.update_agenda_item(closing, title="Any other business")
     assert meeting.agenda_items.get().title == "Reflections on the compact"
 
 
 def test_other_meetings_get_no_reflections_item(compact, trust):
-    tgt = governance.create_series(MeetingKind.TGT, "SASH TGT", organisation=trust)
-    meeting = governance.create_meeting(tgt, D(2017, 3, 7))
+    tgt = meeting_services.create_series(MeetingKind.TGT, "SASH TGT", organisation=trust)
+    meeting = meeting_services.create_meeting(tgt, D(2017, 3, 7))
     assert not meeting.agenda_items.exists()
 
 
 def test_a_meeting_after_a_renegotiation_links_the_new_version(compact, tgb, base_promises):
-    before = governance.create_meeting(tgb, D(2019, 3, 5))
+    before = meeting_services.create_meeting(tgb, D(2019, 3, 5))
     new = services.renegotiate(
         compact,
         shared_vision="v2",
@@ -67,7 +67,7 @@ def test_a_meeting_after_a_renegotiation_links_the_new_version(compact, tgb, bas
         effective_from=D(2019, 4, 1),
         change_note="Reworded",
     )
-    after = governance.create_meeting(tgb, D(2019, 4, 2))
+    after = meeting_services.create_meeting(tgb, D(2019, 4, 2))
     assert linked_versions(before.agenda_items.get()) == [compact.versions.get(number=1).pk]
     assert linked_versions(after.agenda_items.get()) == [new.pk]
 
@@ -75,7 +75,7 @@ def test_a_meeting_after_a_renegotiation_links_the_new_version(compact, tgb, bas
 def test_meetings_created_before_the_compact_get_the_item_when_it_is_made(
     partnership, tgb, base_promises
 ):
-    early = governance.create_meeting(tgb, D(2015, 9, 1), agenda=[{"title": "Welcome"}])
+    early = meeting_services.create_meeting(tgb, D(2015, 9, 1), agenda=[{"title": "Welcome"}])
     closing = early.agenda_items.get(is_locked=True)
     assert linked_versions(closing) == []  # no compact yet, but the item is already there
     compact = services.create_compact(

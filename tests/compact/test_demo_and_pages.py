@@ -7,7 +7,7 @@ import pytest
 from compact import demo as compact_demo
 from compact.models import Breach, BreachState, Compact, PromiseRating, Reflection
 from governance.models import AttendanceStatus, MeetingKind
-from governance.services import meetings as governance
+from governance.services import meetings as meeting_services
 from vmi_programme import demo
 from vmi_programme.models import Person, Role
 
@@ -25,20 +25,20 @@ def monthly(start: dt.date, end: dt.date):
 def seeded(db):
     """The core demo, TGB meetings with attendance (as demo_infrastructure makes them), the compact."""
     ctx = demo.seed()
-    tgb = governance.create_series(MeetingKind.TGB, "Transformation Guiding Board")
+    tgb = meeting_services.create_series(MeetingKind.TGB, "Transformation Guiding Board")
     members = list(
         Person.objects.filter(role_assignments__role__in=[Role.TGB_MEMBER, Role.REGULATOR])
         .distinct()
         .order_by("pk")
     )
     for person in members:
-        governance.add_membership(tgb, person, D(2015, 7, 1))
+        meeting_services.add_membership(tgb, person, D(2015, 7, 1))
     early = [d for d in monthly(D(2015, 9, 1), D(2017, 9, 1)) if d.month % 3 == 0]
     for index, date in enumerate([*early, *monthly(D(2017, 12, 1), D(2018, 12, 1))]):
-        meeting = governance.create_meeting(tgb, date, status="held")
+        meeting = meeting_services.create_meeting(tgb, date, status="held")
         for offset, person in enumerate(members):
             away = (index + offset) % 9 == 0
-            governance.record_attendance(
+            meeting_services.record_attendance(
                 meeting, person, AttendanceStatus.APOLOGIES if away else AttendanceStatus.PRESENT
             )
     compact_demo.seed(ctx)

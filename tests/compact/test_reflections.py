@@ -9,7 +9,7 @@ from compact import services
 from compact.models import Fulfilment, Reflection
 from factories import PersonFactory
 from governance.models import AttendanceStatus
-from governance.services import meetings as governance
+from governance.services import meetings as meeting_services
 
 D = dt.date
 
@@ -37,8 +37,8 @@ def test_a_present_member_records_a_reflection(compact, meeting, ceo):
 
 def test_a_member_not_present_cannot_reflect(compact, meeting, tgb, trust):
     absent = PersonFactory(organisation=trust, full_name="Away Today")
-    governance.add_membership(tgb, absent, D(2015, 7, 1))
-    governance.record_attendance(meeting, absent, AttendanceStatus.APOLOGIES)
+    meeting_services.add_membership(tgb, absent, D(2015, 7, 1))
+    meeting_services.record_attendance(meeting, absent, AttendanceStatus.APOLOGIES)
     with pytest.raises(ValidationError) as excinfo:
         services.record_reflection(meeting, absent, {promise(compact, "reg-open"): "fulfilled"})
     assert excinfo.value.message_dict["person"] == [
@@ -50,8 +50,8 @@ def test_a_member_not_present_cannot_reflect(compact, meeting, tgb, trust):
 def test_a_deputy_present_for_an_absent_member_may_reflect(compact, meeting, tgb, trust):
     member = PersonFactory(organisation=trust)
     deputy = PersonFactory(organisation=trust, full_name="Deputy CEO")
-    governance.add_membership(tgb, member, D(2015, 7, 1))
-    governance.record_attendance(meeting, member, AttendanceStatus.APOLOGIES, deputy=deputy)
+    meeting_services.add_membership(tgb, member, D(2015, 7, 1))
+    meeting_services.record_attendance(meeting, member, AttendanceStatus.APOLOGIES, deputy=deputy)
     services.record_reflection(meeting, deputy, {promise(compact, "reg-open"): "fulfilled"})
     with pytest.raises(ValidationError):
         services.record_reflection(meeting, member, {promise(compact, "reg-open"): "fulfilled"})
@@ -111,8 +111,8 @@ def test_reflection_page_records_the_signed_in_members_reflection(
 def test_a_tgb_member_absent_from_the_meeting_is_refused_on_the_page(
     client, compact, tgb, ceo_user, ceo
 ):
-    meeting = governance.create_meeting(tgb, D(2018, 9, 4))
-    governance.record_attendance(meeting, ceo, AttendanceStatus.ABSENT)
+    meeting = meeting_services.create_meeting(tgb, D(2018, 9, 4))
+    meeting_services.record_attendance(meeting, ceo, AttendanceStatus.ABSENT)
     client.force_login(ceo_user)
     assert (
         "Record my reflection"

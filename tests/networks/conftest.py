@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from factories import PersonFactory
-from training.models import Invitation, Question, QuestionKind, Survey, SurveySection, SurveyWave
+from training.surveys import Invitation, Question, QuestionKind, Survey, SurveySection, SurveyWave
 from vmi_programme.models import Role
 
 

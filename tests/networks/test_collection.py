@@ -9,7 +9,7 @@ from django.urls import reverse
 from factories import PersonFactory
 from networks.models import Collaborator, Nomination
 from networks.services import NamedPerson, save_name_generator_answer
-from training.models import Response
+from training.surveys import Response
 from vmi_programme.models import Job, Person
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from factories import PersonFactory
 from networks.services import NamedPerson, save_name_generator_answer
-from training.models import SurveyWave
+from training.surveys import SurveyWave
 from vmi_programme.models import Role
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from networks.services import NamedPerson, save_name_generator_answer
-from training.models import Question
+from training.surveys import Question
 
 
 def test_the_survey_page_links_the_name_generator_to_its_answer_page(client, respondent):

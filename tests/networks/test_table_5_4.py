@@ -7,7 +7,7 @@ from django.urls import reverse
 from networks import demo as networks_demo
 from networks.demo.networks import PUBLISHED_TABLE_5_4
 from networks.selectors import table_5_4
-from training.models import SurveyWave
+from training.surveys import SurveyWave
 from vmi_programme import demo
 from vmi_programme.models import Job
 

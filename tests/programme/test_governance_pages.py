@@ -10,7 +10,7 @@ from governance.models import AttendanceStatus, Meeting, MeetingKind, MeetingSta
 from governance.selectors import meetings as governance_selectors
 from governance.selectors.meetings import attendance_rates
 from governance.services import daily_work
-from governance.services import meetings as governance
+from governance.services import meetings as meeting_services
 from vmi_programme.models import Role
 
 D = dt.date
@@ -18,14 +18,14 @@ D = dt.date
 
 @pytest.fixture
 def other_tgt(other_trust):
-    series = governance.create_series(MeetingKind.TGT, "LTHT TGT", organisation=other_trust)
-    governance.create_meeting(series, D(2016, 1, 12))
+    series = meeting_services.create_series(MeetingKind.TGT, "LTHT TGT", organisation=other_trust)
+    meeting_services.create_meeting(series, D(2016, 1, 12))
     return series
 
 
 @pytest.fixture
 def tgb():
-    return governance.create_series(MeetingKind.TGB, "NHS-VMI TGB")
+    return meeting_services.create_series(MeetingKind.TGB, "NHS-VMI TGB")
 
 
 def test_kpo_of_one_trust_cannot_change_another_trusts_tgt(client, kpo_user, other_tgt):
@@ -73,7 +73,7 @@ def test_kpo_of_one_trust_cannot_change_another_trusts_teams(client, kpo_user, o
 
 
 def test_kpo_edits_own_trust_tgt_and_teams(client, kpo_user, trust):
-    series = governance.create_series(MeetingKind.TGT, "SASH TGT", organisation=trust)
+    series = meeting_services.create_series(MeetingKind.TGT, "SASH TGT", organisation=trust)
     client.force_login(kpo_user)
     response = client.post(
         f"/governance/series/{series.pk}/meetings/new/",
@@ -87,7 +87,7 @@ def test_kpo_edits_own_trust_tgt_and_teams(client, kpo_user, trust):
 def test_meeting_form_with_end_before_start_keeps_input_and_names_the_field(
     client, kpo_user, trust
 ):
-    series = governance.create_series(MeetingKind.TGT, "SASH TGT", organisation=trust)
+    series = meeting_services.create_series(MeetingKind.TGT, "SASH TGT", organisation=trust)
     client.force_login(kpo_user)
     response = client.post(
         f"/governance/series/{series.pk}/meetings/new/",
@@ -126,7 +126,7 @@ def test_regulator_and_tgb_member_edit_tgb_meetings_but_kpo_only_reads(
     # Partnership meetings are read by their members: not yet a member of the TGB...
     assert client.get(f"/governance/meetings/{meeting.pk}/").status_code == 403
     assert meeting not in governance_selectors.meetings_for(kpo_user)
-    governance.add_membership(tgb, kpo_user.person, D(2016, 1, 1))
+    meeting_services.add_membership(tgb, kpo_user.person, D(2016, 1, 1))
     # ...a member reads it, but a KPO facilitator still cannot change the TGB's records.
     assert client.get(f"/governance/meetings/{meeting.pk}/").status_code == 200
     assert meeting in governance_selectors.meetings_for(kpo_user)
@@ -141,7 +141,7 @@ def test_regulator_and_tgb_member_edit_tgb_meetings_but_kpo_only_reads(
 def test_the_regulator_reads_every_partnership_meeting_without_being_a_member(
     client, regulator_user, tgb
 ):
-    meeting = governance.create_meeting(tgb, D(2016, 3, 2))
+    meeting = meeting_services.create_meeting(tgb, D(2016, 3, 2))
     client.force_login(regulator_user)
     assert client.get(f"/governance/meetings/{meeting.pk}/").status_code == 200
     assert meeting in governance_selectors.meetings_for(regulator_user)
@@ -150,8 +150,8 @@ def test_the_regulator_reads_every_partnership_meeting_without_being_a_member(
 def test_api_refuses_locked_agenda_item_removal_and_attendance_of_non_member(
     client, regulator_user, tgb, trust
 ):
-    meeting = governance.create_meeting(tgb, D(2016, 3, 2))
-    locked = governance.add_agenda_item(meeting, "Reflections on the compact", locked=True)
+    meeting = meeting_services.create_meeting(tgb, D(2016, 3, 2))
+    locked = meeting_services.add_agenda_item(meeting, "Reflections on the compact", locked=True)
     client.force_login(regulator_user)
     assert client.delete(f"/api/agenda-items/{locked.pk}/").status_code == 400
     stranger = PersonFactory(organisation=trust)
@@ -170,25 +170,25 @@ def test_api_refuses_locked_agenda_item_removal_and_attendance_of_non_member(
 
 
 def test_attendance_rates_per_member_and_per_meeting(trust):
-    series = governance.create_series(MeetingKind.TGT, "SASH TGT", organisation=trust)
+    series = meeting_services.create_series(MeetingKind.TGT, "SASH TGT", organisation=trust)
     ceo, cno, later = (
         PersonFactory(organisation=trust, full_name=n) for n in ("A CEO", "B CNO", "C New")
     )
-    governance.add_membership(series, ceo, D(2016, 1, 1))
-    governance.add_membership(series, cno, D(2016, 1, 1))
-    governance.add_membership(series, later, D(2016, 3, 1))
+    meeting_services.add_membership(series, ceo, D(2016, 1, 1))
+    meeting_services.add_membership(series, cno, D(2016, 1, 1))
+    meeting_services.add_membership(series, later, D(2016, 3, 1))
     for month, statuses in (
         (1, ("present", "present", None)),
         (2, ("present", "apologies", None)),
         (3, ("absent", "present", "present")),
         (4, ("present", "present", "apologies")),
     ):
-        meeting = governance.create_meeting(series, D(2016, month, 12), status=MeetingStatus.HELD)
+        meeting = meeting_services.create_meeting(series, D(2016, month, 12), status=MeetingStatus.HELD)
         for person, status in zip((ceo, cno, later), statuses, strict=True):
             if status:
                 deputy = cno if (person == later and status == "apologies") else None
-                governance.record_attendance(meeting, person, status, deputy)
-    governance.create_meeting(series, D(2016, 5, 10))  # planned: not counted
+                meeting_services.record_attendance(meeting, person, status, deputy)
+    meeting_services.create_meeting(series, D(2016, 5, 10))  # planned: not counted
     by_member, by_meeting = attendance_rates(series)
     rates = {row.person.full_name: (row.expected, row.present, row.rate) for row in by_member}
     assert rates == {"A CEO": (4, 3, 0.75), "B CNO": (4, 3, 0.75), "C New": (2, 1, 0.5)}
@@ -203,13 +203,13 @@ def test_attendance_rates_per_member_and_per_meeting(trust):
 
 
 def test_overdue_actions_surface_on_the_owners_landing_page(client, trust, kpo_user):
-    series = governance.create_series(MeetingKind.TGT, "SASH TGT", organisation=trust)
-    meeting = governance.create_meeting(series, D(2016, 1, 12))
+    series = meeting_services.create_series(MeetingKind.TGT, "SASH TGT", organisation=trust)
+    meeting = meeting_services.create_meeting(series, D(2016, 1, 12))
     owner = kpo_user.person
-    governance.add_action(meeting, "Send the value stream report", owner, D(2016, 2, 1))
-    done = governance.add_action(meeting, "Book the room", owner, D(2016, 2, 1))
-    governance.set_action_status(done, "done")
-    governance.add_action(meeting, "Not due yet", owner, dt.date.today() + dt.timedelta(days=9))
+    meeting_services.add_action(meeting, "Send the value stream report", owner, D(2016, 2, 1))
+    done = meeting_services.add_action(meeting, "Book the room", owner, D(2016, 2, 1))
+    meeting_services.set_action_status(done, "done")
+    meeting_services.add_action(meeting, "Not due yet", owner, dt.date.today() + dt.timedelta(days=9))
     client.force_login(kpo_user)
     page = client.get("/").content.decode()
     assert "Your overdue actions" in page and "Send the value stream report" in page
@@ -217,23 +217,23 @@ def test_overdue_actions_surface_on_the_owners_landing_page(client, trust, kpo_u
 
 
 def _realistic_meetings(trust, tgb, count=30):
-    series = governance.create_series(MeetingKind.TGT, "SASH TGT", organisation=trust)
+    series = meeting_services.create_series(MeetingKind.TGT, "SASH TGT", organisation=trust)
     people = [PersonFactory(organisation=trust) for _ in range(6)]
     for p in people:
-        governance.add_membership(series, p, D(2015, 7, 1))
-        governance.add_membership(tgb, p, D(2015, 7, 1))
+        meeting_services.add_membership(series, p, D(2015, 7, 1))
+        meeting_services.add_membership(tgb, p, D(2015, 7, 1))
     for i in range(count):
         date = D(2015 + (6 + i) // 12, (6 + i) % 12 + 1, 10)
         for s in (series, tgb):
-            m = governance.create_meeting(
+            m = meeting_services.create_meeting(
                 s,
                 date,
                 status=MeetingStatus.HELD,
                 agenda=[{"title": "Welcome"}, {"title": "Reports"}],
             )
             for p in people:
-                governance.record_attendance(m, p, AttendanceStatus.PRESENT)
-            governance.add_action(m, "Do it", people[0], date)
+                meeting_services.record_attendance(m, p, AttendanceStatus.PRESENT)
+            meeting_services.add_action(m, "Do it", people[0], date)
     return series
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from factories import PersonFactory, user_with_roles
 from governance.models import MeetingKind
-from governance.services import meetings as governance
+from governance.services import meetings as meeting_services
 from rpiw import services
 from rpiw.models import MeasureKind, TeamRole
 from vmi_programme.models import Role
@@ -65,8 +65,8 @@ def executive(trust):
 
 @pytest.fixture
 def tgt_meeting(trust):
-    series = governance.create_series(MeetingKind.TGT, "SASH TGT", organisation=trust)
-    return governance.create_meeting(series, dt.date(2019, 3, 6))
+    series = meeting_services.create_series(MeetingKind.TGT, "SASH TGT", organisation=trust)
+    return meeting_services.create_meeting(series, dt.date(2019, 3, 6))
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from governance.models import MeetingKind
-from governance.services import meetings as governance
+from governance.services import meetings as meeting_services
 from rpiw import services
 from rpiw.models import ChangeStatus, MetricCategory
 
@@ -108,13 +108,13 @@ def test_another_trusts_executive_cannot_approve(change, other_trust, make_user,
 
 
 def test_the_decision_must_be_taken_at_a_tgt_of_that_trust(change, executive, other_trust):
-    series = governance.create_series(MeetingKind.TGT, "LTHT TGT", organisation=other_trust)
-    elsewhere = governance.create_meeting(series, dt.date(2019, 3, 6))
+    series = meeting_services.create_series(MeetingKind.TGT, "LTHT TGT", organisation=other_trust)
+    elsewhere = meeting_services.create_meeting(series, dt.date(2019, 3, 6))
     with pytest.raises(ValidationError) as raised:
         services.decide_metric_change(change, user=executive, approve=True, meeting=elsewhere)
     assert "meeting" in raised.value.message_dict
-    tgb = governance.create_series(MeetingKind.TGB, "TGB")
-    board = governance.create_meeting(tgb, dt.date(2019, 3, 6))
+    tgb = meeting_services.create_series(MeetingKind.TGB, "TGB")
+    board = meeting_services.create_meeting(tgb, dt.date(2019, 3, 6))
     with pytest.raises(ValidationError):
         services.decide_metric_change(change, user=executive, approve=True, meeting=board)
 
