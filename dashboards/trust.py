@@ -18,7 +18,7 @@ from vmi_programme.period import Period
 
 def build(organisation: Organisation, period: Period, user: Any) -> dict[str, Any]:
     """Every registered panel by its key, and ``insights`` (the flags read the panels by key)."""
-    panels = {p.key: p.builder(organisation, period, user) for p in trust_panels()}
+    panels: dict[str, Any] = {p.key: p.builder(organisation, period, user) for p in trust_panels()}
     panels["insights"] = insights.for_trust(organisation, period, panels)
     return panels
 

@@ -52,7 +52,7 @@ def measure_chart(measure: Measure) -> SafeString | None:
     if not recorded:
         return None
     labels = [Point(m.point).label for m in recorded]
-    values = [float(m.number) for m in recorded]
+    values = [None if m.number is None else float(m.number) for m in recorded]
     fig = go.Figure(go.Bar(x=labels, y=values, name=measure.name, marker_color="#005eb8"))
     y_title = measure.unit or ""
     if measure.is_ratio:
