@@ -9,17 +9,14 @@ from django.db import transaction
 
 from governance.models import CeoTenure, CqcRating, CulturalWork, SpecialMeasuresPeriod
 from vmi_programme.models import Organisation, Person
-
-
-def _saved(obj):
-    obj.full_clean()
-    obj.save()
-    return obj
+from vmi_programme.writes import model_update, save_validated
 
 
 @transaction.atomic
 def record_cqc_rating(organisation: Organisation, rating: str, published_on: dt.date) -> CqcRating:
-    return _saved(CqcRating(organisation=organisation, rating=rating, published_on=published_on))
+    return save_validated(
+        CqcRating(organisation=organisation, rating=rating, published_on=published_on)
+    )
 
 
 @transaction.atomic
@@ -31,7 +28,7 @@ def record_ceo_tenure(
     *,
     is_interim: bool = False,
 ) -> CeoTenure:
-    return _saved(
+    return save_validated(
         CeoTenure(
             organisation=organisation,
             person=person,
@@ -46,19 +43,26 @@ def record_ceo_tenure(
 def record_special_measures(
     organisation: Organisation, started_on: dt.date, ended_on: dt.date | None = None
 ) -> SpecialMeasuresPeriod:
-    return _saved(
+    return save_validated(
         SpecialMeasuresPeriod(organisation=organisation, started_on=started_on, ended_on=ended_on)
     )
+
+
+# A trust has one record of its cultural work, found by its organisation.
+CULTURAL_WORK_EDITABLE = ("preceded_programme", "name", "description")
 
 
 @transaction.atomic
 def record_cultural_work(
     organisation: Organisation, preceded_programme: bool, **fields: Any
 ) -> CulturalWork:
+    """Record (or correct) the trust's own improvement work before the programme.
+
+    ``fields`` may hold only ``name`` and ``description`` (see ``CULTURAL_WORK_EDITABLE``);
+    anything else raises ``TypeError``.
+    """
     work = CulturalWork.objects.filter(organisation=organisation).first() or CulturalWork(
         organisation=organisation
     )
-    work.preceded_programme = preceded_programme
-    for name, value in fields.items():
-        setattr(work, name, value)
-    return _saved(work)
+    data = {**fields, "preceded_programme": preceded_programme}
+    return model_update(instance=work, fields=CULTURAL_WORK_EDITABLE, data=data)[0]

@@ -20,37 +20,40 @@ from governance.models import (
     Team,
 )
 from vmi_programme.models import Organisation, Person
+from vmi_programme.writes import model_update, save_validated
 
-
-def _saved(obj):
-    obj.full_clean()
-    obj.save()
-    return obj
+# What the team form edits; a team stays in the trust it was created in.
+TEAM_EDITABLE = ("name", "kind", "lead")
 
 
 @transaction.atomic
-def save_team(team: Team | None = None, **fields: Any) -> Team:
-    team = team or Team()
-    for name, value in fields.items():
-        setattr(team, name, value)
-    return _saved(team)
+def save_team(
+    team: Team | None = None, *, organisation: Organisation | None = None, **fields: Any
+) -> Team:
+    """Create (no ``team``, in ``organisation``) or update a team.
+
+    ``fields`` may hold only ``TEAM_EDITABLE`` (anything else raises ``TypeError``); an existing
+    team keeps its organisation.
+    """
+    team = team or Team(organisation=organisation)
+    return model_update(instance=team, fields=TEAM_EDITABLE, data=fields)[0]
 
 
 @transaction.atomic
 def record_huddle(team: Team, date: dt.date, attendance_count: int, **fields: Any) -> Huddle:
-    return _saved(Huddle(team=team, date=date, attendance_count=attendance_count, **fields))
+    return save_validated(Huddle(team=team, date=date, attendance_count=attendance_count, **fields))
 
 
 @transaction.atomic
 def create_board(team: Team, title: str) -> ProductionBoard:
-    return _saved(ProductionBoard(team=team, title=title))
+    return save_validated(ProductionBoard(team=team, title=title))
 
 
 @transaction.atomic
 def add_board_measure(
     board: ProductionBoard, name: str, target: Decimal, **fields: Any
 ) -> BoardMeasure:
-    return _saved(BoardMeasure(board=board, name=name, target=target, **fields))
+    return save_validated(BoardMeasure(board=board, name=name, target=target, **fields))
 
 
 @transaction.atomic
@@ -59,7 +62,7 @@ def record_board_value(measure: BoardMeasure, recorded_on: dt.date, value: Decim
     row = BoardValue.objects.filter(measure=measure, recorded_on=recorded_on).first()
     row = row or BoardValue(measure=measure, recorded_on=recorded_on)
     row.value = value
-    return _saved(row)
+    return save_validated(row)
 
 
 @transaction.atomic
@@ -75,7 +78,7 @@ def create_standard_work(
     reason: str = "First version.",
     at: dt.datetime | None = None,
 ) -> StandardWorkDocument:
-    document = _saved(
+    document = save_validated(
         StandardWorkDocument(
             organisation=organisation, owner=owner, team=team, emergency_response=emergency_response
         )
@@ -98,7 +101,7 @@ def revise_standard_work(
 ) -> StandardWorkVersion:
     """Write a new version; earlier versions are kept unchanged and stay readable."""
     document = StandardWorkDocument.objects.select_for_update().get(pk=document.pk)
-    version = _saved(
+    version = save_validated(
         StandardWorkVersion(
             document=document,
             number=document.current_version + 1,

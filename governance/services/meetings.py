@@ -24,19 +24,14 @@ from governance.models import (
 )
 from governance.signals import meeting_created
 from vmi_programme.models import Organisation, Person
-
-
-def _saved(obj):
-    obj.full_clean()
-    obj.save()
-    return obj
+from vmi_programme.writes import model_update, save_validated
 
 
 @transaction.atomic
 def create_series(
     kind: str, name: str, organisation: Organisation | None = None, **fields: Any
 ) -> MeetingSeries:
-    return _saved(MeetingSeries(kind=kind, name=name, organisation=organisation, **fields))
+    return save_validated(MeetingSeries(kind=kind, name=name, organisation=organisation, **fields))
 
 
 @transaction.atomic
@@ -47,7 +42,7 @@ def add_membership(
     ended_on: dt.date | None = None,
     role: str = "",
 ) -> Membership:
-    return _saved(
+    return save_validated(
         Membership(
             series=series, person=person, started_on=started_on, ended_on=ended_on, role=role
         )
@@ -57,7 +52,7 @@ def add_membership(
 @transaction.atomic
 def end_membership(membership: Membership, ended_on: dt.date) -> Membership:
     membership.ended_on = ended_on
-    return _saved(membership)
+    return save_validated(membership)
 
 
 @transaction.atomic
@@ -74,18 +69,22 @@ def create_meeting(
     ``agenda`` is a list of ``add_agenda_item`` keyword dicts. Receivers of
     ``governance.signals.meeting_created`` run inside this transaction.
     """
-    meeting = _saved(Meeting(series=series, date=date, **fields))
+    meeting = save_validated(Meeting(series=series, date=date, **fields))
     for item in agenda:
         add_agenda_item(meeting, **item)
     meeting_created.send(sender=Meeting, meeting=meeting, created_by=created_by)
     return meeting
 
 
+# What the meeting form edits; a meeting stays in its series.
+MEETING_EDITABLE = ("date", "start_time", "end_time", "location", "status", "minutes")
+
+
 @transaction.atomic
 def update_meeting(meeting: Meeting, **fields: Any) -> Meeting:
-    for name, value in fields.items():
-        setattr(meeting, name, value)
-    return _saved(meeting)
+    """Change a meeting's details: ``fields`` may hold only ``MEETING_EDITABLE`` (anything else
+    raises ``TypeError``)."""
+    return model_update(instance=meeting, fields=MEETING_EDITABLE, data=fields)[0]
 
 
 @transaction.atomic
@@ -113,7 +112,7 @@ def add_agenda_item(
         for item in trailing_locked:  # highest first, so no two items ever share an order
             item.order += 1
             item.save(update_fields=["order"])
-    item = _saved(
+    item = save_validated(
         AgendaItem(
             meeting=meeting,
             order=order,
@@ -129,8 +128,19 @@ def add_agenda_item(
     return item
 
 
+# What the agenda-item form edits, and its place; an item stays in its meeting, and whether it
+# is a locked closing item is decided by the service that adds it.
+AGENDA_ITEM_EDITABLE = ("title", "presenter", "duration_minutes", "notes", "order")
+
+
 @transaction.atomic
 def update_agenda_item(item: AgendaItem, **fields: Any) -> AgendaItem:
+    """Change an agenda item: ``fields`` may hold only ``AGENDA_ITEM_EDITABLE`` (anything else
+    raises ``TypeError``).
+
+    A locked item keeps its title and place (``ValidationError``); an unlocked one cannot be
+    moved after the first locked item.
+    """
     if item.is_locked and set(fields) - {"presenter", "notes", "duration_minutes"}:
         raise ValidationError({"title": "A required agenda item keeps its title and place."})
     if "order" in fields:
@@ -144,9 +154,7 @@ def update_agenda_item(item: AgendaItem, **fields: Any) -> AgendaItem:
             raise ValidationError(
                 {"order": f"“{first_locked.title}” closes the agenda; place this item before it."}
             )
-    for name, value in fields.items():
-        setattr(item, name, value)
-    return _saved(item)
+    return model_update(instance=item, fields=AGENDA_ITEM_EDITABLE, data=fields)[0]
 
 
 @transaction.atomic
@@ -190,12 +198,12 @@ def record_attendance(
         meeting=meeting, person=person
     )
     attendance.status, attendance.deputy = status, deputy
-    return _saved(attendance)
+    return save_validated(attendance)
 
 
 @transaction.atomic
 def record_decision(meeting: Meeting, text: str, agenda_item: AgendaItem | None = None) -> Decision:
-    return _saved(Decision(meeting=meeting, text=text, agenda_item=agenda_item))
+    return save_validated(Decision(meeting=meeting, text=text, agenda_item=agenda_item))
 
 
 @transaction.atomic
@@ -206,7 +214,7 @@ def add_action(
     due_on: dt.date,
     agenda_item: AgendaItem | None = None,
 ) -> MeetingAction:
-    return _saved(
+    return save_validated(
         MeetingAction(
             meeting=meeting,
             description=description,
@@ -223,7 +231,7 @@ def set_action_status(
 ) -> MeetingAction:
     action.status = status
     action.completed_on = (completed_on or dt.date.today()) if status == ActionStatus.DONE else None
-    return _saved(action)
+    return save_validated(action)
 
 
 def require_tgt_meeting(meeting: Meeting, organisation: Organisation | int) -> None:

@@ -9,14 +9,17 @@ from django.db import transaction
 
 from governance.models import NationalPriority, StrategicObjective
 from vmi_programme.models import Organisation
+from vmi_programme.writes import model_update, save_validated
 
 
 @transaction.atomic
 def create_national_priority(code: str, title: str, **fields: Any) -> NationalPriority:
-    priority = NationalPriority(code=code, title=title, **fields)
-    priority.full_clean()
-    priority.save()
-    return priority
+    return save_validated(NationalPriority(code=code, title=title, **fields))
+
+
+# What the objective form edits; an objective stays with its trust, and its national
+# priorities are set as a whole (``national_priorities``).
+STRATEGIC_OBJECTIVE_EDITABLE = ("title", "description", "active_from", "active_until")
 
 
 @transaction.atomic
@@ -27,12 +30,14 @@ def save_strategic_objective(
     national_priorities: Iterable[NationalPriority] | None = None,
     **fields: Any,
 ) -> StrategicObjective:
-    """Create (no ``objective``) or update an objective and its aligned national priorities."""
+    """Create (no ``objective``, for ``organisation``) or update an objective and its aligned
+    national priorities (replaced when given).
+
+    ``fields`` may hold only ``STRATEGIC_OBJECTIVE_EDITABLE`` (anything else raises
+    ``TypeError``); an existing objective keeps its organisation.
+    """
     objective = objective or StrategicObjective(organisation=organisation)
-    for name, value in fields.items():
-        setattr(objective, name, value)
-    objective.full_clean()
-    objective.save()
+    model_update(instance=objective, fields=STRATEGIC_OBJECTIVE_EDITABLE, data=fields)
     if national_priorities is not None:
         objective.national_priorities.set(national_priorities)
     return objective
