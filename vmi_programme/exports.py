@@ -5,11 +5,17 @@
 
 Views that offer "Download as CSV / XLSX" buttons link to themselves with ``?format=csv`` or
 ``?format=xlsx`` and call :func:`wants_export` / :func:`export_response`.
+
+Every download is safe to open in a spreadsheet (OWASP "CSV injection"): a text cell beginning
+with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'`` so Excel or
+LibreOffice shows it as text instead of running it as a formula, and XLSX cells are written as
+values, never formulas. Numbers stay numbers (a negative number is not neutralised).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -32,6 +38,16 @@ def wants_export(request) -> str | None:
     return fmt if fmt in FORMATS else None
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (or, for tab and CR, may
+# drop the character and then read the rest as one).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """The text with a leading ``'`` when a spreadsheet would take it for a formula."""
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
 def _cell(value: Any) -> Any:
     if value is None:
         return ""
@@ -39,9 +55,11 @@ def _cell(value: Any) -> Any:
         return float(value)
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
         return value.replace(tzinfo=None)  # XLSX has no time zones; values are stored in UTC
-    if isinstance(value, (str, int, float, bool, dt.date)):
-        return value
-    return str(value)
+    if isinstance(value, str):
+        return neutralise(value)
+    if isinstance(value, (int, float, bool, dt.date)):
+        return value  # numbers stay numbers, negative ones too
+    return neutralise(str(value))
 
 
 def to_dataset(rows: Iterable[Mapping[str, Any]] | QuerySet, columns: Columns | None = None):
@@ -52,7 +70,7 @@ def to_dataset(rows: Iterable[Mapping[str, Any]] | QuerySet, columns: Columns | 
     if columns is None:
         keys = list(rows[0].keys()) if rows else []
         columns = [(key, key) for key in keys]
-    dataset = tablib.Dataset(headers=[label for _, label in columns])
+    dataset = tablib.Dataset(headers=[neutralise(str(label)) for _, label in columns])
     for row in rows:
         dataset.append([_cell(row.get(key)) for key, _ in columns])
     return dataset
@@ -62,8 +80,38 @@ def render_export(dataset: tablib.Dataset, fmt: str) -> bytes:
     if fmt == "csv":
         return ("\ufeff" + dataset.export("csv")).encode("utf-8")  # BOM so Excel reads UTF-8
     if fmt == "xlsx":
-        return dataset.export("xlsx")
+        return _xlsx(dataset)
     raise ValueError(f"Unknown export format {fmt!r}; use one of {', '.join(FORMATS)}.")
+
+
+def _xlsx(dataset: tablib.Dataset) -> bytes:
+    """The dataset as an XLSX workbook whose text cells are all values, never formulas.
+
+    openpyxl stores any string beginning with ``=`` as a formula; the cells are already
+    neutralised, and each text cell is typed as a string here as well, so no value can become one.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Export"
+    for row_number, row in enumerate([dataset.headers or [], *dataset], start=1):
+        for column_number, value in enumerate(row, start=1):
+            cell = sheet.cell(row=row_number, column=column_number)
+            if isinstance(value, str):
+                # control characters XLSX cannot hold become "-", as tablib did
+                cell.value = ILLEGAL_CHARACTERS_RE.sub("-", value)
+                cell.data_type = "s"  # a value, never a formula
+            else:
+                cell.value = value
+            if row_number == 1:
+                cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 def export_response(
