@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import plotly.graph_objects as go
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -23,13 +22,12 @@ from vmi_programme.access import (
     restrict,
     visible_organisations,
 )
-from vmi_programme.charts import figure_html, nhs_layout
 from vmi_programme.constants import PROGRAMME_START
 from vmi_programme.exports import export_response, wants_export
 from vmi_programme.imports import parse_date
 from vmi_programme.models import Organisation, Person
 
-from . import question_kinds, selectors, services
+from . import charts, question_kinds, selectors, services
 from .models import Cohort, Enrolment, Programme, SurveyWave
 
 
@@ -281,51 +279,7 @@ def diffusion(request):
     require(request.user, Action.VIEW, organisation)
     as_of = _as_of(request)
     series = selectors.diffusion_series(organisation, PROGRAMME_START, as_of)
-    fig = go.Figure()
     codes = list(series[0]["programmes"]) if series else []
-    dates = [p["date"] for p in series]
-    for code in codes:
-        fig.add_trace(
-            go.Scatter(
-                x=dates,
-                y=[p["programmes"][code][0] for p in series],
-                name=f"{code} completed",
-                stackgroup="one",
-            )
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=dates,
-                y=[p["programmes"][code][1] for p in series],
-                name=f"{code} in progress",
-                stackgroup="one",
-            )
-        )
-    fig.add_trace(
-        go.Scatter(
-            x=dates,
-            y=[p["diffusion"] for p in series],
-            name="Diffusion (%)",
-            yaxis="y2",
-            line={"dash": "dot", "color": "#212b32"},
-        )
-    )
-    nhs_layout(fig, y_title="Participants", x_title="Month end")
-    fig.update_layout(
-        yaxis2={
-            "title": "Diffusion (% of headcount)",
-            "overlaying": "y",
-            "side": "right",
-            "rangemode": "tozero",
-        }
-    )
-    latest = series[-1] if series else None
-    description = (
-        f"Training diffusion at {organisation.short_name}, month by month from {PROGRAMME_START:%B %Y}: "
-        f"participants who completed or are in progress in each programme, and their share of the "
-        f"trust's headcount of {organisation.headcount:,}."
-        + (f" On {latest['date']:%d %B %Y} diffusion was {latest['diffusion']}%." if latest else "")
-    )
     executives = selectors.executive_participation(as_of, [organisation.pk])
     return render(
         request,
@@ -333,7 +287,7 @@ def diffusion(request):
         {
             "organisation": organisation,
             "organisations": organisations.order_by("short_name"),
-            "chart": figure_html(fig, description=description),
+            "chart": charts.diffusion_chart(organisation, series, start=PROGRAMME_START),
             "series": series[-12:],
             "codes": codes,
             "executives": executives,

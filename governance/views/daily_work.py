@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
 from django.db.models import Count, Max, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from governance import charts
 from governance.forms import (
     BoardValueForm,
     HuddleForm,
@@ -25,7 +25,6 @@ from governance.models import (
 )
 from governance.services import daily_work
 from vmi_programme.access import Action, actor_for, can, require, restrict
-from vmi_programme.charts import figure_html, nhs_layout
 from vmi_programme.form_page import form_page
 from vmi_programme.models import Organisation, Person
 
@@ -91,8 +90,8 @@ def team_detail(request, pk: int):
             ),
         )
     )
-    charts = [
-        (board, measure, _run_chart(measure))
+    board_charts = [
+        (board, measure, charts.run_chart(measure))
         for board in boards
         for measure in board.measures.all()
     ]
@@ -102,46 +101,9 @@ def team_detail(request, pk: int):
         {
             "team": team,
             "huddles": Huddle.objects.filter(team=team).order_by("-date")[:20],
-            "charts": charts,
+            "charts": board_charts,
             "can_change": can(request.user, Action.CHANGE, team),
         },
-    )
-
-
-def _run_chart(measure: BoardMeasure):
-    values = list(measure.values.all())
-    if not values:
-        return None
-    ys = sorted(float(v.value) for v in values)
-    median = ys[len(ys) // 2] if len(ys) % 2 else (ys[len(ys) // 2 - 1] + ys[len(ys) // 2]) / 2
-    xs = [v.recorded_on for v in values]
-    fig = go.Figure(
-        [
-            go.Scatter(
-                x=xs, y=[float(v.value) for v in values], mode="lines+markers", name=measure.name
-            ),
-            go.Scatter(
-                x=[xs[0], xs[-1]],
-                y=[median] * 2,
-                mode="lines",
-                name="Median",
-                line={"dash": "dash"},
-            ),
-            go.Scatter(
-                x=[xs[0], xs[-1]],
-                y=[float(measure.target)] * 2,
-                mode="lines",
-                name="Target",
-                line={"dash": "dot"},
-            ),
-        ]
-    )
-    nhs_layout(fig, y_title=measure.unit or measure.name, height=280)
-    return figure_html(
-        fig,
-        description=f"Run chart of {measure.name}: {len(values)} values from {xs[0]:%-d %b %Y} "
-        f"to {xs[-1]:%-d %b %Y}, median {median:g}, target {measure.target:g} "
-        f"({measure.get_direction_display().lower()}); latest {values[-1].value:g}.",
     )
 
 

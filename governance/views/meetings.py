@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import plotly.graph_objects as go
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -12,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from governance import charts
 from governance.forms import (
     ActionForm,
     AgendaItemForm,
@@ -33,7 +33,6 @@ from governance.models import (
 from governance.selectors import meetings as selectors
 from governance.services import meetings as meeting_services
 from vmi_programme.access import Action, can, require
-from vmi_programme.charts import figure_html, nhs_layout
 from vmi_programme.form_page import form_page
 from vmi_programme.models import Person
 
@@ -72,7 +71,7 @@ def series_detail(request, pk: int):
             "members": selectors.members_on(series, on),
             "period": period,
             "by_member": by_member,
-            "chart": _attendance_chart(series, by_meeting),
+            "chart": charts.attendance_chart(series, by_meeting),
             "meetings": selectors.meetings_for(request.user, series_id=series.pk)[:12],
             "can_change": can(request.user, Action.CHANGE, series),
         },
@@ -103,28 +102,6 @@ def _date(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value) if value else None
     except ValueError:
         return None
-
-
-def _attendance_chart(series, by_meeting):
-    points = [(m.meeting.date, m.rate * 100) for m in by_meeting if m.rate is not None]
-    if not points:
-        return None
-    fig = go.Figure(
-        go.Scatter(
-            x=[p[0] for p in points],
-            y=[p[1] for p in points],
-            mode="lines+markers",
-            name="Members present (%)",
-        )
-    )
-    nhs_layout(fig, y_title="Members present (%)", height=300)
-    fig.update_yaxes(range=[0, 105])
-    mean = sum(p[1] for p in points) / len(points)
-    return figure_html(
-        fig,
-        description=f"Share of {series.name} members present at each meeting held; "
-        f"{len(points)} meetings, mean {mean:.0f}%.",
-    )
 
 
 def meeting_detail(request, pk: int):
