@@ -12,7 +12,8 @@ from django.db import transaction
 from vmi_programme import demo
 from vmi_programme.models import Partnership
 
-# Order matters: later apps build on earlier ones' records.
+# Order matters: later apps build on earlier ones' records. Each name is an app whose demo
+# package ``<app>.demo`` exposes ``seed(ctx)`` (or a dotted module path that does).
 APP_SEEDS = [
     "governance",
     "training",
@@ -54,7 +55,7 @@ class Command(BaseCommand):
 
 
 def _demo_module(name: str):
-    """The app's demo module, or None while the app has none yet."""
+    """The app's demo package (``<app>.demo``), or None while the app has none yet."""
     target = name if name.count(".") else f"{name}.demo"
     try:
         return importlib.import_module(target)
