@@ -7,10 +7,12 @@ SPC and the RPIW t-tests are cheap closed-form calculations, computed when the p
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from governance.selectors import daily_work as daily_work_selectors
 from rpiw import selectors as rpiw_selectors
 from vmi_programme.access import Action, can_run_analysis, require, restrict
 from vmi_programme.exports import export_response, wants_export
@@ -365,19 +367,8 @@ def spc_index(request):
     organisations = selectors.visible_series_organisations(request.user).filter(
         kind=OrganisationKind.PARTNER_TRUST
     )
-    from governance.models import BoardMeasure
-    from rpiw.models import ValueStreamMetric
-
-    boards = restrict(
-        BoardMeasure.objects.select_related("board__team__organisation"),
-        request.user,
-        via="board__team__organisation",
-    ).order_by("board__team__organisation__short_name", "board__team__name", "name")[:100]
-    metrics = restrict(
-        ValueStreamMetric.objects.select_related("value_stream__organisation"),
-        request.user,
-        via="value_stream__organisation",
-    ).order_by("value_stream__organisation__short_name", "value_stream__name", "name")[:100]
+    boards = daily_work_selectors.board_measures_for(request.user)[:100]
+    metrics = rpiw_selectors.metrics_for(request.user)[:100]
     return render(
         request,
         "impact/spc_index.html",
@@ -425,13 +416,12 @@ def _spc_page(request, *, title, subtitle, unit, rows, improvement, target, back
 
 def board_measure_spc(request, pk: int):
     """XmR chart of a production-board measure (daily work), with its target."""
-    from governance.models import BoardMeasure
-
-    measure = get_object_or_404(
-        BoardMeasure.objects.select_related("board__team__organisation"), pk=pk
-    )
+    try:
+        measure = daily_work_selectors.board_measure_with_board(pk)
+    except ObjectDoesNotExist:  # governance's BoardMeasure.DoesNotExist
+        raise Http404("No such measure.") from None
     require(request.user, Action.VIEW, measure)
-    rows = list(measure.values.order_by("recorded_on").values_list("recorded_on", "value"))
+    rows = daily_work_selectors.board_measure_points(measure)
     return _spc_page(
         request,
         title=f"{measure.name}: {measure.board.team.name}",
@@ -446,13 +436,12 @@ def board_measure_spc(request, pk: int):
 
 def value_stream_metric_spc(request, pk: int):
     """XmR chart of a value-stream metric (rpiw app), with its current target."""
-    from rpiw.models import ValueStreamMetric
-
-    metric = get_object_or_404(
-        ValueStreamMetric.objects.select_related("value_stream__organisation"), pk=pk
-    )
+    try:
+        metric = rpiw_selectors.metric_with_stream(pk)
+    except ObjectDoesNotExist:  # rpiw's ValueStreamMetric.DoesNotExist
+        raise Http404("No such metric.") from None
     require(request.user, Action.VIEW, metric)
-    rows = list(metric.values.order_by("period_end").values_list("period_end", "value"))
+    rows = rpiw_selectors.metric_points(metric)
     return _spc_page(
         request,
         title=f"{metric.name}: {metric.value_stream.name}",

@@ -809,3 +809,25 @@ def value_stream_metrics(organisation: Organisation, *, until: dt.date) -> list:
         )
         .order_by("name")
     )
+
+
+# --- For other apps' pages (impact's SPC charts of value-stream metrics) ----------------------
+
+
+def metrics_for(user: Any) -> QuerySet[ValueStreamMetric]:
+    """Value-stream metrics the user may view, by trust, value stream and name."""
+    return restrict(
+        ValueStreamMetric.objects.select_related("value_stream__organisation"),
+        user,
+        via="value_stream__organisation",
+    ).order_by("value_stream__organisation__short_name", "value_stream__name", "name")
+
+
+def metric_with_stream(pk: int) -> ValueStreamMetric:
+    """One metric with its value stream and trust; raises ``ValueStreamMetric.DoesNotExist``."""
+    return ValueStreamMetric.objects.select_related("value_stream__organisation").get(pk=pk)
+
+
+def metric_points(metric: ValueStreamMetric) -> list[tuple[dt.date, Decimal]]:
+    """(period end, value) of each recorded value of the metric, oldest first."""
+    return list(metric.values.order_by("period_end").values_list("period_end", "value"))

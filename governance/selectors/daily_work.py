@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, QuerySet
 
 from governance.models import (
+    BoardMeasure,
     BoardValue,
     MeetingAction,
     MeetingKind,
@@ -16,6 +18,7 @@ from governance.models import (
     ProductionBoard,
     Team,
 )
+from vmi_programme.access import restrict
 from vmi_programme.models import Organisation
 
 # Read by the dashboards (dashboards).
@@ -98,3 +101,25 @@ def overdue_actions_of_series(series: MeetingSeries, as_of: dt.date) -> list[Mee
         .select_related("owner", "meeting")
         .order_by("due_on", "pk")
     )
+
+
+# Read by impact's SPC charts of production-board measures.
+
+
+def board_measures_for(user: Any) -> QuerySet[BoardMeasure]:
+    """Production-board measures the user may view, by trust, team and name."""
+    return restrict(
+        BoardMeasure.objects.select_related("board__team__organisation"),
+        user,
+        via="board__team__organisation",
+    ).order_by("board__team__organisation__short_name", "board__team__name", "name")
+
+
+def board_measure_with_board(pk: int) -> BoardMeasure:
+    """One measure with its board, team and trust; raises ``BoardMeasure.DoesNotExist``."""
+    return BoardMeasure.objects.select_related("board__team__organisation").get(pk=pk)
+
+
+def board_measure_points(measure: BoardMeasure) -> list[tuple[dt.date, Decimal]]:
+    """(date, value) of each recorded value of the measure, oldest first."""
+    return list(measure.values.order_by("recorded_on").values_list("recorded_on", "value"))
