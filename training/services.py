@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from vmi_programme.models import Person
+from vmi_programme.writes import model_update, save_validated
 
 from . import question_kinds
 from .models import (
@@ -30,19 +31,17 @@ from .models import (
 @transaction.atomic
 def enrol(person: Person, cohort: Cohort, enrolled_on: dt.date) -> tuple[Enrolment, str]:
     """Enrol a participant; returns the enrolment and a warning when the cohort size is unusual."""
-    enrolment = Enrolment(person=person, cohort=cohort, enrolled_on=enrolled_on)
-    enrolment.full_clean()
-    enrolment.save()
+    enrolment = save_validated(Enrolment(person=person, cohort=cohort, enrolled_on=enrolled_on))
     return enrolment, Cohort.size_warning(cohort.enrolments.count())
 
 
 @transaction.atomic
 def withdraw(enrolment: Enrolment, withdrawn_on: dt.date, reason: str) -> Enrolment:
-    enrolment.withdrawn_on = withdrawn_on
-    enrolment.withdrawal_reason = reason.strip()
-    enrolment.full_clean()
-    enrolment.save(update_fields=["withdrawn_on", "withdrawal_reason"])
-    return enrolment
+    return model_update(
+        instance=enrolment,
+        fields=("withdrawn_on", "withdrawal_reason"),
+        data={"withdrawn_on": withdrawn_on, "withdrawal_reason": reason.strip()},
+    )[0]
 
 
 def _check_assessment_fits(enrolment: Enrolment, module: Module, assessed_on: dt.date | None):
@@ -66,17 +65,16 @@ def record_assessment(
 ) -> Assessment:
     """Record a submission and (optionally) its assessment: pass or resubmit."""
     _check_assessment_fits(enrolment, module, assessed_on)
-    assessment = Assessment(
-        enrolment=enrolment,
-        module=module,
-        submitted_on=submitted_on,
-        result=result,
-        assessed_on=assessed_on,
-        assessed_by=assessed_by,
+    return save_validated(
+        Assessment(
+            enrolment=enrolment,
+            module=module,
+            submitted_on=submitted_on,
+            result=result,
+            assessed_on=assessed_on,
+            assessed_by=assessed_by,
+        )
     )
-    assessment.full_clean()
-    assessment.save()
-    return assessment
 
 
 def save_assessment_grid(
