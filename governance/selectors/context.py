@@ -8,15 +8,15 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Q
 
 from governance.models import CeoTenure, CqcRating, CulturalWork, SpecialMeasuresPeriod
+from vmi_programme.constants import PROGRAMME_START
 from vmi_programme.models import Organisation, OrganisationKind, Partnership
 
-DEFAULT_START = dt.date(2015, 7, 1)
 CONTEXT_YEARS_BEFORE = 5  # how far back Table 4.1 looks for CEOs before the programme
 
 
 def programme_start() -> dt.date:
     partnership = Partnership.objects.order_by("started_on").first()
-    return partnership.started_on if partnership else DEFAULT_START
+    return partnership.started_on if partnership else PROGRAMME_START
 
 
 def _rating(rating: CqcRating | None) -> str:
