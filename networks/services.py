@@ -16,6 +16,7 @@ from django.utils import timezone
 from training.surveys import Invitation, QuestionKind, Response, SurveyWave
 from vmi_programme import jobs
 from vmi_programme.models import Organisation, Person
+from vmi_programme.writes import save_validated
 
 from .constants import MAX_NAMES, MIN_NAMES
 from .models import Collaborator, Interaction, Nomination, NominationSource, PersonMerge
@@ -135,14 +136,14 @@ def resolve_person(
     matches = known.get(normalise_name(entry.name), [])
     if len(matches) == 1:
         return matches[0]
-    person = Person(
-        organisation=organisation,
-        full_name=" ".join(entry.name.split())[:200],
-        job_title=entry.role[:200],
-        department=entry.department[:200],
+    person = save_validated(
+        Person(
+            organisation=organisation,
+            full_name=" ".join(entry.name.split())[:200],
+            job_title=entry.role[:200],
+            department=entry.department[:200],
+        )
     )
-    person.full_clean()
-    person.save()
     Collaborator.objects.create(person=person, organisation=organisation, source=source)
     known.setdefault(normalise_name(person.full_name), []).append(person)
     return person
