@@ -58,6 +58,14 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.skip(reason=problem))
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """An empty cache for each test: the API's throttle counts never carry from one to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def _services_required_but_missing():
     pytest.fail(f"REQUIRE_SERVICES=1 but {_services_problem()}", pytrace=False)

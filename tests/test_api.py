@@ -1,7 +1,7 @@
 """The API shell: authentication, permissions, errors, the schema and pagination."""
 
 import pytest
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from vmi_programme.models import Job, JobStatus, Person
@@ -21,8 +21,8 @@ def test_anonymous_api_calls_get_401(api):
 
 
 def test_token_authentication_works(api, kpo_user):
-    token = Token.objects.create(user=kpo_user)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _, token = AuthToken.objects.create(user=kpo_user)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     response = api.get("/api/organisations/")
     assert response.status_code == 200
     assert [o["short_name"] for o in response.json()["results"]] == ["SASH"]
@@ -31,6 +31,22 @@ def test_token_authentication_works(api, kpo_user):
 def test_obtaining_a_token_with_wrong_password_is_a_400(api, kpo_user):
     response = api.post("/api/auth/token/", {"username": "kpo", "password": "nope"})
     assert response.status_code == 400
+
+
+def test_a_token_obtained_with_username_and_password_works(api, kpo_user):
+    response = api.post(
+        "/api/auth/token/", {"username": "kpo", "password": "correct-horse-battery"}
+    )
+    assert response.status_code == 200
+    assert response.json()["expiry"]
+    api.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+    assert api.get("/api/organisations/").status_code == 200
+
+
+def test_the_schema_and_docs_are_for_signed_in_users_only(api, client):
+    assert api.get("/api/schema/").status_code == 401
+    response = client.get("/api/docs/")
+    assert response.status_code == 302 and response.url.startswith("/login/?next=/api/docs/")
 
 
 def test_people_of_another_trust_are_not_listed_or_retrievable(api, kpo_user, other_trust):

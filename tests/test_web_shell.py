@@ -1,6 +1,7 @@
 """Login, the landing page per role, navigation and the error pages."""
 
 import pytest
+from django.http import HttpRequest
 
 from factories import user_with_roles
 from vmi_programme.models import Role
@@ -29,7 +30,8 @@ def test_wrong_credentials_give_a_clear_message(client, kpo_user):
 
 
 def test_a_kpo_facilitator_lands_on_their_trusts_home_page(client, kpo_user):
-    assert client.login(username="kpo", password="correct-horse-battery")
+    # django-axes checks each sign-in against its request: the test client's login needs one.
+    assert client.login(request=HttpRequest(), username="kpo", password="correct-horse-battery")
     response = client.get("/")
     html = response.content.decode()
     assert response.status_code == 200

@@ -1,4 +1,8 @@
-"""/health/: is the database reachable, the broker up and a worker listening?"""
+"""/health/: is the database reachable, the broker up and a worker listening?
+
+Anyone (a load balancer, a monitor) gets the status word and the HTTP code, 200 or 503; only
+staff see which check failed and its detail, which names the broker's host and port.
+"""
 
 from __future__ import annotations
 
@@ -54,12 +58,11 @@ def health(request):
     # Asking workers needs a broker; with the broker down, say so rather than wait.
     checks["worker"] = check_workers() if checks["broker"][0] else (False, "broker down")
     ok = all(passed for passed, _ in checks.values())
-    body = {
-        "status": "ok" if ok else "unavailable",
-        "checks": {
+    body: dict = {"status": "ok" if ok else "unavailable"}
+    if request.user.is_staff:
+        body["checks"] = {
             name: {"ok": passed, "detail": detail} for name, (passed, detail) in checks.items()
-        },
-    }
-    if not ok:
-        body["failing"] = [name for name, (passed, _) in checks.items() if not passed]
+        }
+        if not ok:
+            body["failing"] = [name for name, (passed, _) in checks.items() if not passed]
     return JsonResponse(body, status=200 if ok else 503)

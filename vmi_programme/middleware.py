@@ -1,5 +1,10 @@
-"""Site-wide request handling: the login requirement and the page for a refused delete."""
+"""Site-wide request handling: the login requirement, the session's absolute lifetime and the
+page for a refused delete."""
 
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
 from django.db.models.deletion import ProtectedError, RestrictedError
 from django.shortcuts import render
@@ -21,6 +26,31 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
         if request.path.startswith(self.exempt_prefixes):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class SessionLifetimeMiddleware:
+    """Sign a session out ``SESSION_ABSOLUTE_AGE`` seconds after sign-in, however active it was.
+
+    The idle timeout is Django's own (``SESSION_COOKIE_AGE`` renewed by every request); this
+    caps a session kept alive all day on a shared workstation. The sign-in time is stored in the
+    session on the first request that sees it signed in (the session is new at sign-in, as
+    Django cycles its key), so a session started before this middleware counts from then.
+    """
+
+    session_key = "signed_in_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = time.time()
+            signed_in_at = request.session.setdefault(self.session_key, now)
+            if now - signed_in_at > settings.SESSION_ABSOLUTE_AGE:
+                # Flushes the session and makes request.user anonymous, so the login
+                # requirement that follows sends the browser to sign in again.
+                logout(request)
+        return self.get_response(request)
 
 
 class BlockedDeleteMiddleware:

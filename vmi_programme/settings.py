@@ -6,11 +6,13 @@ separate worker processes. See README.md for every variable.
 """
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 import plotly
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("VMI_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -51,7 +53,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",  # expiring, revocable API tokens (replaces rest_framework.authtoken)
+    "axes",  # sign-in lockout after repeated failures
+    "csp",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -69,17 +73,22 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Signs a session out 10 hours after sign-in however active it was (shared workstations).
+    "vmi_programme.middleware.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "vmi_programme.middleware.LoginRequiredMiddleware",
     # A delete refused by on_delete=PROTECT/RESTRICT answers the 409 page (the API its own 409).
     "vmi_programme.middleware.BlockedDeleteMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page (or JSON).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "vmi_programme.urls"
@@ -117,6 +126,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# django-axes first: it refuses a locked-out username+address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -159,6 +173,45 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
+# Sessions on shared NHS workstations: signed out after 30 minutes idle (the cookie's age,
+# renewed by every request) and 10 hours after sign-in whatever the activity
+# (middleware.SessionLifetimeMiddleware).
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ABSOLUTE_AGE = 10 * 60 * 60
+
+# Sign-in lockout (django-axes) on /login/, /admin/login/ and /api/auth/token/: 5 failures for a
+# username from one address lock that pair out for 15 minutes; a success clears the count.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "vmi_programme.accounts.lockout_response"
+
+# Content-Security-Policy (django-csp): everything from this site, nothing from a CDN. Scripts
+# are our static files (Plotly, charts.js, NHS.UK frontend) plus base.html's two small inline
+# scripts, which carry the request's nonce. Styles allow 'unsafe-inline' because Plotly writes
+# inline styles and <style> rules as it draws, and the templates still have style attributes.
+# Chart data travels in <script type="application/json"> blocks, which CSP does not run.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],  # the NHS.UK frontend's and Swagger UI's inline SVG icons
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# One cache for the API's throttling counts; set CACHE_URL=redis://... so that every web
+# process shares them.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
 # Celery: with no broker configured, tasks run in-process (eager) for the first run.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
@@ -183,10 +236,17 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 REST_FRAMEWORK = {
     # Token first, so an unauthenticated API call gets 401 with a WWW-Authenticate header.
+    # django-rest-knox tokens: `Authorization: Token <key>`, stored hashed, expiring, revocable.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    # Anonymous calls that get this far are sign-ins at /api/auth/token/.
+    "DEFAULT_THROTTLE_RATES": {"anon": "30/minute", "user": "1000/hour"},
     "DEFAULT_PERMISSION_CLASSES": ["vmi_programme.api_permissions.AccessPolicyPermission"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -200,7 +260,13 @@ REST_FRAMEWORK = {
     # and refused deletes (409) are turned into responses there, never per view.
     "EXCEPTION_HANDLER": "vmi_programme.errors.api_exception_handler",
 }
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=10),  # a working day; sign in again for a new one
+    "AUTH_HEADER_PREFIX": "Token",
+}
 SPECTACULAR_SETTINGS = {
+    # The schema and the interactive docs are for signed-in users only.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "TITLE": "VMI programme API",
     "DESCRIPTION": "Organisations, people, governance, compact, training, RPIWs, networks, impact.",
     "VERSION": "1.0.0",

@@ -2,12 +2,12 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from . import api, health, imports, views
+from . import accounts, api, health, imports, views
 
 router = DefaultRouter()
 router.register("organisations", api.OrganisationViewSet)
@@ -22,6 +22,12 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/tokens/", accounts.token_list, name="account-tokens"),
+    path(
+        "account/tokens/<str:digest>/revoke/",
+        accounts.token_revoke,
+        name="account-token-revoke",
+    ),
     path("organisations/", views.organisation_list, name="organisation-list"),
     path("jobs/", views.job_list, name="job-list"),
     path("jobs/<int:pk>/", views.job_detail, name="job-detail"),
@@ -47,9 +53,16 @@ urlpatterns = [
     path("api/rpiw/", include("rpiw.api_urls")),
     path("api/networks/", include("networks.api_urls")),
     path("api/impact/", include("impact.api_urls")),
-    path("api/auth/token/", obtain_auth_token, name="api-token"),
+    path("api/auth/token/", accounts.TokenLoginView.as_view(), name="api-token"),
+    # Signed-in users only (SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]); the docs page sends
+    # an anonymous browser to sign in. The split view serves Swagger UI's start-up script as a
+    # file of its own, so the Content-Security-Policy needs no inline script for it.
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "api/docs/",
+        login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
     path("compact/", include("compact.urls")),
     path("training/", include("training.urls")),
     path("rpiw/", include("rpiw.urls")),
