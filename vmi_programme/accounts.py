@@ -8,6 +8,8 @@ django-axes, which answers a locked-out attempt with :func:`lockout_response`.
 
 from __future__ import annotations
 
+from http import HTTPStatus
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate
@@ -17,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from drf_spectacular.utils import extend_schema, inline_serializer
 from knox.models import get_token_model
+from knox.settings import knox_settings
 from knox.views import LoginView as KnoxLoginView
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -83,7 +86,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
         {
             "tokens": tokens,
             "now": timezone.now(),
-            "ttl_hours": int(settings.REST_KNOX["TOKEN_TTL"].total_seconds() // 3600),
+            "ttl_hours": int(knox_settings.TOKEN_TTL.total_seconds() // 3600),
         },
     )
 
@@ -100,7 +103,7 @@ def token_revoke(request: HttpRequest, digest: str) -> HttpResponse:
 def lockout_response(request: HttpRequest, original_response=None, credentials=None):
     """django-axes' answer to a locked-out sign-in: 429, as JSON for the API, else a page."""
     message = LOCKOUT_MESSAGE.format(minutes=_lockout_minutes())
-    status = settings.AXES_HTTP_RESPONSE_CODE
+    status = HTTPStatus.TOO_MANY_REQUESTS
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message}, status=status)
     return render(request, "registration/locked_out.html", {"message": message}, status=status)
