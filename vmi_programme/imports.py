@@ -93,6 +93,11 @@ class RowError:
     def as_dict(self) -> dict:
         return {"row": self.row, "column": self.column, "message": self.message}
 
+    @property
+    def anchor(self) -> str:
+        """The id of its row on the preview page, where the error summary links ("" if none)."""
+        return f"row-{self.row}" if self.row else ""
+
 
 class RowInvalid(Exception):
     """Raised by ``clean_row``: ``errors`` maps a column name (or None) to its message."""
@@ -500,7 +505,11 @@ def commit(batch: ImportBatch, user: Any) -> dict:
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="Upload a file", help_text="CSV (.csv) or Excel (.xlsx)")
+    file = forms.FileField(
+        label="Upload a file",
+        help_text="CSV (.csv) or Excel (.xlsx)",
+        widget=forms.FileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.none(), label="Import into", required=False
     )

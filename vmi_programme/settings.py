@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",  # Django's widget templates, for the FORM_RENDERER below (TemplatesSetting)
     "rest_framework",
     "knox",  # expiring, revocable API tokens (replaces rest_framework.authtoken)
     "axes",  # sign-in lockout after repeated failures
@@ -109,6 +110,8 @@ TEMPLATES = [
         },
     },
 ]
+# Every form renders NHS.UK markup through one field template (vmi_programme/form_renderer.py).
+FORM_RENDERER = "vmi_programme.form_renderer.NhsFormRenderer"
 
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
