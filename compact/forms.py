@@ -17,7 +17,7 @@ class ReflectionForm(forms.Form):
 
     learned = forms.CharField(
         label="What did you learn through this meeting?",
-        widget=forms.Textarea(attrs={"rows": 4, "class": "nhsuk-textarea"}),
+        widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
     )
 
@@ -47,7 +47,7 @@ class ReflectionForm(forms.Form):
 class BreachForm(forms.Form):
     party = forms.ChoiceField(label="Whose promise was breached?", choices=PartyType.choices)
     organisation = forms.ModelChoiceField(
-        label="Which partner (if one)", queryset=Organisation.objects.none(), required=False
+        label="Which partner", queryset=Organisation.objects.none(), required=False
     )
     promises = forms.ModelMultipleChoiceField(
         label="Which promise or promises",
@@ -56,11 +56,11 @@ class BreachForm(forms.Form):
         error_messages={"required": "Name the promise (or promises) that was breached."},
     )
     what_happened = forms.CharField(
-        label="What happened", widget=forms.Textarea(attrs={"rows": 4, "class": "nhsuk-textarea"})
+        label="What happened", widget=forms.Textarea(attrs={"rows": 4})
     )
     occurred_on = forms.DateField(
         label="When it happened",
-        widget=forms.DateInput(attrs={"type": "date", "class": "nhsuk-input"}),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     def __init__(self, *args, version: CompactVersion, organisations, **kwargs):
@@ -72,14 +72,14 @@ class BreachForm(forms.Form):
 class DiscussForm(forms.Form):
     meeting = forms.ModelChoiceField(label="TGB meeting", queryset=Meeting.objects.none())
     what_happened = forms.CharField(
-        label="What happened", widget=forms.Textarea(attrs={"rows": 3, "class": "nhsuk-textarea"})
+        label="What happened", widget=forms.Textarea(attrs={"rows": 3})
     )
     why = forms.CharField(
-        label="Why it happened", widget=forms.Textarea(attrs={"rows": 3, "class": "nhsuk-textarea"})
+        label="Why it happened", widget=forms.Textarea(attrs={"rows": 3})
     )
     do_better = forms.CharField(
         label="What could be done better",
-        widget=forms.Textarea(attrs={"rows": 3, "class": "nhsuk-textarea"}),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args, meetings, **kwargs):
@@ -89,11 +89,11 @@ class DiscussForm(forms.Form):
 
 class RepairForm(forms.Form):
     repaired_on = forms.DateField(
-        label="Repaired on", widget=forms.DateInput(attrs={"type": "date", "class": "nhsuk-input"})
+        label="Repaired on", widget=forms.DateInput(attrs={"type": "date"})
     )
     resolution = forms.CharField(
         label="How the relationship was repaired",
-        widget=forms.Textarea(attrs={"rows": 3, "class": "nhsuk-textarea"}),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -104,7 +104,7 @@ class RenegotiateForm(forms.Form):
     )
     resolution = forms.CharField(
         label="What was renegotiated",
-        widget=forms.Textarea(attrs={"rows": 3, "class": "nhsuk-textarea"}),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args, versions, **kwargs):

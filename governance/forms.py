@@ -19,13 +19,6 @@ from governance.models import (
 )
 from vmi_programme.models import Person
 
-WIDGET_CLASSES = {
-    "select": "nhsuk-select",
-    "textarea": "nhsuk-textarea",
-    "checkbox": "nhsuk-checkboxes__input",
-    "checkboxselectmultiple": "nhsuk-checkboxes__input",
-}
-
 
 class DateInput(forms.DateInput):
     input_type = "date"
@@ -42,19 +35,7 @@ class TimeInput(forms.TimeInput):
 
 
 class NhsFormMixin:
-    """Adds the NHS.UK classes and error-message wiring to every widget."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            kind = field.widget.__class__.__name__.lower().removesuffix("input")
-            css = WIDGET_CLASSES.get(kind, "nhsuk-input")
-            if kind in ("date", "time", "number"):
-                css += " nhsuk-input--width-10"
-            field.widget.attrs.setdefault("class", css)
-            if self.is_bound and self.has_error(name):
-                field.widget.attrs["class"] += f" {css.split()[0]}--error"
-                field.widget.attrs["aria-describedby"] = f"{self.add_prefix(name)}-error"
+    """Shows a service's errors on the form; the NHS.UK classes come from the form renderer."""
 
     def add_validation_error(self, exc: ValidationError) -> None:
         """Show a service's ValidationError on the fields it names (others at the top)."""

@@ -149,6 +149,8 @@ class NearestPeersForm(forms.Form):
 class RpiwImpactFilterForm(forms.Form):
     """Filters of the RPIW impact page (GET)."""
 
+    mark_optional = False  # every filter is optional
+
     trust = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
     value_stream = forms.CharField(required=False)
     start = forms.DateField(required=False, label="Workshops ending from")

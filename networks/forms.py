@@ -13,13 +13,15 @@ from .services import MAX_NAMES, NamedPerson
 class NamedPersonForm(forms.Form):
     """One row of the name generator: a name (typed, or chosen from the trust's people) and why."""
 
+    mark_optional = False  # the page says which rows are optional
+
     name = forms.CharField(
         label="Name",
         required=False,
         max_length=200,
         widget=forms.TextInput(
             attrs={
-                "class": "nhsuk-input vmi-person-search",
+                "class": "vmi-person-search",  # person_search.js looks for it
                 "autocomplete": "off",
                 "list": "people-matches",
             }
@@ -30,19 +32,17 @@ class NamedPersonForm(forms.Form):
         label="Why you talk to them",
         required=False,
         choices=Interaction.choices,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "nhsuk-checkboxes__input"}),
+        widget=forms.CheckboxSelectMultiple,
     )
     role = forms.CharField(
         label="Role (optional)",
         required=False,
         max_length=200,
-        widget=forms.TextInput(attrs={"class": "nhsuk-input"}),
     )
     department = forms.CharField(
         label="Department (optional)",
         required=False,
         max_length=200,
-        widget=forms.TextInput(attrs={"class": "nhsuk-input"}),
     )
 
     def entry(self) -> NamedPerson:
@@ -59,18 +59,17 @@ class NamedPersonForm(forms.Form):
 NameGeneratorFormSet = forms.formset_factory(
     NamedPersonForm, extra=0, min_num=MAX_NAMES, max_num=MAX_NAMES, validate_max=True
 )
+NameGeneratorFormSet.error_summary_label = "Name {n}"
 
 
 class MergeForm(forms.Form):
     keep = forms.ModelChoiceField(
         queryset=Person.objects.none(),
         label="Keep this record",
-        widget=forms.Select(attrs={"class": "nhsuk-select"}),
     )
     duplicate = forms.ModelChoiceField(
         queryset=Person.objects.none(),
         label="Merge this duplicate into it",
-        widget=forms.Select(attrs={"class": "nhsuk-select"}),
     )
 
     def __init__(self, *args, people=None, **kwargs):
@@ -92,7 +91,4 @@ def _person_label(person: Person) -> str:
 
 
 class NominationUploadForm(forms.Form):
-    file = forms.FileField(
-        label="CSV or Excel file",
-        widget=forms.ClearableFileInput(attrs={"class": "nhsuk-file-upload"}),
-    )
+    file = forms.FileField(label="CSV or Excel file")

@@ -1,4 +1,4 @@
-"""Forms of the rpiw pages: NHS.UK markup classes, querysets limited to the user's trust."""
+"""Forms of the rpiw pages: querysets limited to the user's trust (markup: the form renderer)."""
 
 from __future__ import annotations
 
@@ -28,34 +28,13 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class NhsFormMixin:
-    """Give each widget the NHS.UK class for its kind, and mark fields with errors."""
+    """Short text areas; the NHS.UK classes come from the form renderer (vmi_programme)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
-                css = "nhsuk-checkboxes__input"
-            elif isinstance(widget, forms.RadioSelect):
-                css = "nhsuk-radios__input"
-            elif isinstance(widget, forms.Select):
-                css = "nhsuk-select"
-            elif isinstance(widget, forms.Textarea):
-                css = "nhsuk-textarea"
-                widget.attrs["rows"] = 3
-            else:
-                css = "nhsuk-input"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:  # (not in __init__: errors are cached once computed)
-            if name in self.fields:
-                widget = self.fields[name].widget
-                css = widget.attrs.get("class", "")
-                for base in ("nhsuk-select", "nhsuk-textarea", "nhsuk-input"):
-                    if base in css.split() and f"{base}--error" not in css:
-                        widget.attrs["class"] = f"{css} {base}--error"
+            if isinstance(field.widget, forms.Textarea):
+                field.widget.attrs["rows"] = 3
 
 
 def apply_errors(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -238,6 +217,8 @@ class TeamMemberForm(NhsFormMixin, forms.Form):
 
 
 class BaseTeamFormSet(forms.BaseFormSet):
+    error_summary_label = "Team member {n}, {label}"  # how the error summary names a row
+
     def __init__(self, *args, organisation=None, **kwargs):
         self.organisation = organisation
         super().__init__(*args, **kwargs)
@@ -324,6 +305,7 @@ class NewMeasureForm(NhsFormMixin, forms.Form):
 
 
 MeasureFormSet = forms.formset_factory(NewMeasureForm, extra=2, max_num=8)
+MeasureFormSet.error_summary_label = "Measure {n}, {label}"
 
 
 class MeasurementForm(NhsFormMixin, forms.Form):

@@ -78,7 +78,7 @@ def test_a_respondent_needs_no_account_and_can_save_and_resume(client, wave, inv
     response = Response.objects.get()
     assert response.completed_at is None
     resumed = client.get(url).content.decode()
-    assert ">Time</textarea>" in resumed
+    assert ">\nTime</textarea>" in resumed  # Django's textarea starts with a newline
     invitation.refresh_from_db()
     assert invitation.opened_at is not None
 

@@ -1,6 +1,8 @@
-"""Template filters for training tables."""
+"""Template filters for training tables, and the choices of an assessment-grid cell."""
 
 from django import template
+
+from training.models import AssessmentResult
 
 register = template.Library()
 
@@ -18,3 +20,10 @@ def thousands(value):
 def status_label(value):
     """completed → Completed, in_progress → In progress; empty → –."""
     return str(value).replace("_", " ").capitalize() if value else "–"
+
+
+@register.simple_tag
+def assessment_choices(cell) -> list[tuple[str, str]]:
+    """A grid cell's results to choose from; leaving it empty keeps a resubmit as it is."""
+    keep = "↺ resubmit" if cell["assessment"] and cell["assessment"].result == "resubmit" else "–"
+    return [("", keep), *AssessmentResult.choices]
