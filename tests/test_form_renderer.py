@@ -183,3 +183,10 @@ def test_attributes_given_to_a_form_field_apply_to_that_rendering_only():
     html = render('{% nhsuk_field form.name class="nhsuk-input--width-20" %}', form=form)
     assert 'class="nhsuk-input--width-20 nhsuk-input"' in _tag(html, "id_name")
     assert "width-20" not in str(form["name"]) and "class" not in form.fields["name"].widget.attrs
+
+
+def test_a_date_input_built_by_the_page_is_a_narrow_date_field():
+    html = render('{% nhsuk_field "on" kind="date" label="On" value="2024-05-01" %}')
+    tag = _tag(html, "on")
+    assert 'type="date"' in tag and 'value="2024-05-01"' in tag
+    assert 'class="nhsuk-input nhsuk-input--width-10"' in tag

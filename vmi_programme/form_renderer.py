@@ -74,11 +74,6 @@ class NhsBoundField(BoundField):
         return attrs
 
     @property
-    def anchor(self) -> str:
-        """The id an error-summary link points at: the input, or the fieldset of radios etc."""
-        return self.auto_id if self.use_fieldset else self.id_for_label
-
-    @property
     def optional_marker(self) -> bool:
         """Whether the label says "(optional)": NHS.UK marks optional fields, not required ones.
 
@@ -101,11 +96,15 @@ class NhsFormRenderer(TemplatesSetting):
     bound_field_class = NhsBoundField
 
 
+class _DateInput(forms.DateInput):
+    input_type = "date"
+
+
 # Pages that build inputs themselves name the kind of input; each is a Django field + widget.
 _KINDS: dict[str, tuple[type[forms.Field], type[forms.Widget]]] = {
     "text": (forms.CharField, forms.TextInput),
     "textarea": (forms.CharField, forms.Textarea),
-    "date": (forms.CharField, forms.DateInput),
+    "date": (forms.CharField, _DateInput),
     "select": (forms.ChoiceField, forms.Select),
     "radios": (forms.ChoiceField, forms.RadioSelect),
     "checkboxes": (forms.MultipleChoiceField, forms.CheckboxSelectMultiple),
@@ -137,8 +136,6 @@ class OneFieldForm(forms.Form):
         super().__init__(initial={name: value}, auto_id="%s")
         field_class, widget_class = _KINDS[kind]
         widget = widget_class(attrs=attrs or {})
-        if kind == "date":
-            widget.input_type = "date"
         options: dict[str, Any] = {"label": label, "help_text": hint, "required": required}
         if issubclass(field_class, forms.ChoiceField):
             options["choices"] = list(choices)
@@ -163,8 +160,10 @@ class SummaryItem:
 def _form_items(form: forms.BaseForm, label_of) -> list[SummaryItem]:
     items = [SummaryItem(str(e)) for e in form.non_field_errors()]
     for field in form:
+        # Links land on the input, or on the fieldset of radios and checkboxes (it has the id).
+        anchor = field.auto_id if field.use_fieldset else field.id_for_label
         items += [
-            SummaryItem(f"{label_of(field)}: {e}", f"#{field.anchor}" if field.anchor else "")
+            SummaryItem(f"{label_of(field)}: {e}", f"#{anchor}" if anchor else "")
             for e in field.errors
         ]
     return items
