@@ -11,7 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from governance.selectors import meetings as governance_selectors
-from vmi_programme.access import Action, require
+from vmi_programme.access import Action, can, require
+from vmi_programme.scope import Scope
 
 from . import analysis, charts, rules, selectors, services
 from .forms import BreachForm, DiscussForm, ReflectionForm, RenegotiateForm, RepairForm
@@ -22,6 +23,14 @@ PARTY_LABELS = dict(PartyType.choices)
 
 def _render(request, template: str, context: dict, status: int = 200):
     context.setdefault("takes_part", rules.can_take_part(request.user))
+    compact = context.get("compact") or getattr(context.get("breach"), "compact", None)
+    if compact is not None:
+        # TGB meeting pages are for the board's members: link them only for those who may open
+        # them (every meeting of a compact belongs to its board's series, so one check serves all).
+        context.setdefault(
+            "opens_meetings",
+            can(request.user, Action.VIEW, Scope(None, members_of_series=compact.board_id)),
+        )
     return render(request, template, context, status=status)
 
 

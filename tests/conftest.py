@@ -253,3 +253,31 @@ def browser_page(chromium_browser, live_server):
     page.login = login
     yield page
     context.close()
+
+
+@contextlib.contextmanager
+def jobs_in_process():
+    """Run the demo seed's analysis jobs (network and ITS runs) in this process whatever the
+    broker, so the stored results pages read exist without a worker."""
+    from vmi_programme.celery import app
+
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = saved
+
+
+@pytest.fixture(scope="module")
+def demo_seeded(django_db_setup, django_db_blocker):
+    """The demo partnership, seeded once for a test module and flushed after it."""
+    import io
+
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock(), jobs_in_process():
+        call_command("seed_demo", stdout=io.StringIO())
+    yield
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)

@@ -325,7 +325,11 @@ def surveys(request):
         via="survey__organisation",
         null_is_partnership=True,
     )
-    return render(request, "training/surveys.html", {"waves": waves})
+    # Invitations are a trust's own list of named participants: offered only to those who may
+    # see its respondents' identities (the trust's KPO and analysts).
+    own = _own_organisation(request.user)
+    can_invite = own is not None and can(request.user, Action.VIEW_IDENTITIES, own)
+    return render(request, "training/surveys.html", {"waves": waves, "can_invite": can_invite})
 
 
 def wave_results(request, pk: int):
