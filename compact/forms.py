@@ -55,9 +55,7 @@ class BreachForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Name the promise (or promises) that was breached."},
     )
-    what_happened = forms.CharField(
-        label="What happened", widget=forms.Textarea(attrs={"rows": 4})
-    )
+    what_happened = forms.CharField(label="What happened", widget=forms.Textarea(attrs={"rows": 4}))
     occurred_on = forms.DateField(
         label="When it happened",
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -71,12 +69,8 @@ class BreachForm(forms.Form):
 
 class DiscussForm(forms.Form):
     meeting = forms.ModelChoiceField(label="TGB meeting", queryset=Meeting.objects.none())
-    what_happened = forms.CharField(
-        label="What happened", widget=forms.Textarea(attrs={"rows": 3})
-    )
-    why = forms.CharField(
-        label="Why it happened", widget=forms.Textarea(attrs={"rows": 3})
-    )
+    what_happened = forms.CharField(label="What happened", widget=forms.Textarea(attrs={"rows": 3}))
+    why = forms.CharField(label="Why it happened", widget=forms.Textarea(attrs={"rows": 3}))
     do_better = forms.CharField(
         label="What could be done better",
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -39,9 +39,7 @@ class DashboardsConfig(AppConfig):
                 description="The KPO's monthly report to the TGT, as a page or PDF.",
             )
         )
-        register_panel(
-            LandingPanel("dashboards/_landing_panel.html", dashboards_panel, order=5)
-        )
+        register_panel(LandingPanel("dashboards/_landing_panel.html", dashboards_panel, order=5))
 
 
 def _sees_a_trust_dashboard(user) -> bool:

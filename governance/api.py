@@ -143,7 +143,9 @@ class MeetingViewSet(ServiceCreateMixin, ScopedModelViewSet):
 
     def create_with(self, data):
         self._require_change(data["series"])
-        return meeting_services.create_meeting(data.pop("series"), created_by=self.request.user, **data)
+        return meeting_services.create_meeting(
+            data.pop("series"), created_by=self.request.user, **data
+        )
 
 
 class AgendaItemViewSet(ServiceCreateMixin, ScopedModelViewSet):

@@ -39,9 +39,7 @@ urlpatterns = [
         meetings.decision_add,
         name="decision-add",
     ),
-    path(
-        "governance/meetings/<int:pk>/actions/new/", meetings.action_add, name="action-add"
-    ),
+    path("governance/meetings/<int:pk>/actions/new/", meetings.action_add, name="action-add"),
     path(
         "governance/meetings/<int:pk>/actions/<int:action_pk>/status/",
         meetings.action_status,

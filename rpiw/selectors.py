@@ -706,9 +706,7 @@ def table_7_2(
     """RPIW measures, baseline vs post, per partner trust (Table 7.2), from the records."""
     organisations = list(organisations if organisations is not None else partner_trusts())
     pairs = measure_pairs(kinds=TABLE_7_2_KINDS, organisations=organisations, as_at=as_at)
-    return table_7_2_from_pairs(
-        pairs, post=post_day, trusts=[o.short_name for o in organisations]
-    )
+    return table_7_2_from_pairs(pairs, post=post_day, trusts=[o.short_name for o in organisations])
 
 
 def measurement_rows(user: Any, **filters: Any) -> list[dict]:

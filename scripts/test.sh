@@ -16,8 +16,9 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 
-echo "== ruff check"
+echo "== ruff check, ruff format --check"
 .venv/bin/ruff check .
+.venv/bin/ruff format --check .
 
 # mypy and makemigrations load the settings: keep them off the developer's var/ and services.
 echo "== mypy (strict on the analysis code, a lenient baseline elsewhere: [tool.mypy])"

@@ -20,9 +20,9 @@ def _watch(page) -> list[str]:
     console = []
     page.on(
         "console",
-        lambda message: console.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            console.append(message.text) if "Content Security Policy" in message.text else None
+        ),
     )
     page.add_init_script(LISTEN)
     return console

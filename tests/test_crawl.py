@@ -108,6 +108,6 @@ def test_every_page_a_role_can_reach_answers_without_error(demo_seeded, client, 
     client.raise_request_exception = False  # a server error is a fault to list, not a stop
     visited, faults = crawl(client)
     assert visited > 20, f"the crawl as {username} reached only {visited} pages"
-    assert not faults, f"{len(faults)} faults crawling {visited} pages as {username}:\n" + "\n".join(
-        faults
+    assert not faults, (
+        f"{len(faults)} faults crawling {visited} pages as {username}:\n" + "\n".join(faults)
     )

@@ -218,9 +218,9 @@ def restrict(
         if members_narrowing:
             from .models import Person
 
-            series_ids = Person.objects.filter(
-                user_id=user.pk, memberships__isnull=False
-            ).values("memberships__series_id")
+            series_ids = Person.objects.filter(user_id=user.pk, memberships__isnull=False).values(
+                "memberships__series_id"
+            )
             series_field = f"{members_via}_id" if members_via else "pk"
             partnership_rows &= Q(**{f"{series_field}__in": series_ids})
         condition |= partnership_rows

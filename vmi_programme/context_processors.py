@@ -18,8 +18,6 @@ def navigation_items(request):
         # member has a role but no trust): pages offer trust-level links only then. Lazy, so
         # pages that never ask make no query.
         "sees_trust_data": SimpleLazyObject(
-            lambda: visible_organisations(user)
-            .filter(kind=OrganisationKind.PARTNER_TRUST)
-            .exists()
+            lambda: visible_organisations(user).filter(kind=OrganisationKind.PARTNER_TRUST).exists()
         ),
     }

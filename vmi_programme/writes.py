@@ -43,9 +43,7 @@ def _key(field: models.Field, value: Any) -> Any:
     return getattr(value, "pk", value) if field.is_relation else value
 
 
-def model_update(
-    *, instance: M, fields: Iterable[str], data: Mapping[str, Any]
-) -> tuple[M, bool]:
+def model_update(*, instance: M, fields: Iterable[str], data: Mapping[str, Any]) -> tuple[M, bool]:
     """Set on ``instance`` the values in ``data`` of the fields named in ``fields``, validate
     with ``full_clean`` and save only what changed; returns ``(instance, has_updated)``.
 

@@ -127,7 +127,9 @@ def nearest_peers(
         else:
             incomplete = missing_cells.any(axis=1)
             if incomplete[target]:
-                gaps = [str(c) for c in data.columns[missing_cells.loc[target].to_numpy(dtype=bool)]]
+                gaps = [
+                    str(c) for c in data.columns[missing_cells.loc[target].to_numpy(dtype=bool)]
+                ]
                 raise ValueError(
                     f"target {target!r} has missing values for {gaps}; it cannot be compared "
                     "on those features: use missing='drop_feature' or fill them in"

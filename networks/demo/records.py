@@ -98,9 +98,9 @@ def _survey() -> Survey:
         .first()
     )
     if survey is not None:
-        Question.objects.filter(
-            section__survey=survey, kind=QuestionKind.NAME_GENERATOR
-        ).update(config=NAME_GENERATOR_CONFIG)
+        Question.objects.filter(section__survey=survey, kind=QuestionKind.NAME_GENERATOR).update(
+            config=NAME_GENERATOR_CONFIG
+        )
         return survey
     survey = Survey.objects.create(title="L4L improvement network survey")
     section = SurveySection.objects.create(

@@ -112,7 +112,14 @@ FRONT_LINE = ["Staff nurse", "Healthcare assistant", "Ward clerk", "Junior docto
 OTHER_KIND = {"Environment, health and safety issues": MeasureKind.EHS}
 # (category, name, unit, direction, baseline, target)
 METRICS = [
-    (MetricCategory.QUALITY, "Defects per 100 patients", "per 100 patients", Direction.LOWER, 18, 9),
+    (
+        MetricCategory.QUALITY,
+        "Defects per 100 patients",
+        "per 100 patients",
+        Direction.LOWER,
+        18,
+        9,
+    ),
     (MetricCategory.DELIVERY, "Median pathway lead time", "hours", Direction.LOWER, 40, 24),
     (
         MetricCategory.MORALE,

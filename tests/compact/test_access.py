@@ -16,7 +16,9 @@ D = dt.date
 @pytest.fixture
 def meeting(compact, tgb, ceo, regulator_person):
     """A TGB held last week, so its reflections count as recent."""
-    held = meeting_services.create_meeting(tgb, dt.date.today() - dt.timedelta(days=7), status="held")
+    held = meeting_services.create_meeting(
+        tgb, dt.date.today() - dt.timedelta(days=7), status="held"
+    )
     meeting_services.record_attendance(held, ceo, AttendanceStatus.PRESENT)
     meeting_services.record_attendance(held, regulator_person, AttendanceStatus.PRESENT)
     return held
@@ -113,4 +115,3 @@ def test_api_reflections_and_breaches_are_for_the_tgb(
     assert refused.status_code == 403
     client.force_login(ceo_user)
     assert client.get("/api/compact/reflections/").json()["count"] == 1
-

@@ -183,7 +183,9 @@ def test_attendance_rates_per_member_and_per_meeting(trust):
         (3, ("absent", "present", "present")),
         (4, ("present", "present", "apologies")),
     ):
-        meeting = meeting_services.create_meeting(series, D(2016, month, 12), status=MeetingStatus.HELD)
+        meeting = meeting_services.create_meeting(
+            series, D(2016, month, 12), status=MeetingStatus.HELD
+        )
         for person, status in zip((ceo, cno, later), statuses, strict=True):
             if status:
                 deputy = cno if (person == later and status == "apologies") else None
@@ -209,7 +211,9 @@ def test_overdue_actions_surface_on_the_owners_landing_page(client, trust, kpo_u
     meeting_services.add_action(meeting, "Send the value stream report", owner, D(2016, 2, 1))
     done = meeting_services.add_action(meeting, "Book the room", owner, D(2016, 2, 1))
     meeting_services.set_action_status(done, "done")
-    meeting_services.add_action(meeting, "Not due yet", owner, dt.date.today() + dt.timedelta(days=9))
+    meeting_services.add_action(
+        meeting, "Not due yet", owner, dt.date.today() + dt.timedelta(days=9)
+    )
     client.force_login(kpo_user)
     page = client.get("/").content.decode()
     assert "Your overdue actions" in page and "Send the value stream report" in page

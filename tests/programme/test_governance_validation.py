@@ -82,7 +82,9 @@ def test_present_member_with_a_deputy_is_refused_on_deputy(tgt, member, trust):
 def test_action_without_owner_is_refused_on_owner(tgt):
     meeting = meeting_services.create_meeting(tgt, D(2016, 6, 2))
     with pytest.raises(ValidationError) as excinfo:
-        meeting_services.add_action(meeting, "Circulate the value-stream report", None, D(2016, 7, 1))
+        meeting_services.add_action(
+            meeting, "Circulate the value-stream report", None, D(2016, 7, 1)
+        )
     assert field_errors(excinfo)["owner"] == ["Every action needs an owner."]
 
 

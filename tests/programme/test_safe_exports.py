@@ -46,9 +46,9 @@ def test_xlsx_cells_are_values_never_formulas():
     cells = [row[0] for row in sheet.iter_rows(min_row=2)]
     assert all(cell.data_type == "s" for cell in cells)
     assert [cell.value for cell in cells][:5] == ["'" + text for text in MALICIOUS[:5]]
-    assert not any(
-        cell.data_type == "f" for row in sheet.iter_rows() for cell in row
-    ), "no cell may hold a formula"
+    assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row), (
+        "no cell may hold a formula"
+    )
 
 
 def test_xlsx_negative_numbers_stay_numbers():
