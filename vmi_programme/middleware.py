@@ -31,13 +31,17 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
 class SessionLifetimeMiddleware:
     """Sign a session out ``SESSION_ABSOLUTE_AGE`` seconds after sign-in, however active it was.
 
-    The idle timeout is Django's own (``SESSION_COOKIE_AGE`` renewed by every request); this
-    caps a session kept alive all day on a shared workstation. The sign-in time is stored in the
-    session on the first request that sees it signed in (the session is new at sign-in, as
-    Django cycles its key), so a session started before this middleware counts from then.
+    It also keeps the idle timeout: Django expires a session ``SESSION_COOKIE_AGE`` seconds after
+    it was last saved, so the session is marked changed (saved, its expiry and cookie renewed)
+    when ``SESSION_RENEW_AFTER`` seconds have passed since the last renewal. The idle limit is
+    then exact to within that interval, at one session write a minute rather than one per request.
+    The sign-in time is stored in the session on the first request that sees it signed in (the
+    session is new at sign-in, as Django cycles its key), so a session started before this
+    middleware counts from then.
     """
 
     session_key = "signed_in_at"
+    renewed_key = "renewed_at"
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -50,6 +54,8 @@ class SessionLifetimeMiddleware:
                 # Flushes the session and makes request.user anonymous, so the login
                 # requirement that follows sends the browser to sign in again.
                 logout(request)
+            elif now - request.session.get(self.renewed_key, 0) > settings.SESSION_RENEW_AFTER:
+                request.session[self.renewed_key] = now
         return self.get_response(request)
 
 

@@ -176,11 +176,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
-# Sessions on shared NHS workstations: signed out after 30 minutes idle (the cookie's age,
-# renewed by every request) and 10 hours after sign-in whatever the activity
-# (middleware.SessionLifetimeMiddleware).
+# Sessions on shared NHS workstations: signed out after 30 minutes idle and 10 hours after
+# sign-in whatever the activity (middleware.SessionLifetimeMiddleware). The idle clock is
+# renewed by saving the session at most once a minute (SESSION_RENEW_AFTER), not on every
+# request: a session write per page view would be a database write per page at scale.
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RENEW_AFTER = 60
 SESSION_ABSOLUTE_AGE = 10 * 60 * 60
 
 # Sign-in lockout (django-axes) on /login/, /admin/login/ and /api/auth/token/: 5 failures for a
