@@ -33,9 +33,10 @@ env -u DATABASE_URL -u CELERY_BROKER_URL VMI_VAR_DIR="$(mktemp -d)" \
 coverage=(--cov --cov-report=term:skip-covered)
 [ $# -eq 0 ] || coverage=()
 
+# The crawl of every page per role runs once, in the PostgreSQL run below.
 echo "== 1/2: embedded default (SQLite, tasks in-process), with coverage"
 env -u DATABASE_URL -u CELERY_BROKER_URL VMI_VAR_DIR="$(mktemp -d)" \
-  .venv/bin/python -m pytest -m "not services" -p no:cacheprovider "${coverage[@]}" "$@"
+  .venv/bin/python -m pytest -m "not services and not crawl" -p no:cacheprovider "${coverage[@]}" "$@"
 
 echo "== 2/2: PostgreSQL + Redis + a real Celery worker"
 if problem=$(.venv/bin/python scripts/check_services.py "$TEST_DATABASE_URL" "$TEST_CELERY_BROKER_URL"); then
@@ -47,5 +48,5 @@ elif [ "${REQUIRE_SERVICES:-0}" = "1" ]; then
 else
   echo "Skipping the service-backed run: $problem"
   env -u DATABASE_URL -u CELERY_BROKER_URL VMI_VAR_DIR="$(mktemp -d)" \
-    .venv/bin/python -m pytest -m services -p no:cacheprovider -rs "$@"
+    .venv/bin/python -m pytest -m "services or crawl" -p no:cacheprovider -rs "$@"
 fi

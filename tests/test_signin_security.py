@@ -175,8 +175,7 @@ def test_an_idle_session_ends_after_thirty_minutes(client, kpo_user, settings):
     client.force_login(kpo_user)
     response = client.get("/")
     assert response.status_code == 200
-    assert response.cookies["sessionid"]["max-age"] == 1800  # renewed on the first request
-    # Within a minute of a renewal no request writes the session again...
+    # Within a minute of signing in (or of a renewal) no request writes the session again...
     response = client.get("/")
     assert "sessionid" not in response.cookies
     # ...after it, the next request renews the idle clock.

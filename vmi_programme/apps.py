@@ -6,9 +6,14 @@ class VmiProgrammeConfig(AppConfig):
     verbose_name = "Programme"
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         from . import jobs  # noqa: F401  (core job kinds)
         from .access import Action, relations
+        from .middleware import stamp_sign_in
         from .navigation import NavItem, register
+
+        user_logged_in.connect(stamp_sign_in, dispatch_uid="vmi-stamp-sign-in")
 
         register(NavItem("Home", "home", order=0))
         register(

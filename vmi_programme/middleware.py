@@ -59,6 +59,15 @@ class SessionLifetimeMiddleware:
         return self.get_response(request)
 
 
+def stamp_sign_in(sender, request, user, **kwargs) -> None:
+    """At sign-in, start both clocks in the session being created (``user_logged_in``), so the
+    first pages after signing in have nothing to write."""
+    if request is not None and hasattr(request, "session"):
+        now = time.time()
+        request.session[SessionLifetimeMiddleware.session_key] = now
+        request.session[SessionLifetimeMiddleware.renewed_key] = now
+
+
 class BlockedDeleteMiddleware:
     """A delete refused because other records depend on it answers the 409 page, not a 500.
 
