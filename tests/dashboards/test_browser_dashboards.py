@@ -1,11 +1,11 @@
 """In headless Chromium on the seeded demo: a CEO, the regulator and a KPO use the dashboards,
 and axe-core finds no serious or critical accessibility violations on the pages."""
 
-import contextlib
 import io
 from pathlib import Path
 
 import pytest
+from conftest import jobs_in_process
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
@@ -30,20 +30,6 @@ def serious_violations(page) -> list[str]:
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]
-
-
-@contextlib.contextmanager
-def jobs_in_process():
-    """Run the demo seed's analysis jobs (network and ITS runs) in this process whatever the
-    broker, so the stored results the dashboards read exist without a worker."""
-    from vmi_programme.celery import app
-
-    saved = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    try:
-        yield
-    finally:
-        app.conf.task_always_eager = saved
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """With the demo seeded: the partnership summary shows every published table with the published
 values, the trust dashboard and TGT report work for the demo trusts, and pages stay bounded."""
 
-import contextlib
 import csv
 import datetime as dt
 import io
@@ -10,7 +9,6 @@ import re
 import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 
 from impact.demo import series as impact_demo_series
 from vmi_programme.models import Organisation
@@ -82,27 +80,9 @@ TABLE_7_3 = {  # baseline mean, baseline SE, post mean, post SE, t, df, r
 }
 
 
-@contextlib.contextmanager
-def jobs_in_process():
-    """Run the demo seed's analysis jobs (network and ITS runs) in this process whatever the
-    broker, so the stored results the dashboards read exist without a worker."""
-    from vmi_programme.celery import app
-
-    saved = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    try:
-        yield
-    finally:
-        app.conf.task_always_eager = saved
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), jobs_in_process():
-        call_command("seed_demo", stdout=io.StringIO())
-    yield
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False, verbosity=0)
+@pytest.fixture
+def seeded(demo_seeded):
+    """The demo seeded once for this module (tests/conftest.py)."""
 
 
 def login(client, username):
