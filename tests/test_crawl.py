@@ -31,8 +31,9 @@ ROLES = [
 PER_SHAPE = 3
 MAX_PAGES = 1500
 # Not pages: signing out ends the crawl's session; the admin is for repairs and has its own
-# tests; static files are served by whitenoise.
-SKIP = ("/logout/", "/admin/", "/static/", "/api/docs/", "/api/schema/")
+# tests; static files are served by whitenoise; /health/ (the footer's "Service status") is a
+# monitoring endpoint whose 503 names a missing worker or broker, by design (tests/test_health.py).
+SKIP = ("/logout/", "/admin/", "/static/", "/api/docs/", "/api/schema/", "/health/")
 
 
 class _Links(HTMLParser):
