@@ -21,7 +21,7 @@ class NamedPersonForm(forms.Form):
         max_length=200,
         widget=forms.TextInput(
             attrs={
-                "class": "vmi-person-search",  # person_search.js looks for it
+                "class": "vmi-person-search",  # vmi_programme/person_picker.js looks for it
                 "autocomplete": "off",
                 "list": "people-matches",
             }

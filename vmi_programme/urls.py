@@ -7,7 +7,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from . import accounts, api, health, imports, views
+from . import accounts, api, health, imports, person_picker, views
 
 router = DefaultRouter()
 router.register("organisations", api.OrganisationViewSet)
@@ -29,6 +29,7 @@ urlpatterns = [
         name="account-token-revoke",
     ),
     path("organisations/", views.organisation_list, name="organisation-list"),
+    path("people/search.json", person_picker.person_search, name="person-search"),
     path("jobs/", views.job_list, name="job-list"),
     path("jobs/<int:pk>/", views.job_detail, name="job-detail"),
     path("jobs/<int:pk>/status.json", views.job_status, name="job-status"),
