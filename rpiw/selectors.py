@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from governance.models import NationalPriority, StrategicObjective
@@ -78,8 +79,28 @@ def rpiws_for(user: Any, **filters: Any) -> QuerySet:
         restrict(Rpiw.objects.all(), user, Action.VIEW, via="value_stream__organisation")
         .filter(**filters)
         .select_related("value_stream__organisation", "facilitator")
-        .annotate(measure_count=Count("measures"))
+        # A correlated subquery, not Count("measures"): a GROUP BY over every RPIW's measures
+        # would run before LIMIT; this is computed only for the rows a page reads.
+        .annotate(measure_count=_measure_count)
     )
+
+
+_measure_count = Coalesce(
+    Subquery(
+        Measure.objects.filter(rpiw=OuterRef("pk"))
+        .order_by()
+        .values("rpiw")
+        .annotate(n=Count("pk"))
+        .values("n")
+    ),
+    0,
+)
+
+
+def rpiw_trusts_for(user: Any) -> list[str]:
+    """Short names of the trusts whose value streams the user may view (a filter's choices)."""
+    streams = restrict(ValueStream.objects.all(), user, Action.VIEW, via="organisation")
+    return sorted(set(streams.values_list("organisation__short_name", flat=True).distinct()))
 
 
 def rpiw_detail(pk: int) -> Rpiw:

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -345,6 +346,9 @@ RPIW_COLUMNS = [
 ]
 
 
+RPIW_PAGE_SIZE = 100
+
+
 def rpiw_list(request):
     rpiws = selectors.rpiws_for(request.user).order_by("-workshop_start", "reference")
     filters = {k: request.GET.get(k, "") for k in ("trust", "status", "value_stream")}
@@ -371,14 +375,17 @@ def rpiw_list(request):
             for r in rpiws
         ]
         return export_response(rows, "rpiws", fmt=fmt, columns=RPIW_COLUMNS)
+    # One page at a time: a count and one page's rows (with their measure counts), read once.
+    page = Paginator(rpiws, RPIW_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "rpiw/rpiw_list.html",
         {
-            "rpiws": rpiws[:500],
+            "page": page,
+            "rpiws": page.object_list,
             "filters": filters,
             "statuses": RpiwStatus.choices,
-            "trusts": sorted({r.value_stream.organisation.short_name for r in rpiws[:500]}),
+            "trusts": selectors.rpiw_trusts_for(request.user),
         },
     )
 

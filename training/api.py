@@ -119,13 +119,29 @@ class EnrolmentSerializer(CleanedModelSerializer):
         ]
 
     def get_status(self, enrolment) -> str | None:
-        records = selectors.programme_records(
-            person_ids=[enrolment.person_id], programme_ids=[enrolment.cohort.programme_id]
-        )
-        if not records:
-            return None
-        span = next(s for s in records[0].spans if s.enrolment_id == enrolment.pk)
-        return records[0].enrolment_status_on(span, timezone.localdate())
+        # A list page computes every row's status at once (EnrolmentViewSet.paginate_queryset).
+        statuses = self.context.get("enrolment_statuses")
+        if statuses is not None and enrolment.pk in statuses:
+            return statuses[enrolment.pk]
+        return enrolment_statuses([enrolment]).get(enrolment.pk)
+
+
+def enrolment_statuses(enrolments) -> dict[int, str | None]:
+    """Today's status of each enrolment, from one ``programme_records`` call (three queries)."""
+    enrolments = list(enrolments)
+    if not enrolments:
+        return {}
+    records = selectors.programme_records(
+        person_ids={e.person_id for e in enrolments},
+        programme_ids={e.cohort.programme_id for e in enrolments},
+    )
+    today = timezone.localdate()
+    statuses: dict[int, str | None] = {e.pk: None for e in enrolments}
+    for record in records:
+        for span in record.spans:
+            if span.enrolment_id in statuses:
+                statuses[span.enrolment_id] = record.enrolment_status_on(span, today)
+    return statuses
 
 
 class AssessmentSerializer(CleanedModelSerializer):
@@ -215,6 +231,18 @@ class EnrolmentViewSet(ScopedModelViewSet):
     serializer_class = EnrolmentSerializer
     scope_via = "cohort__organisation"
     filterset_fields = ["cohort", "person"]
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        # The page's statuses in three queries instead of three per row.
+        self._statuses = enrolment_statuses(page if page is not None else queryset)
+        return page
+
+    def get_serializer_context(self):
+        return {
+            **super().get_serializer_context(),
+            "enrolment_statuses": getattr(self, "_statuses", None),
+        }
 
 
 class AssessmentViewSet(ScopedModelViewSet):

@@ -58,6 +58,14 @@ class JobSerializer(serializers.ModelSerializer):
         return value
 
 
+class JobListSerializer(JobSerializer):
+    """A job in a list: without its result (up to ~100 kB), which the detail endpoint gives."""
+
+    class Meta(JobSerializer.Meta):
+        fields = [f for f in JobSerializer.Meta.fields if f != "result"]
+        read_only_fields = fields
+
+
 class OrganisationViewSet(ScopedReadOnlyViewSet):
     """Organisations whose data you may view (the regulator sees all)."""
 
@@ -88,6 +96,14 @@ class JobViewSet(
     serializer_class = JobSerializer
     filterset_fields = ["kind", "status", "organisation", "stale"]
     null_is_partnership = True
+
+    def get_serializer_class(self):
+        return JobListSerializer if self.action == "list" else JobSerializer
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        # The list never reads the result column: leave it in the table.
+        return queryset.defer("result") if self.action == "list" else queryset
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

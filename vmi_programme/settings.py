@@ -252,7 +252,8 @@ REST_FRAMEWORK = {
     # Anonymous calls that get this far are sign-ins at /api/auth/token/.
     "DEFAULT_THROTTLE_RATES": {"anon": "30/minute", "user": "1000/hour"},
     "DEFAULT_PERMISSION_CLASSES": ["vmi_programme.api_permissions.AccessPolicyPermission"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # Bounded work per page: ?page_size= up to 200 and a count capped at 10,000 rows (ADR 10).
+    "DEFAULT_PAGINATION_CLASS": "vmi_programme.pagination.BoundedPageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
