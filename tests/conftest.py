@@ -205,6 +205,151 @@ def celery_worker(django_db_setup, django_db_blocker):
         process.kill()
 
 
+# The Redis database the restartable worker's broker uses: its own, so that a test may FLUSHDB
+# it (a broker restarted without persistence) without touching anyone else's queues.
+RECOVERY_REDIS_DB = int(os.environ.get("TEST_RECOVERY_REDIS_DB", "15"))
+
+# Job thresholds made short for the recovery tests (seconds); the worker gets them as
+# environment variables, the test process as settings.
+SHORT_JOB_THRESHOLDS = {
+    "JOBS_HEARTBEAT_SECONDS": 0.5,
+    "JOBS_STALE_AFTER_SECONDS": 3,
+    "JOBS_QUEUED_STALE_AFTER_SECONDS": 2,
+}
+
+
+class RestartableWorker:
+    """A Celery worker subprocess (prefork, one child, its own process group) that a test can
+    SIGKILL as a whole and start again, on its own queue and Redis database."""
+
+    def __init__(self, broker: str, queue: str, env: dict[str, str]):
+        self.broker, self.queue, self.env = broker, queue, env
+        self.process: subprocess.Popen | None = None
+        self.starts = 0
+        self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115 (lives as long as the fixture)
+            prefix="celery-restartable-", suffix=".log", delete=False
+        )
+
+    @property
+    def node(self) -> str:
+        return f"{self.queue}-{self.starts}@{socket.gethostname()}"
+
+    def start(self, timeout: float = 45) -> None:
+        from vmi_programme.celery import app
+
+        assert self.process is None, "the worker is already running"
+        self.starts += 1
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "vmi_programme",
+                "worker",
+                "-Q",
+                self.queue,
+                "-n",
+                self.node,
+                "--pool",
+                "prefork",
+                "--concurrency",
+                "1",
+                "--without-gossip",
+                "--without-mingle",
+                "-l",
+                "info",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: kill() takes the pool child too
+        )
+        deadline = time.monotonic() + timeout
+        while not app.control.ping(destination=[self.node], timeout=1.0):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.kill()
+                pytest.fail(f"Celery worker did not start; log:\n{self.log_tail()}")
+
+    def kill(self) -> None:
+        """SIGKILL the whole worker: main process and pool child, no warm shutdown."""
+        if self.process is None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, 9)
+        self.process.wait(timeout=20)
+        self.process = None
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, 15)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.kill()
+        self.process = None
+
+    def redis(self):
+        import redis
+
+        return redis.Redis.from_url(self.broker)
+
+    def flush_broker(self) -> None:
+        """What a Redis restarted without persistence looks like: this database, empty."""
+        self.redis().flushdb()
+
+    def queued_messages(self) -> int:
+        return int(self.redis().llen(self.queue))
+
+    def log_tail(self, chars: int = 3000) -> str:
+        return Path(self.log.name).read_text()[-chars:]
+
+
+@pytest.fixture
+def restartable_worker(django_db_setup, broker_url, settings):
+    """A worker subprocess to kill and start again (not started yet: call ``.start()``).
+
+    It and this test's ``jobs.submit`` use a queue of their own on Redis database
+    ``RECOVERY_REDIS_DB``, and the job thresholds are short (``SHORT_JOB_THRESHOLDS``) in both.
+    """
+    problem = _services_problem()
+    if problem:
+        if REQUIRE_SERVICES:
+            pytest.fail(f"REQUIRE_SERVICES=1 but {problem}", pytrace=False)
+        pytest.skip(problem)
+    from vmi_programme.celery import app
+
+    broker = urlparse(settings.CELERY_BROKER_URL)._replace(path=f"/{RECOVERY_REDIS_DB}").geturl()
+    broker_url(broker)
+    for name, value in SHORT_JOB_THRESHOLDS.items():
+        setattr(settings, name, value)
+    db = connection.settings_dict
+    queue = f"test-recovery-{uuid.uuid4().hex[:10]}"
+    env = {
+        **os.environ,
+        **{name: str(value) for name, value in SHORT_JOB_THRESHOLDS.items()},
+        "DATABASE_URL": (
+            f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        ),
+        "CELERY_BROKER_URL": broker,
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "DJANGO_SETTINGS_MODULE": "vmi_programme.settings",
+    }
+    saved_queue = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
+    worker = RestartableWorker(broker, queue, env)
+    try:
+        yield worker
+    finally:
+        worker.stop()
+        app.conf.task_default_queue = saved_queue
+        with contextlib.suppress(Exception):  # leave nothing queued for a later run
+            worker.redis().delete(queue)
+
+
 @pytest.fixture(scope="session")
 def chromium_browser():
     """Debian's headless Chromium driven by Playwright (no browser download)."""

@@ -1,7 +1,10 @@
-"""/health/: is the database reachable, the broker up and a worker listening?
+"""/health/: is the database reachable, the broker up, a worker listening and no job stuck?
 
-Anyone (a load balancer, a monitor) gets the status word and the HTTP code, 200 or 503; only
-staff see which check failed and its detail, which names the broker's host and port.
+Anyone (a load balancer, a monitor) gets the status word and the HTTP code: 200 "ok"; 503
+"unavailable" when the database, broker or workers fail; 503 "degraded" when they answer but
+jobs are stuck (running with a silent worker or past their time limit, or queued and not
+started; see ``jobs.stuck_jobs``). Only staff see which check failed and its detail, which names
+the broker's host and port and the stuck jobs' ids.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from urllib.parse import urlparse
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
@@ -51,6 +54,32 @@ def check_workers() -> tuple[bool, str]:
     return True, f"{len(replies)} worker(s) answered"
 
 
+def check_jobs() -> tuple[bool, str, dict[str, list[int]]]:
+    from . import jobs
+
+    try:
+        stuck = jobs.stuck_jobs()
+    except DatabaseError as exc:
+        return False, f"could not read jobs: {exc.__class__.__name__}", {}
+    if not stuck["running"] and not stuck["queued"]:
+        return True, "no job stuck", stuck
+    return (
+        False,
+        f"{len(stuck['running'])} running job(s) with a silent worker or past their time limit, "
+        f"{len(stuck['queued'])} queued job(s) not started within "
+        f"{settings.JOBS_QUEUED_STALE_AFTER_SECONDS:g} s",
+        stuck,
+    )
+
+
+def _is_staff(request) -> bool:
+    # With the database down the session cannot be read: answer as to anyone.
+    try:
+        return bool(request.user.is_staff)
+    except DatabaseError:
+        return False
+
+
 @never_cache
 @login_not_required
 def health(request):
@@ -58,11 +87,18 @@ def health(request):
     # Asking workers needs a broker; with the broker down, say so rather than wait.
     checks["worker"] = check_workers() if checks["broker"][0] else (False, "broker down")
     ok = all(passed for passed, _ in checks.values())
-    body: dict = {"status": "ok" if ok else "unavailable"}
-    if request.user.is_staff:
+    stuck: dict[str, list[int]] = {}
+    if checks["database"][0]:
+        jobs_ok, jobs_detail, stuck = check_jobs()
+        checks["jobs"] = (jobs_ok, jobs_detail)
+    status = "ok" if ok and checks["jobs"][0] else "degraded" if ok else "unavailable"
+    body: dict = {"status": status}
+    if _is_staff(request):
         body["checks"] = {
             name: {"ok": passed, "detail": detail} for name, (passed, detail) in checks.items()
         }
-        if not ok:
+        if status != "ok":
             body["failing"] = [name for name, (passed, _) in checks.items() if not passed]
-    return JsonResponse(body, status=200 if ok else 503)
+        if stuck.get("running") or stuck.get("queued"):
+            body["stuck_jobs"] = stuck
+    return JsonResponse(body, status=200 if status == "ok" else 503)

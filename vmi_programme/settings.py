@@ -76,6 +76,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session and auth middleware (they read the database): a database that cannot
+    # be reached answers the 503 page (JSON for /api/), not a bare 500.
+    "vmi_programme.outage.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -229,12 +232,36 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="vmi")
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 5}
+# Jobs always finish (ADR 9): a running job's worker records a heartbeat every
+# JOBS_HEARTBEAT_SECONDS; jobs.reap() (beat, every minute, and on worker start) re-queues or
+# fails a running job silent for JOBS_STALE_AFTER_SECONDS, re-sends a job left queued for
+# JOBS_QUEUED_STALE_AFTER_SECONDS (a broker restarted without persistence) and fails one queued
+# for JOBS_GIVE_UP_AFTER_SECONDS. A kind runs at most its time limit (JOBS_DEFAULT_TIME_LIMIT
+# unless its @job_kind says otherwise, never over JOBS_MAX_TIME_LIMIT).
+JOBS_HEARTBEAT_SECONDS = env.float("JOBS_HEARTBEAT_SECONDS", default=30)
+JOBS_STALE_AFTER_SECONDS = env.float("JOBS_STALE_AFTER_SECONDS", default=120)
+JOBS_QUEUED_STALE_AFTER_SECONDS = env.float("JOBS_QUEUED_STALE_AFTER_SECONDS", default=300)
+JOBS_GIVE_UP_AFTER_SECONDS = env.float("JOBS_GIVE_UP_AFTER_SECONDS", default=24 * 3600)
+JOBS_MAX_ATTEMPTS = env.int("JOBS_MAX_ATTEMPTS", default=3)
+JOBS_DEFAULT_TIME_LIMIT = 15 * 60
+JOBS_MAX_TIME_LIMIT = 60 * 60
+# An unacknowledged message goes back to the queue after visibility_timeout: longer than the
+# longest job, so a job still running is never handed to a second worker by Redis itself.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 3,
+    "socket_timeout": 5,
+    "visibility_timeout": JOBS_MAX_TIME_LIMIT + 10 * 60,
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     "rpiw-followup-reminders": {  # daily, after the morning huddles
         "task": "rpiw.tasks.send_followup_reminders",
         "schedule": crontab(hour=7, minute=30),
+    },
+    "reap-jobs": {  # re-queues or fails jobs whose worker died, re-sends jobs the broker lost
+        "task": "vmi_programme.tasks.reap_jobs",
+        "schedule": 60.0,
+        "options": {"expires": 55},  # with no worker, reap messages do not pile up
     },
 }
 

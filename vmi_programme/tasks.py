@@ -1,8 +1,13 @@
-"""Celery tasks of the core: the one task that runs any recorded job."""
+"""Celery tasks of the core: the one task that runs any recorded job, and the jobs reaper."""
+
+import logging
 
 from celery import shared_task
+from celery.signals import worker_ready
 
 from . import jobs
+
+log = logging.getLogger(__name__)
 
 
 @shared_task(
@@ -22,4 +27,21 @@ def run_job(self, job_id: int) -> str:
             jobs.mark_failed(job_id, exc)
             return "failed"
         raise
-    return job.status
+    return job.status if job is not None else "gone"
+
+
+@shared_task(ignore_result=True)
+def reap_jobs() -> str:
+    """Re-queue, re-send or fail jobs nobody is running (beat runs it every minute)."""
+    return str(jobs.reap())
+
+
+@worker_ready.connect
+def reap_on_worker_start(sender=None, **kwargs) -> None:
+    """A worker that starts (perhaps replacing one that died) first picks up what was lost."""
+    try:
+        report = jobs.reap()
+    except Exception:  # a reaper failure must not stop the worker; beat tries again
+        log.exception("Reaping jobs at worker start failed")
+    else:
+        log.info("Reaped jobs at worker start: %s", report)
