@@ -10,6 +10,7 @@ class VmiProgrammeConfig(AppConfig):
 
         from . import jobs  # noqa: F401  (core job kinds)
         from .access import Action, relations
+        from .imports import jobs as import_jobs  # noqa: F401  (the import check and commit)
         from .middleware import stamp_sign_in
         from .navigation import NavItem, register
 

@@ -162,6 +162,20 @@ if not env.bool("STATIC_MANIFEST", default=not DEBUG and env.bool("HTTPS_ONLY"))
     STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
 MEDIA_ROOT = VAR_DIR / "media"
 
+# Uploads (imports): the size limit is enforced while the body is received — the first handler
+# stops storing a file once it passes IMPORT_MAX_UPLOAD_BYTES — so an oversized file is never
+# held. Files above FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file, not memory; the form
+# fields besides files stay within DATA_UPLOAD_MAX_MEMORY_SIZE. 200 MB holds a 1,000,000-row
+# import (an organisational series is ~40 bytes a row, an RPIW report row ~150 bytes).
+IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_MB", default=200) * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "vmi_programme.imports.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
 EMAIL_CONFIG = env.email_url("EMAIL_URL")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="kpo@vmi-programme.invalid")

@@ -34,6 +34,8 @@ urlpatterns = [
     path("jobs/<int:pk>/", views.job_detail, name="job-detail"),
     path("jobs/<int:pk>/status.json", views.job_status, name="job-status"),
     path("imports/batches/<int:pk>/", imports.batch_view, name="import-batch"),
+    path("imports/batches/<int:pk>/confirm/", imports.confirm_view, name="import-confirm"),
+    path("imports/batches/<int:pk>/encoding/", imports.encoding_view, name="import-encoding"),
     path("imports/<str:spec_name>/", imports.upload_view, name="import-upload"),
     path(
         "imports/<str:spec_name>/template.<str:fmt>",

@@ -6,7 +6,9 @@ from django.db.models import Q
 
 
 class ImportStatus(models.TextChoices):
-    PREVIEWED = "previewed", "Previewed"
+    VALIDATING = "validating", "Being checked"
+    PREVIEWED = "previewed", "Checked"
+    COMMITTING = "committing", "Being imported"
     COMMITTED = "committed", "Imported"
     FAILED = "failed", "Failed"
 
@@ -18,7 +20,31 @@ class ImportBatch(models.Model):
         max_length=100, help_text="A registered import spec, e.g. training.enrolments"
     )
     filename = models.CharField(max_length=255)
-    content = models.BinaryField(help_text="The uploaded file exactly as received.")
+    content = models.BinaryField(
+        default=b"",
+        blank=True,
+        help_text="Batches from before files were stored on disk: the file as received.",
+    )
+    file = models.FileField(
+        upload_to="imports/%Y/%m/",
+        max_length=300,
+        blank=True,
+        help_text="The uploaded file exactly as received, read again by the commit.",
+    )
+    encoding = models.CharField(
+        max_length=20, default="utf-8", help_text="The CSV's encoding, as the user chose it."
+    )
+    preview = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The stored check: row and error counts, the first errors, a sample of rows.",
+    )
+    validate_job = models.ForeignKey(
+        "vmi_programme.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    commit_job = models.ForeignKey(
+        "vmi_programme.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     organisation = models.ForeignKey(
         "vmi_programme.Organisation",
         on_delete=models.CASCADE,
@@ -54,4 +80,4 @@ class ImportBatch(models.Model):
 
     @property
     def error_count(self) -> int:
-        return len(self.errors)
+        return self.preview.get("error_count", len(self.errors))
