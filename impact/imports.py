@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from vmi_programme.access import Action, Scope, can
 from vmi_programme.imports import (
     Column,
+    DuplicateKeys,
     ImportContext,
     ImportSpec,
     RowCleaner,
@@ -27,8 +28,13 @@ from .services import (
     can_change_series,
     ensure_standard_measures,
     record_values,
+    rerun_affected_runs,
     set_characteristics,
 )
+
+#: Months outside these are a typing slip (the published series start in the 2000s).
+EARLIEST_MONTH = dt.date(1990, 1, 1)
+LATEST_MONTH = dt.date(2100, 12, 1)
 
 #: NHS suppression marks: "*" (fewer than 5 responses, or secondary suppression), "-" (not
 #: calculable), ".." and "n/a" in some workforce files. They mean missing, never zero.
@@ -36,7 +42,13 @@ SUPPRESSED = {"*", "-", "–", "..", "n/a", "na", "x", ":"}
 
 
 def parse_month(value: str) -> dt.date | None:
-    """A month from YYYY-MM, YYYY-MM-DD, DD/MM/YYYY, MMM-YY or "Month YYYY" (first of month)."""
+    """A month from YYYY-MM, YYYY-MM-DD, DD/MM/YYYY, MMM-YY or "Month YYYY" (first of month),
+    or None if it is not one or lies outside 1990–2100."""
+    month = _parse_month(value)
+    return month if month and EARLIEST_MONTH <= month <= LATEST_MONTH else None
+
+
+def _parse_month(value: str) -> dt.date | None:
     value = value.strip()
     if re.fullmatch(r"\d{4}-\d{1,2}", value):
         year, month = map(int, value.split("-"))
@@ -110,6 +122,8 @@ class SeriesImport(_ImportRules, ImportSpec):
     value (or numerator and denominator for a ratio measure such as turnover)."""
 
     name = "impact.series"
+    streaming = True
+    unknown_columns_allowed = True  # NHS files carry columns we do not read
     title = "Import an organisational series (monthly values)"
     help_text = (
         "One row per organisation and month: organisation (ODS) code, period (YYYY-MM or a "
@@ -146,7 +160,10 @@ class SeriesImport(_ImportRules, ImportSpec):
         period_text = c.text("period")
         period = parse_month(period_text) if period_text else None
         if period_text and period is None:
-            c.error("period", f"'{period_text}' is not a month (use YYYY-MM or a date)")
+            c.error(
+                "period",
+                f"'{period_text}' is not a month from 1990 to 2100 (use YYYY-MM or a date)",
+            )
         code = c.raw("measure") or ctx.options.get("measure", "")
         measure = ctx.state["measures"].get(code)
         if measure is None:
@@ -182,54 +199,75 @@ class SeriesImport(_ImportRules, ImportSpec):
             percent_sign=c.raw("value").endswith("%"),
         )
 
-    def check_rows(self, rows, ctx):
-        _percent_fractions_to_percent(rows)
-        seen: dict[tuple, int] = {}
-        errors = []
-        for number, row in rows:
-            key = (row["organisation"].pk, row["measure"].pk, row["period"])
-            if key in seen:
-                errors.append(
-                    RowError(number, "period", f"the same month also appears in row {seen[key]}")
-                )
-            else:
-                seen[key] = number
-        return errors
+    def check_row(self, number: int, row: dict, ctx: ImportContext) -> list[RowError]:
+        measure = row["measure"]
+        if measure.unit == "%" and row["value"] is not None and not row["percent_sign"]:
+            # (all plain numbers in [0, 1], some strictly between): see _fraction_measures
+            seen = ctx.state.setdefault("plain_percent", {}).setdefault(measure.pk, [True, False])
+            seen[0] = seen[0] and 0 <= row["value"] <= 1
+            seen[1] = seen[1] or 0 < row["value"] < 1
+        keys = ctx.state.setdefault("keys", DuplicateKeys())
+        keys.add(number, _month_key(row["organisation"].pk, row["period"], measure.pk))
+        return []
 
-    def write(self, rows: list[dict], ctx: ImportContext) -> dict:
+    def finish_checks(self, ctx: ImportContext) -> list[RowError]:
+        ctx.facts["fraction_measures"] = _fraction_measures(ctx.state.get("plain_percent", {}))
+        duplicates = ctx.state.get("keys", DuplicateKeys()).duplicates()
+        return [
+            RowError(number, "period", f"the same month also appears in row {first}")
+            for number, first in duplicates
+        ]
+
+    def write_chunk(self, rows: list[dict], ctx: ImportContext) -> dict[str, int]:
+        fractions = set(ctx.facts.get("fraction_measures", []))
         by_measure: dict[Measure, list[MonthValue]] = defaultdict(list)
         for row in rows:
+            value = row["value"]
+            if row["measure"].pk in fractions and value is not None and not row["percent_sign"]:
+                value = value * 100
             by_measure[row["measure"]].append(
                 MonthValue(
-                    row["organisation"],
-                    row["period"],
-                    row["value"],
-                    row["numerator"],
-                    row["denominator"],
+                    row["organisation"], row["period"], value, row["numerator"], row["denominator"]
                 )
             )
-        summary = {"months": 0, "runs re-queued": 0}
+        months = 0
         for measure, values in by_measure.items():
-            counts = record_values(measure, values, user=ctx.user)
-            summary["months"] += counts["months"]
-            summary["runs re-queued"] += counts["runs re-queued"]
-        return summary
+            months += record_values(measure, values, user=ctx.user, rerun=False)["months"]
+            _remember_codes(ctx, measure.code, values)
+        return {"months": months}
+
+    def after_write(self, ctx: ImportContext, summary: dict) -> dict:
+        return {**summary, "runs re-queued": _rerun(ctx)}
 
 
-def _percent_fractions_to_percent(rows: list[tuple[int, dict]]) -> None:
+def _month_key(organisation_pk: int, period: dt.date, measure_pk: int = 0) -> int:
+    """One integer for (organisation, measure, month), for DuplicateKeys."""
+    return (organisation_pk << 40) | (measure_pk << 20) | (period.year * 12 + period.month)
+
+
+def _remember_codes(ctx: ImportContext, measure_code: str, values: list[MonthValue]) -> None:
+    codes = ctx.state.setdefault("changed", defaultdict(set))
+    codes[measure_code].update(v.organisation.ods_code for v in values)
+
+
+def _rerun(ctx: ImportContext) -> int:
+    """Re-queue the ITS runs the import changed, once for the whole file."""
+    return sum(
+        rerun_affected_runs(code, codes, user=ctx.user)
+        for code, codes in ctx.state.get("changed", {}).items()
+    )
+
+
+def _fraction_measures(plain_percent: dict[int, list[bool]]) -> list[int]:
     """NHS files give percentages as "94.80%" or as 0–1 decimals. For a % measure whose plain
-    numbers in this file all lie in [0, 1], read them as fractions (0.948 → 94.8). Decided per
-    file and measure, not per cell, so a genuine 0.5% among 0–100 values stays 0.5."""
-    plain: dict[int, list[dict]] = defaultdict(list)
-    for _, row in rows:
-        if row["measure"].unit == "%" and row["value"] is not None and not row["percent_sign"]:
-            plain[row["measure"].pk].append(row)
-    for values in plain.values():
-        if all(0 <= row["value"] <= 1 for row in values) and any(
-            0 < row["value"] < 1 for row in values
-        ):
-            for row in values:
-                row["value"] = row["value"] * 100
+    numbers in this file all lie in [0, 1] (and some strictly between), read them as fractions
+    (0.948 → 94.8). Decided per file and measure, not per cell, so a genuine 0.5% among 0–100
+    values stays 0.5."""
+    return [
+        pk
+        for pk, (all_in_unit, some_between) in plain_percent.items()
+        if all_in_unit and some_between
+    ]
 
 
 class AEAttendancesImport(_ImportRules, ImportSpec):
@@ -237,6 +275,8 @@ class AEAttendancesImport(_ImportRules, ImportSpec):
     admissions): type 1 rows become '4-hour performance (type 1)' and 'attendances (type 1)'."""
 
     name = "impact.ae_attendances"
+    streaming = True
+    unknown_columns_allowed = True
     title = "Import NHS England A&E attendances (4-hour performance)"
     help_text = (
         "The monthly A&E attendances and emergency admissions file: period, org_code, type, "
@@ -280,7 +320,10 @@ class AEAttendancesImport(_ImportRules, ImportSpec):
         period_text = c.text("period")
         period = parse_month(period_text) if period_text else None
         if period_text and period is None:
-            c.error("period", f"'{period_text}' is not a month (use YYYY-MM or a date)")
+            c.error(
+                "period",
+                f"'{period_text}' is not a month from 1990 to 2100 (use YYYY-MM or a date)",
+            )
         counts = {}
         for column in ("attendances", "breaches"):
             value, error = parse_number(c.raw(column))
@@ -300,22 +343,20 @@ class AEAttendancesImport(_ImportRules, ImportSpec):
             breaches=breaches,
         )
 
-    def check_rows(self, rows, ctx):
-        seen: dict[tuple, int] = {}
-        errors = []
-        for number, row in rows:
-            if row["skip"]:
-                continue
-            key = (row["organisation"].pk, row["period"])
-            if key in seen:
-                errors.append(
-                    RowError(number, "period", f"type 1 for this month is also in row {seen[key]}")
-                )
-            else:
-                seen[key] = number
-        return errors
+    def check_row(self, number: int, row: dict, ctx: ImportContext) -> list[RowError]:
+        if not row["skip"]:
+            keys = ctx.state.setdefault("keys", DuplicateKeys())
+            keys.add(number, _month_key(row["organisation"].pk, row["period"]))
+        return []
 
-    def write(self, rows: list[dict], ctx: ImportContext) -> dict:
+    def finish_checks(self, ctx: ImportContext) -> list[RowError]:
+        duplicates = ctx.state.get("keys", DuplicateKeys()).duplicates()
+        return [
+            RowError(number, "period", f"type 1 for this month is also in row {first}")
+            for number, first in duplicates
+        ]
+
+    def write_chunk(self, rows: list[dict], ctx: ImportContext) -> dict[str, int]:
         measures = ctx.state["measures"]
         performance, attendances = [], []
         for row in rows:
@@ -333,13 +374,20 @@ class AEAttendancesImport(_ImportRules, ImportSpec):
             )
             attendances.append(MonthValue(row["organisation"], row["period"], value=total))
         skipped = sum(1 for row in rows if row["skip"])
-        first = record_values(measures["ae_4h_type1"], performance, user=ctx.user)
-        record_values(measures["ae_attendances_type1"], attendances, user=ctx.user)
+        first = record_values(measures["ae_4h_type1"], performance, user=ctx.user, rerun=False)
+        record_values(measures["ae_attendances_type1"], attendances, user=ctx.user, rerun=False)
+        _remember_codes(ctx, "ae_4h_type1", performance)
+        _remember_codes(ctx, "ae_attendances_type1", attendances)
+        return {"type 1 months": first["months"], "other-type rows skipped": skipped}
+
+    def after_write(self, ctx: ImportContext, summary: dict) -> dict:
+        organisations = len(ctx.state.get("changed", {}).get("ae_4h_type1", ()))
+        reruns = _rerun(ctx)
         return {
-            "type 1 months": first["months"],
-            "organisations": first["organisations"],
-            "other-type rows skipped": skipped,
-            "runs re-queued": first["runs re-queued"],
+            "type 1 months": summary.get("type 1 months", 0),
+            "organisations": organisations,
+            "other-type rows skipped": summary.get("other-type rows skipped", 0),
+            "runs re-queued": reruns,
         }
 
 
@@ -347,6 +395,7 @@ class CharacteristicsImport(_ImportRules, ImportSpec):
     """Organisation characteristics for peer selection: org_code, name, value, as_of."""
 
     name = "impact.characteristics"
+    unknown_columns_allowed = True
     title = "Import organisation characteristics (for choosing peers)"
     help_text = (
         "One row per organisation and characteristic: organisation code, characteristic name "

@@ -253,11 +253,14 @@ def import_nominations(request, trust_pk: int, wave_pk: int):
     wave = get_object_or_404(selectors.survey_waves(), pk=wave_pk)
     spec = import_pipeline.get_spec(NominationImport.name)
     form = NominationUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        import_pipeline.refuse_too_large(request, form)  # the upload handler stopped the file
     if request.method == "POST" and form.is_valid():
-        result = import_pipeline.preview(
+        batch = import_pipeline.store_upload(
             spec, form.cleaned_data["file"], request.user, organisation=organisation, wave=wave.pk
         )
-        return redirect("import-batch", pk=result.batch.pk)
+        import_pipeline.start_check(request, batch)  # a job; the batch page follows it
+        return redirect("import-batch", pk=batch.pk)
     return render(
         request,
         "networks/import.html",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
@@ -59,18 +59,13 @@ COLUMNS = [
 ]
 
 
+#: RPIW dates outside these years are typing slips (a workshop in 9999).
+EARLIEST = dt.date(2000, 1, 1)
+LATEST = dt.date(2100, 12, 31)
+
+
 def _decimal(c: RowCleaner, column: str) -> Decimal | None:
-    raw = c.raw(column)
-    if not raw:
-        return None
-    try:
-        value = Decimal(raw.replace(",", ""))
-    except InvalidOperation:
-        c.error(column, f"'{raw}' is not a number")
-        return None
-    if value < 0:
-        c.error(column, "cannot be negative")
-    return value
+    return c.decimal(column, required=False, minimum=Decimal(0))
 
 
 def _count(c: RowCleaner, column: str) -> int | None:
@@ -166,8 +161,8 @@ class RpiwReportImport(ImportSpec):
         if existing is not None and stream is not None and existing.value_stream_id != stream.pk:
             c.error("value_stream", f"{reference} is in '{existing.value_stream.name}'")
         title = c.text("title", required=False, max_length=200)
-        start = c.date("workshop_start", required=False)
-        end = c.date("workshop_end", required=False)
+        start = c.date("workshop_start", required=False, earliest=EARLIEST, latest=LATEST)
+        end = c.date("workshop_end", required=False, earliest=EARLIEST, latest=LATEST)
         if start and not end:
             end = start + dt.timedelta(days=4)
         if start and end:
@@ -201,7 +196,7 @@ class RpiwReportImport(ImportSpec):
             c.error("output", "must be at least 1")
         elif defects is not None and output is not None and defects > output:
             c.error("defects", f"{defects} defects is more than the output of {output}")
-        measured_on = c.date("measured_on", required=False)
+        measured_on = c.date("measured_on", required=False, earliest=EARLIEST, latest=LATEST)
         if existing is not None:
             title, start, end = existing.title, existing.workshop_start, existing.workshop_end
         return c.result(

@@ -129,7 +129,7 @@ def test_the_import_page_of_a_wave_leads_to_the_shared_preview(
     assert response.status_code == 302
     preview = client.get(response.url)
     assert preview.status_code == 200
-    client.post(response.url)
+    client.post(f"{response.url}confirm/")
     assert Nomination.objects.count() == 2
 
 
