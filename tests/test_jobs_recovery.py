@@ -248,3 +248,15 @@ def test_jobs_queued_when_the_broker_lost_its_messages_run_once_a_worker_starts(
         job = _finished(job, 40, restartable_worker)
         assert job.status == JobStatus.SUCCEEDED, job.error
         assert job.attempts == 1
+
+
+def test_the_compose_stack_runs_beat_and_shares_a_redis_cache():
+    from pathlib import Path
+
+    import yaml
+
+    compose = yaml.safe_load((Path(__file__).parent.parent / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert services["beat"]["command"][:4] == ["celery", "-A", "vmi_programme", "beat"]
+    for name in ("web", "worker", "beat"):
+        assert services[name]["environment"]["CACHE_URL"].startswith("redis://"), name

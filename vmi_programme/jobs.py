@@ -194,7 +194,10 @@ def execute(job_id: int) -> Job | None:
         except SoftTimeLimitExceeded:
             _finish(job, attempt, status=JobStatus.FAILED, error=_over_limit(job.kind))
         except TRANSIENT_ERRORS:
-            _owned(job.pk, attempt).update(status=JobStatus.QUEUED, progress_message="Retrying")
+            # Celery sends the retry; dispatched_at keeps the reaper from sending another.
+            _owned(job.pk, attempt).update(
+                status=JobStatus.QUEUED, progress_message="Retrying", dispatched_at=timezone.now()
+            )
             raise
         except Exception as exc:  # the job failed: keep a readable message, not a traceback
             log.exception("Job %s (%s) failed", job.pk, job.kind)

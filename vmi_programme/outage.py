@@ -1,5 +1,6 @@
-"""The database-down answer: a plain 503 page (JSON ``{"detail": ...}`` for the API) instead of
-a bare 500, and back to normal by itself once the database answers again."""
+"""The outage answer: a plain 503 page (JSON ``{"detail": ...}`` for the API) instead of a bare
+500 when the database (or the shared Redis cache) cannot be reached, and back to normal by
+itself once it answers again."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import logging
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 log = logging.getLogger(__name__)
 
@@ -15,18 +18,24 @@ DATABASE_UNAVAILABLE = (
     "The service is temporarily unavailable because its database cannot be reached. "
     "Nothing you entered was lost unless you saw an error after saving; try again in a few minutes."
 )
+CACHE_UNAVAILABLE = (
+    "The service is temporarily unavailable because its shared cache cannot be reached. "
+    "Try again in a few minutes."
+)
 RETRY_AFTER_SECONDS = 30
 _OUTAGE_ERRORS = (OperationalError, InterfaceError)
+# With CACHE_URL=redis://..., the API's throttle counts are read from Redis on every call.
+_CACHE_ERRORS = (RedisConnectionError, RedisTimeoutError)
 
 
-def unavailable(request) -> HttpResponse:
+def unavailable(request, message: str = DATABASE_UNAVAILABLE) -> HttpResponse:
     """The 503 answer; it reads nothing from the database (no user, no session, no menus)."""
     if request.path.startswith("/api/"):
         # The API's one error shape (vmi_programme.errors): {"detail": "..."}.
-        response: HttpResponse = JsonResponse({"detail": DATABASE_UNAVAILABLE}, status=503)
+        response: HttpResponse = JsonResponse({"detail": message}, status=503)
     else:
         # Rendered without the request, so no context processor runs (they read the database).
-        html = render_to_string("503.html", {"message": DATABASE_UNAVAILABLE})
+        html = render_to_string("503.html", {"message": message})
         response = HttpResponse(html, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
@@ -60,9 +69,12 @@ class DatabaseOutageMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, _OUTAGE_ERRORS) and not request.path.startswith(
-            self.exempt_prefixes
-        ):
+        if request.path.startswith(self.exempt_prefixes):
+            return None
+        if isinstance(exception, _OUTAGE_ERRORS):
             log.error("Database error during %s: %s", request.path, exception)
             return unavailable(request)
+        if isinstance(exception, _CACHE_ERRORS):
+            log.error("Cache unreachable during %s: %s", request.path, exception)
+            return unavailable(request, CACHE_UNAVAILABLE)
         return None
