@@ -38,6 +38,7 @@ from governance.models import (
 from governance.selectors import context as context_selectors
 from governance.services import daily_work
 from governance.services import meetings as meeting_services
+from vmi_programme import deletes
 from vmi_programme.api_base import ScopedModelViewSet, ScopedReadOnlyViewSet
 
 
@@ -162,7 +163,7 @@ class AgendaItemViewSet(ServiceCreateMixin, ScopedModelViewSet):
         return meeting_services.add_agenda_item(data.pop("meeting"), **data)
 
     def perform_destroy(self, instance):
-        self._require_change(instance)
+        deletes.check_delete(self.request.user, instance)  # ADR 9: only what is the user's
         meeting_services.remove_agenda_item(instance)
 
 

@@ -12,6 +12,14 @@ class NetworksConfig(AppConfig):
         from .views import can_see_networks
 
         dashboard.register()  # its trust-dashboard panel and Table 5.4
+
+        from vmi_programme import deletes
+
+        from .models import Nomination
+
+        # A nomination names its respondent and whom they named: only an administrator
+        # deletes one outside the respondent's own answer (ADR 9).
+        deletes.register_identity_bearing(Nomination)
         register(
             NavItem(
                 "Networks",

@@ -12,6 +12,13 @@ class TrainingConfig(AppConfig):
 
         dashboard.register()  # its trust-dashboard panel and Tables 5.1, 5.2
 
+        from vmi_programme import deletes
+
+        from .models import Answer, Invitation, Response
+
+        # They name survey respondents: only an administrator deletes them (ADR 9).
+        deletes.register_identity_bearing(Invitation, Response, Answer)
+
         register(
             NavItem(
                 "Training",

@@ -1,8 +1,13 @@
 """The admin's side of the access policy: a ModelAdmin base that asks vmi_programme.access."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models.deletion import ProtectedError, RestrictedError
 
+from . import deletes
 from .access import Action, can, relations, restrict
+from .errors import DeleteRefused
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -47,7 +52,27 @@ class ScopedAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if not can(request.user, Action.CHANGE, obj):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied("You may not change data of this organisation.")
         super().save_model(request, obj, form, change)
+
+    def get_deleted_objects(self, objs, request):
+        """The confirmation page: a delete that would reach rows of others (ADR 9) lists only
+        why, counted by kind, as something the user lacks permission for (so it cannot go on)."""
+        for obj in objs:
+            try:
+                deletes.check_delete(request.user, obj)
+            except DeleteRefused as exc:
+                return [], {}, {exc.blocked.message}, []
+            except PermissionDenied:
+                return [], {}, {f"this {obj._meta.verbose_name}"}, []
+            except (ProtectedError, RestrictedError):
+                break  # Django's own page lists what protects it
+        return super().get_deleted_objects(objs, request)
+
+    def delete_model(self, request, obj):
+        deletes.delete(request.user, obj)  # administrators' deletes are recorded in history
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for obj in queryset:
+                deletes.delete(request.user, obj)

@@ -31,18 +31,41 @@ _DELETED_MODEL = re.compile(r"instances of model '(\w+)'")
 
 @dataclass(frozen=True)
 class BlockedDelete:
-    """A delete the database refused: what was to be deleted and how many rows depend on it."""
+    """A refused delete (or move): what was to be deleted and how many rows depend on it.
+
+    The database refuses some (``on_delete=PROTECT``); ``vmi_programme.deletes`` refuses those
+    that would reach rows the user may not change, naming the kind with why (``"nominations
+    of other trusts"``) and adding a ``hint``.
+    """
 
     record: str  # the verbose name of what was to be deleted, e.g. "value stream"
     dependents: dict[str, int]  # verbose_name_plural -> count, e.g. {"RPIWs": 3}
     counts: tuple[tuple[str, int], ...]  # (singular or plural name as fits the count, count)
+    hint: str = ""  # what the user may do instead, or who may delete it
+    verb: str = "deleted"
 
     @property
     def message(self) -> str:
-        parts = [f"{count} {name}" for name, count in self.counts]
+        opening = f"This {self.record} cannot be {self.verb}"
+        if not self.counts:
+            return f"{opening}. {self.hint}".strip()
+        parts = [f"{count:,} {name}" for name, count in self.counts]
         listed = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
         one = len(self.counts) == 1 and self.counts[0][1] == 1
-        return f"This {self.record} cannot be deleted: {listed} {'depends' if one else 'depend'} on it."
+        said = f"{opening}: {listed} {'depends' if one else 'depend'} on it."
+        return f"{said} {self.hint}".strip()
+
+
+class DeleteRefused(Exception):
+    """A delete or move refused because it would reach rows the user may not change (409).
+
+    Raised by ``vmi_programme.deletes``; answered like a ``ProtectedError``: the API's 409
+    ``{"detail": ..., "dependents": {...}}`` and the pages' 409 page.
+    """
+
+    def __init__(self, blocked: BlockedDelete) -> None:
+        super().__init__(blocked.message)
+        self.blocked = blocked
 
 
 def blocked_delete(
@@ -82,12 +105,17 @@ def api_exception_handler(exc, context):
       DRF's own, a bare list of messages included;
     - 403/404 ``{"detail": "message"}`` for ``PermissionDenied``/``Http404`` (DRF's default);
     - 409 ``{"detail": "This value stream cannot be deleted: 3 RPIWs depend on it.",
-      "dependents": {"RPIWs": 3}}`` for ``ProtectedError``/``RestrictedError``.
+      "dependents": {"RPIWs": 3}}`` for ``ProtectedError``/``RestrictedError``, and for
+      ``DeleteRefused`` (``vmi_programme.deletes``: ``{"nominations of other trusts": 1135}``).
     """
-    if isinstance(exc, ProtectedError | RestrictedError):
+    if isinstance(exc, ProtectedError | RestrictedError | DeleteRefused):
         view = context.get("view")
         queryset = getattr(view, "queryset", None)
-        blocked = blocked_delete(exc, model=queryset.model if queryset is not None else None)
+        blocked = (
+            exc.blocked
+            if isinstance(exc, DeleteRefused)
+            else blocked_delete(exc, model=queryset.model if queryset is not None else None)
+        )
         set_rollback()
         return Response(
             {"detail": blocked.message, "dependents": blocked.dependents},

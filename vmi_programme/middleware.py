@@ -10,7 +10,7 @@ from django.db.models.deletion import ProtectedError, RestrictedError
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from .errors import blocked_delete
+from .errors import DeleteRefused, blocked_delete
 
 
 class LoginRequiredMiddleware(DjangoLoginRequired):
@@ -83,7 +83,7 @@ class BlockedDeleteMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, ProtectedError | RestrictedError):
+        if not isinstance(exception, ProtectedError | RestrictedError | DeleteRefused):
             return None
         back = request.META.get("HTTP_REFERER", "")
         # Only link back within this site: the Referer header is the client's to set.
@@ -92,5 +92,13 @@ class BlockedDeleteMiddleware:
         ):
             back = "/"
         return render(
-            request, "409.html", {"blocked": blocked_delete(exception), "back": back}, status=409
+            request,
+            "409.html",
+            {
+                "blocked": exception.blocked
+                if isinstance(exception, DeleteRefused)  # vmi_programme.deletes refused it
+                else blocked_delete(exception),
+                "back": back,
+            },
+            status=409,
         )

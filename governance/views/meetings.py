@@ -32,6 +32,7 @@ from governance.models import (
 )
 from governance.selectors import meetings as selectors
 from governance.services import meetings as meeting_services
+from vmi_programme import deletes
 from vmi_programme.access import Action, can, require
 from vmi_programme.form_page import form_page
 from vmi_programme.models import Person
@@ -193,6 +194,7 @@ def agenda_item_add(request, pk: int):
 def agenda_item_remove(request, pk: int, item_pk: int):
     meeting = _changeable_meeting(request, pk)
     item = get_object_or_404(AgendaItem, pk=item_pk, meeting=meeting)
+    deletes.check_delete(request.user, item)  # ADR 9: a refusal answers the 409 page
     try:
         meeting_services.remove_agenda_item(item)
         messages.success(request, "Agenda item removed.")
