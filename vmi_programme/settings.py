@@ -233,6 +233,9 @@ CONTENT_SECURITY_POLICY = {
 # process shares them.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
+# scripts/benchmark.py's baseline page (/bench/bare/); never on in production.
+BENCHMARK_VIEWS = env.bool("BENCHMARK_VIEWS", default=False)
+
 # Celery: with no broker configured, tasks run in-process (eager) for the first run.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL

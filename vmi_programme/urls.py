@@ -1,5 +1,6 @@
 """Top-level URLs: the web pages of every app, the API, the admin, /health/."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -7,7 +8,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from . import accounts, api, health, imports, person_picker, views
+from . import accounts, api, bench, health, imports, person_picker, views
 
 router = DefaultRouter()
 router.register("organisations", api.OrganisationViewSet)
@@ -72,6 +73,9 @@ urlpatterns = [
     path("networks/", include("networks.urls")),
     path("impact/", include("impact.urls")),
 ]
+
+if settings.BENCHMARK_VIEWS:  # scripts/benchmark.py's baseline page; off in production
+    urlpatterns.append(path("bench/bare/", bench.bare, name="bench-bare"))
 
 handler400 = "vmi_programme.views.error_400"
 handler403 = "vmi_programme.views.error_403"

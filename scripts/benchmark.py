@@ -1,0 +1,458 @@
+"""Benchmark the pages and API lists at a given scale, served by gunicorn as in production.
+
+    .venv/bin/python scripts/benchmark.py --trusts 200      # national size (generate_scale)
+    .venv/bin/python scripts/benchmark.py --trusts 0        # the demo (seed_demo)
+
+Builds (or reuses) the PostgreSQL database ``vmi_bench_<trusts|demo>`` next to $DATABASE_URL's
+(default postgres://postgres@127.0.0.1:5432), migrates it, starts gunicorn on a free port
+(``--workers 3``, as the Dockerfile) with BENCHMARK_VIEWS on, signs in over HTTP as each role
+and reports per page and API list:
+
+* queries: counted in-process with the Django test client and CaptureQueriesContext;
+* median and p95 time over ``--runs`` requests (measured at the client over loopback, so it is
+  the server's time plus well under a millisecond);
+* the ratio of the median to the bare page's (/bench/bare/: sign-in, middleware, base.html and
+  one query, served by the same gunicorn in the same run);
+
+then a load run (``--load-seconds`` with ``--users`` concurrent signed-in users, each cycling
+through the pages of its role): requests per second, p50/p95/p99, errors and the peak resident
+memory of a gunicorn worker (from /proc). Results go to var/benchmarks/<date>-<label>.json;
+the tables are printed as docs/BENCHMARK.md has them.
+
+Later stages are placeholders: the full recompute with one and two workers (needs the read
+model), and the 1,000,000-row import (``--with-import`` runs scripts/benchmark_import.py when
+present). Run it niced: the machine is shared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+CODE = ROOT  # the checkout that is served (--code-dir): another worktree can be measured
+PYTHON = sys.executable
+BENCH_PASSWORD = "bench-" + "password-2026"  # only ever set on the generated benchmark database
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/vmi_programme"
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    role: str  # a key of the users mapping
+    path: str
+    api: bool = False
+
+
+def targets(trust: str, month: str) -> list[Target]:
+    return [
+        Target("bare page (CEO)", "ceo", "/bench/bare/"),
+        Target("bare page (regulator)", "regulator", "/bench/bare/"),
+        Target("trust dashboard (CEO)", "ceo", f"/dashboard/{trust}/"),
+        Target("partnership summary (regulator)", "regulator", "/partnership/"),
+        Target("TGT report page (KPO lead)", "kpolead", f"/tgt-report/{trust}/{month}/"),
+        Target("RPIW list (regulator)", "regulator", "/rpiw/rpiws/"),
+        Target("RPIW list (CEO)", "ceo", "/rpiw/rpiws/"),
+        Target("API rpiws (regulator)", "regulator", "/api/rpiw/rpiws/", True),
+        Target("API measures (regulator)", "regulator", "/api/rpiw/measures/", True),
+        Target("API measurements (regulator)", "regulator", "/api/rpiw/measurements/", True),
+        Target("API enrolments (regulator)", "regulator", "/api/training/enrolments/", True),
+        Target("API assessments (regulator)", "regulator", "/api/training/assessments/", True),
+        Target("API jobs (regulator)", "regulator", "/api/jobs/", True),
+        Target("API rpiws (CEO)", "ceo", "/api/rpiw/rpiws/", True),
+    ]
+
+
+# --- The database ---------------------------------------------------------------------------
+
+
+def database_url(label: str) -> str:
+    base = urlsplit(os.environ.get("DATABASE_URL") or DEFAULT_DB)
+    return urlunsplit(base._replace(path=f"/vmi_bench_{label}"))
+
+
+def ensure_database(url: str) -> bool:
+    """Create the database if missing; True when it was created."""
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            return False
+        conn.execute(f'CREATE DATABASE "{name}"')
+        return True
+
+
+def manage(env: dict, *args: str) -> None:
+    subprocess.run(["nice", "-n", "10", PYTHON, "manage.py", *args], cwd=CODE, env=env, check=True)
+
+
+def build(env: dict, trusts: int, seed: int) -> None:
+    """Migrate, then fill an empty database (generate_scale, or seed_demo for --trusts 0)."""
+    manage(env, "migrate", "--noinput", "-v0")
+    import psycopg
+
+    with psycopg.connect(env["DATABASE_URL"]) as conn:
+        filled = conn.execute("SELECT count(*) FROM vmi_programme_partnership").fetchone()[0]
+    if filled:
+        print("Reusing the database already built.")
+        return
+    started = time.monotonic()
+    if trusts:
+        manage(env, "generate_scale", "--trusts", str(trusts), "--seed", str(seed),
+               "--password", BENCH_PASSWORD)  # fmt: skip
+    else:
+        manage(env, "seed_demo")
+    print(f"Built in {time.monotonic() - started:.0f} s.")
+
+
+# --- In-process: users and query counts -----------------------------------------------------
+
+
+def setup_django(env: dict) -> None:
+    os.environ.update(env)
+    sys.path.insert(0, str(CODE))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vmi_programme.settings")
+    import django
+
+    django.setup()
+
+
+def bench_users(trusts: int, load_users: int) -> tuple[dict[str, str], list[str], str, str]:
+    """Usernames per role, the load run's usernames, the trust and the TGT report's month.
+
+    Sets the benchmark password on these accounts (of the benchmark database only).
+    """
+    from django.contrib.auth import get_user_model
+
+    if trusts:
+        users = {"ceo": "ceo.t001", "kpolead": "kpolead.t001", "regulator": "regulator"}
+        load = [f"ceo.t{i:03d}" for i in range(1, min(load_users, trusts) + 1)]
+        trust, month = "T001", "2025-12"
+    else:
+        users = {"ceo": "ceo.sash", "kpolead": "kpolead.sash", "regulator": "regulator"}
+        load = ["ceo.sash", "ceo.ltht", "ceo.uhcw", "ceo.sath", "ceo.bhrut", "regulator"]
+        trust, month = "SASH", "2021-03"
+    model = get_user_model()
+    for account in model.objects.filter(username__in={*users.values(), *load}):
+        account.set_password(BENCH_PASSWORD)
+        account.save(update_fields=["password"])
+    return users, load, trust, month
+
+
+def count_queries(users: dict[str, str], items: list[Target]) -> dict[str, int]:
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    settings.ALLOWED_HOSTS = ["*"]
+    clients = {}
+    counts = {}
+    for item in items:
+        if item.path.startswith("/bench/"):
+            counts[item.name] = 1
+            continue
+        client = clients.get(item.role)
+        if client is None:
+            client = clients[item.role] = Client()
+            client.force_login(get_user_model().objects.get(username=users[item.role]))
+        client.get(item.path)  # warm up: the first request of a session writes it
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(item.path)
+        counts[item.name] = len(queries.captured_queries) if response.status_code == 200 else -1
+    return counts
+
+
+# --- gunicorn and HTTP ----------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(env: dict, port: int, workers: int) -> subprocess.Popen:
+    process = subprocess.Popen(
+        ["nice", "-n", "10", PYTHON, "-m", "gunicorn", "vmi_programme.wsgi",
+         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "120"],
+        cwd=CODE, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            requests.get(f"http://127.0.0.1:{port}/login/", timeout=2)
+            return process
+        except requests.ConnectionError:
+            time.sleep(0.5)
+    process.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+def sign_in(base: str, username: str) -> requests.Session:
+    session = requests.Session()
+    page = session.get(f"{base}/login/", timeout=30)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    response = session.post(
+        f"{base}/login/",
+        data={"username": username, "password": BENCH_PASSWORD, "csrfmiddlewaretoken": token},
+        headers={"Referer": f"{base}/login/"},
+        timeout=30,
+        allow_redirects=False,
+    )
+    if response.status_code != 302:
+        raise SystemExit(f"Could not sign in as {username} ({response.status_code})")
+    return session
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def time_targets(base: str, sessions: dict, items: list[Target], runs: int) -> dict[str, dict]:
+    out = {}
+    for item in items:
+        session = sessions[item.role]
+        session.get(base + item.path, timeout=300)  # warm up
+        timings, status = [], 200
+        for _ in range(runs):
+            started = time.perf_counter()
+            response = session.get(base + item.path, timeout=300)
+            timings.append((time.perf_counter() - started) * 1000)
+            status = response.status_code if response.status_code != 200 else status
+        out[item.name] = {
+            "path": item.path,
+            "median_ms": statistics.median(timings),
+            "p95_ms": percentile(timings, 95),
+            "status": status,
+        }
+        print(f"  {item.name:34} {out[item.name]['median_ms']:9.1f} ms", flush=True)
+    return out
+
+
+def worker_rss_kb(master: int) -> int:
+    """The largest resident set among gunicorn's workers (children of the master)."""
+    largest = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        if int(fields.get("PPid", "0").strip()) == master and "VmRSS" in fields:
+            largest = max(largest, int(fields["VmRSS"].split()[0]))
+    return largest
+
+
+def load_run(base, usernames, paths, seconds, users, master_pid) -> dict:
+    sessions = [sign_in(base, usernames[i % len(usernames)]) for i in range(users)]
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+    peak = [0]
+
+    def user(session: requests.Session, offset: int) -> None:
+        i = offset
+        while time.monotonic() < stop:
+            path = paths[i % len(paths)]
+            i += 1
+            started = time.perf_counter()
+            try:
+                ok = session.get(base + path, timeout=120).status_code == 200
+            except requests.RequestException:
+                ok = False
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                latencies.append(elapsed)
+                errors[0] += not ok
+
+    def watch() -> None:
+        while time.monotonic() < stop:
+            peak[0] = max(peak[0], worker_rss_kb(master_pid))
+            time.sleep(0.5)
+
+    threads = [threading.Thread(target=user, args=(s, n)) for n, s in enumerate(sessions)]
+    threads.append(threading.Thread(target=watch))
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - started
+    return {
+        "seconds": round(elapsed, 1),
+        "users": users,
+        "requests": len(latencies),
+        "requests_per_second": round(len(latencies) / elapsed, 2),
+        "p50_ms": round(percentile(latencies, 50), 1) if latencies else None,
+        "p95_ms": round(percentile(latencies, 95), 1) if latencies else None,
+        "p99_ms": round(percentile(latencies, 99), 1) if latencies else None,
+        "errors": errors[0],
+        "peak_worker_rss_mb": round(peak[0] / 1024, 1),
+        "paths": paths,
+    }
+
+
+# --- Later stages ---------------------------------------------------------------------------
+
+
+def later_stages(env: dict, with_import: bool) -> dict:
+    stages: dict = {
+        "recompute_1_worker": "not measured yet: needs the dashboards' read model (#14)",
+        "recompute_2_workers": "not measured yet: needs the dashboards' read model (#14)",
+    }
+    script = CODE / "scripts" / "benchmark_import.py"
+    if not with_import:
+        stages["import_1m_rows"] = "skipped (run with --with-import)"
+    elif not script.exists():
+        stages["import_1m_rows"] = "skipped: scripts/benchmark_import.py is not there yet"
+    else:
+        run = subprocess.run(
+            ["nice", "-n", "10", PYTHON, str(script)],
+            cwd=CODE, env=env, capture_output=True, text=True,
+        )  # fmt: skip
+        stages["import_1m_rows"] = {"returncode": run.returncode, "output": run.stdout[-4000:]}
+    return stages
+
+
+# --- Main -----------------------------------------------------------------------------------
+
+
+def markdown(result: dict) -> str:
+    lines = [
+        "| Page or API list | Queries | Median ms | p95 ms | × bare |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name, row in result["targets"].items():
+        flag = "" if row["status"] == 200 else f" (HTTP {row['status']})"
+        lines.append(
+            f"| {name}{flag} | {row['queries']} | {row['median_ms']:.0f} | {row['p95_ms']:.0f} "
+            f"| {row['ratio_to_bare']:.1f} |"
+        )
+    load = result.get("load")
+    if load:
+        lines += [
+            "",
+            f"Load: {load['users']} users for {load['seconds']} s: {load['requests']} requests, "
+            f"{load['requests_per_second']} req/s, p50 {load['p50_ms']} ms, p95 {load['p95_ms']} "
+            f"ms, p99 {load['p99_ms']} ms, {load['errors']} errors, peak worker RSS "
+            f"{load['peak_worker_rss_mb']} MB.",
+        ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--trusts", type=int, default=200, help="0 for the demo (seed_demo)")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--runs", type=int, default=20, help="requests per page and list")
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--load-seconds", type=int, default=60)
+    parser.add_argument("--with-import", action="store_true")
+    parser.add_argument("--only", help="a regular expression: time only the targets it matches")
+    parser.add_argument("--code-dir", type=Path, default=ROOT, help="the checkout to serve")
+    args = parser.parse_args()
+    global CODE
+    CODE = args.code_dir.resolve()
+
+    label = str(args.trusts) if args.trusts else "demo"
+    var_dir = ROOT / "var" / "benchmarks"
+    var_dir.mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(label),
+        "VMI_VAR_DIR": str(var_dir / f"var-{label}"),
+        "BENCHMARK_VIEWS": "1",
+        "DEBUG": "0",
+        "HTTPS_ONLY": "0",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    }
+    env.pop("CELERY_BROKER_URL", None)  # pages only read: no jobs are submitted
+    created = ensure_database(env["DATABASE_URL"])
+    print(f"Database {env['DATABASE_URL']} ({'created' if created else 'exists'})")
+    build(env, args.trusts, args.seed)
+    manage(env, "collectstatic", "--noinput", "-v0")
+
+    setup_django(env)
+    users, load_users, trust, month = bench_users(args.trusts, args.users)
+    items = targets(trust, month)
+    if args.only:
+        items = [t for t in items if re.search(args.only, t.name) or t.path.startswith("/bench/")]
+    print("Counting queries ...")
+    queries = count_queries(users, items)
+
+    port = free_port()
+    server = start_gunicorn(env, port, args.workers)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        sessions = {role: sign_in(base, name) for role, name in users.items()}
+        print(f"Timing {len(items)} targets, {args.runs} requests each ...")
+        timed = time_targets(base, sessions, items, args.runs)
+        load = None
+        if args.load_seconds:
+            paths = [t.path for t in items if t.role == "ceo" and not t.path.startswith("/bench")]
+            print(f"Load run: {args.users} users, {args.load_seconds} s ...")
+            load = load_run(base, load_users, paths, args.load_seconds, args.users, server.pid)
+    finally:
+        server.terminate()
+        server.wait(30)
+    # Each page is compared with the bare page of the same kind of user (the KPO lead's: CEO's).
+    bare = {
+        "ceo": timed["bare page (CEO)"]["median_ms"],
+        "regulator": timed["bare page (regulator)"]["median_ms"],
+    }
+    roles = {t.name: "regulator" if t.role == "regulator" else "ceo" for t in items}
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_database_size(current_database())")
+        size_mb = cursor.fetchone()[0] / 1024 / 1024
+    result = {
+        "label": label,
+        "trusts": args.trusts,
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "commit": subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=CODE, capture_output=True, text=True
+        ).stdout.strip(),
+        "database_mb": round(size_mb),
+        "runs": args.runs,
+        "workers": args.workers,
+        "targets": {
+            name: {**row, "queries": queries[name], "ratio_to_bare": row["median_ms"] / bare[role]}
+            for name, row in timed.items()
+            for role in [roles[name]]
+        },
+        "load": load,
+        "later_stages": later_stages(env, args.with_import),
+    }
+    out = var_dir / f"{dt.date.today():%Y%m%d}-{label}.json"
+    out.write_text(json.dumps(result, indent=2, default=str))
+    print(markdown(result))
+    print(f"\nWritten {out}")
+
+
+if __name__ == "__main__":
+    main()
