@@ -5,6 +5,7 @@ Set DATABASE_URL=postgres://... and CELERY_BROKER_URL=redis://... for PostgreSQL
 separate worker processes. See README.md for every variable.
 """
 
+import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -33,9 +34,18 @@ def _secret_key() -> str:
         return key
     path = VAR_DIR / "secret_key"
     if not path.exists():
+        # Written aside and renamed into place, so processes starting together (test workers,
+        # gunicorn workers) never read a half-written key.
         VAR_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+        aside = VAR_DIR / f".secret_key.{os.getpid()}"
+        aside.write_text(secrets.token_urlsafe(50))
+        aside.chmod(0o600)
+        try:
+            os.link(aside, path)  # fails if another process got there first: keep theirs
+        except FileExistsError:
+            pass
+        finally:
+            aside.unlink()
     return path.read_text().strip()
 
 
@@ -260,7 +270,7 @@ JOBS_STALE_AFTER_SECONDS = env.float("JOBS_STALE_AFTER_SECONDS", default=120)
 JOBS_QUEUED_STALE_AFTER_SECONDS = env.float("JOBS_QUEUED_STALE_AFTER_SECONDS", default=300)
 JOBS_GIVE_UP_AFTER_SECONDS = env.float("JOBS_GIVE_UP_AFTER_SECONDS", default=24 * 3600)
 JOBS_MAX_ATTEMPTS = env.int("JOBS_MAX_ATTEMPTS", default=3)
-JOBS_DEFAULT_TIME_LIMIT = 15 * 60
+JOBS_DEFAULT_TIME_LIMIT = env.int("JOBS_DEFAULT_TIME_LIMIT", default=15 * 60)
 JOBS_MAX_TIME_LIMIT = 60 * 60
 # An unacknowledged message goes back to the queue after visibility_timeout: longer than the
 # longest job, so a job still running is never handed to a second worker by Redis itself.
@@ -304,7 +314,8 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
         "rest_framework.filters.SearchFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, documenting the error answers of the one exception handler.
+    "DEFAULT_SCHEMA_CLASS": "vmi_programme.api_schema.AutoSchema",
     # One error shape for every endpoint: Django's ValidationError, PermissionDenied, Http404
     # and refused deletes (409) are turned into responses there, never per view.
     "EXCEPTION_HANDLER": "vmi_programme.errors.api_exception_handler",
