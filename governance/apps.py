@@ -12,6 +12,7 @@ class GovernanceConfig(AppConfig):
         from .views.meetings import overdue_actions_panel
 
         dashboard.register()  # its trust-dashboard panels and Table 4.1
+        register_agenda_links()
 
         register(
             NavItem(
@@ -52,3 +53,25 @@ class GovernanceConfig(AppConfig):
                 order=10,
             )
         )
+
+
+def register_agenda_links() -> None:
+    """An agenda item may be about one of the trust's standard work documents."""
+    from .agenda_links import LinkKind, register, trust_records
+    from .models import StandardWorkDocument
+
+    register(
+        LinkKind(
+            "standard_work",
+            "standard work document",
+            lambda meeting, user: trust_records(
+                StandardWorkDocument.objects.select_related("organisation").prefetch_related(
+                    "versions"
+                ),
+                meeting,
+                user,
+                via="organisation",
+            ),
+            order=40,
+        )
+    )

@@ -5,19 +5,30 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from governance import agenda_links
 from governance.models import (
     AgendaItem,
-    Attendance,
+    AttendanceStatus,
+    BoardMeasure,
     BoardValue,
+    CeoTenure,
+    CqcRating,
+    CulturalWork,
     Decision,
     Huddle,
     Meeting,
     MeetingAction,
+    MeetingKind,
+    MeetingSeries,
+    Membership,
     NationalPriority,
+    ProductionBoard,
+    SpecialMeasuresPeriod,
     StrategicObjective,
     Team,
 )
-from vmi_programme.models import Person
+from vmi_programme.models import Organisation, OrganisationKind, Person
+from vmi_programme.person_picker import person_choice, use_picker
 
 
 class DateInput(forms.DateInput):
@@ -57,29 +68,168 @@ def _people(queryset):
     return queryset.select_related("organisation").order_by("full_name")
 
 
-class AgendaItemForm(NhsFormMixin, forms.ModelForm):
+class AgendaLinksMixin:
+    """One optional choice per registered kind of record an agenda item may be about."""
+
+    def add_link_fields(self, meeting, user) -> None:
+        self.link_kinds = agenda_links.kinds()
+        for kind in self.link_kinds:
+            self.fields[f"link_{kind.key}"] = forms.ModelChoiceField(
+                queryset=kind.choices(meeting, user),
+                required=False,
+                label=f"About this {kind.label}",
+            )
+
+    def links(self) -> list:
+        return [
+            self.cleaned_data[f"link_{kind.key}"]
+            for kind in self.link_kinds
+            if self.cleaned_data.get(f"link_{kind.key}")
+        ]
+
+
+class AgendaItemForm(AgendaLinksMixin, NhsFormMixin, forms.ModelForm):
+    """An agenda item and what it is about (an RPIW, a metric change, a document…)."""
+
     class Meta:
         model = AgendaItem
         fields = ["title", "presenter", "duration_minutes", "notes"]
 
-    def __init__(self, *args, people=None, **kwargs):
+    def __init__(self, *args, people=None, search="", meeting=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["presenter"].queryset = _people(
-            people if people is not None else Person.objects
+        use_picker(
+            self.fields["presenter"], people if people is not None else Person.objects, search
         )
+        self.link_kinds = []
+        if meeting is not None:
+            self.add_link_fields(meeting, user)
 
 
-class AttendanceForm(NhsFormMixin, forms.ModelForm):
-    class Meta:
-        model = Attendance
-        fields = ["person", "status", "deputy"]
-        labels = {"person": "Member"}
+class AgendaLinkForm(AgendaLinksMixin, NhsFormMixin, forms.Form):
+    """Link an existing agenda item to one or more records."""
 
-    def __init__(self, *args, members=None, people=None, **kwargs):
+    def __init__(self, *args, meeting, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = _people(members)
-        self.fields["deputy"].queryset = _people(people)
-        self.fields["deputy"].help_text = "Only when the member sent apologies or was absent."
+        self.add_link_fields(meeting, user)
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not self.links():
+            raise ValidationError("Choose at least one record to link this item to.")
+        return data
+
+
+class SeriesForm(NhsFormMixin, forms.ModelForm):
+    """A standing meeting; the view sets its trust (a TGT's) from the kind chosen."""
+
+    class Meta:
+        model = MeetingSeries
+        fields = ["kind", "name", "frequency", "usual_duration_minutes"]
+
+    def __init__(self, *args, kinds=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [c for c in MeetingKind.choices if c[0] in (kinds or ())]
+
+
+class MembershipForm(NhsFormMixin, forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["person", "role", "started_on", "ended_on"]
+        widgets = {"started_on": DateInput(), "ended_on": DateInput()}
+
+    def __init__(self, *args, people=None, search="", **kwargs):
+        super().__init__(*args, **kwargs)
+        use_picker(self.fields["person"], people, search)
+
+
+DEPUTY = "deputy"
+ATTENDANCE_CHOICES = [
+    (AttendanceStatus.PRESENT, "Present"),
+    (DEPUTY, "Sent a deputy"),
+    (AttendanceStatus.APOLOGIES, "Apologies"),
+    (AttendanceStatus.ABSENT, "Absent"),
+]
+
+
+class MeetingAttendanceForm(NhsFormMixin, forms.Form):
+    """The whole meeting's attendance on one form: a row per member of the series that day.
+
+    Each row has a status (present, sent a deputy, apologies, absent) and, for a deputy, who
+    came; "sent a deputy" is stored as apologies with the deputy named.
+    """
+
+    def __init__(self, *args, memberships, recorded, people, search="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.memberships = list(memberships)
+        for membership in self.memberships:
+            person = membership.person
+            record = recorded.get(person.pk)
+            status = record.status if record else None
+            if record and record.deputy_id:
+                status = DEPUTY
+            self.fields[f"status_{person.pk}"] = forms.ChoiceField(
+                label=f"Attendance of {person.full_name}",
+                choices=ATTENDANCE_CHOICES,
+                widget=forms.RadioSelect,
+                initial=status,
+                error_messages={"required": f"Say whether {person.full_name} attended."},
+            )
+            deputy = person_choice(
+                people.exclude(pk=person.pk),
+                search=search,
+                required=False,
+                label=f"Deputy for {person.full_name}",
+                initial=record.deputy_id if record else None,
+            )
+            self.fields[f"deputy_{person.pk}"] = deputy
+
+    def rows(self):
+        return [
+            (m, self[f"status_{m.person.pk}"], self[f"deputy_{m.person.pk}"])
+            for m in self.memberships
+        ]
+
+    def clean(self):
+        data = super().clean()
+        for membership in self.memberships:
+            pk = membership.person.pk
+            status, deputy = data.get(f"status_{pk}"), data.get(f"deputy_{pk}")
+            if status == DEPUTY and not deputy:
+                self.add_error(
+                    f"deputy_{pk}", f"Name the deputy who came for {membership.person.full_name}."
+                )
+            elif deputy and status != DEPUTY:
+                self.add_error(
+                    f"deputy_{pk}",
+                    f"Choose “Sent a deputy” for {membership.person.full_name}, or clear the deputy.",
+                )
+        return data
+
+    def entries(self):
+        from governance.services.meetings import AttendanceEntry
+
+        out = []
+        for membership in self.memberships:
+            pk = membership.person.pk
+            status = self.cleaned_data[f"status_{pk}"]
+            deputy = self.cleaned_data.get(f"deputy_{pk}") if status == DEPUTY else None
+            out.append(
+                AttendanceEntry(
+                    person=membership.person,
+                    status=AttendanceStatus.APOLOGIES if status == DEPUTY else status,
+                    deputy=deputy,
+                )
+            )
+        return out
+
+    def add_validation_error(self, exc: ValidationError) -> None:
+        """The service names refused members as ``person-<id>``: show it on their row."""
+        if hasattr(exc, "error_dict"):
+            for key, messages in exc.message_dict.items():
+                field = f"deputy_{key.removeprefix('person-')}"
+                self.add_error(field if field in self.fields else None, messages)
+        else:
+            self.add_error(None, exc.messages)
 
 
 class DecisionForm(NhsFormMixin, forms.ModelForm):
@@ -100,9 +250,9 @@ class ActionForm(NhsFormMixin, forms.ModelForm):
         widgets = {"due_on": DateInput()}
         error_messages = {"owner": {"required": "Every action needs an owner."}}
 
-    def __init__(self, *args, meeting=None, people=None, **kwargs):
+    def __init__(self, *args, meeting=None, people=None, search="", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _people(people)
+        use_picker(self.fields["owner"], people, search)
         self.fields["agenda_item"].queryset = meeting.agenda_items.all()
 
 
@@ -128,6 +278,51 @@ class HuddleForm(NhsFormMixin, forms.ModelForm):
             "notes",
         ]
         widgets = {"date": DateInput()}
+
+
+class ProductionBoardForm(NhsFormMixin, forms.ModelForm):
+    class Meta:
+        model = ProductionBoard
+        fields = ["title"]
+
+
+class BoardMeasureForm(NhsFormMixin, forms.ModelForm):
+    class Meta:
+        model = BoardMeasure
+        fields = ["name", "unit", "target", "direction"]
+
+
+class BoardValuesForm(NhsFormMixin, forms.Form):
+    """Update a board: one date and a value for any of its measures (blank leaves it as it is)."""
+
+    recorded_on = forms.DateField(widget=DateInput(), label="Date")
+
+    def __init__(self, *args, measures, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.measures = list(measures)
+        for measure in self.measures:
+            unit = f" ({measure.unit})" if measure.unit else ""
+            self.fields[f"value_{measure.pk}"] = forms.DecimalField(
+                label=f"{measure.name}{unit}",
+                required=False,
+                max_digits=12,
+                decimal_places=2,
+                help_text=f"Target {measure.target.normalize():f}, "
+                f"{measure.get_direction_display().lower()}.",
+            )
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not self.values():
+            raise ValidationError("Enter a value for at least one measure.")
+        return data
+
+    def values(self) -> dict:
+        return {
+            m: self.cleaned_data[f"value_{m.pk}"]
+            for m in self.measures
+            if self.cleaned_data.get(f"value_{m.pk}") is not None
+        }
 
 
 class BoardValueForm(NhsFormMixin, forms.ModelForm):
@@ -186,6 +381,63 @@ class StrategicObjectiveForm(NhsFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["national_priorities"].queryset = NationalPriority.objects.all()
+
+
+class NationalPriorityForm(NhsFormMixin, forms.ModelForm):
+    class Meta:
+        model = NationalPriority
+        fields = ["code", "title", "description", "set_by", "active_from", "active_until"]
+        widgets = {"active_from": DateInput(), "active_until": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["set_by"].queryset = Organisation.objects.filter(
+            kind=OrganisationKind.REGULATOR
+        )
+        if self.instance.pk:
+            # The code is the priority's stable key: it is shown, not changed.
+            self.fields["code"].disabled = True
+
+
+class CqcRatingForm(NhsFormMixin, forms.ModelForm):
+    class Meta:
+        model = CqcRating
+        fields = ["rating", "published_on"]
+        widgets = {"published_on": DateInput()}
+
+
+class CeoTenureForm(NhsFormMixin, forms.ModelForm):
+    class Meta:
+        model = CeoTenure
+        fields = ["person", "is_interim", "started_on", "ended_on"]
+        labels = {"person": "Chief executive", "is_interim": "Interim"}
+        widgets = {"started_on": DateInput(), "ended_on": DateInput()}
+
+    def __init__(self, *args, people=None, search="", **kwargs):
+        super().__init__(*args, **kwargs)
+        use_picker(self.fields["person"], people, search)
+
+
+class CeoTenureEditForm(NhsFormMixin, forms.ModelForm):
+    class Meta:
+        model = CeoTenure
+        fields = ["is_interim", "started_on", "ended_on"]
+        labels = {"is_interim": "Interim"}
+        widgets = {"started_on": DateInput(), "ended_on": DateInput()}
+
+
+class SpecialMeasuresForm(NhsFormMixin, forms.ModelForm):
+    class Meta:
+        model = SpecialMeasuresPeriod
+        fields = ["started_on", "ended_on"]
+        widgets = {"started_on": DateInput(), "ended_on": DateInput()}
+
+
+class CulturalWorkForm(NhsFormMixin, forms.ModelForm):
+    class Meta:
+        model = CulturalWork
+        fields = ["preceded_programme", "name", "description"]
+        labels = {"preceded_programme": "Values-based cultural work preceded the programme"}
 
 
 class PeriodForm(NhsFormMixin, forms.Form):

@@ -6,7 +6,13 @@ from .views import context, daily_work, meetings
 
 urlpatterns = [
     path("governance/", meetings.meeting_list, name="governance"),
+    path("governance/series/new/", meetings.series_create, name="series-create"),
     path("governance/series/<int:pk>/", meetings.series_detail, name="meeting-series"),
+    path(
+        "governance/series/<int:pk>/memberships/new/",
+        meetings.membership_add,
+        name="membership-add",
+    ),
     path(
         "governance/series/<int:pk>/memberships/<int:membership_pk>/end/",
         meetings.membership_end,
@@ -28,6 +34,11 @@ urlpatterns = [
         "governance/meetings/<int:pk>/agenda/<int:item_pk>/remove/",
         meetings.agenda_item_remove,
         name="agenda-item-remove",
+    ),
+    path(
+        "governance/meetings/<int:pk>/agenda/<int:item_pk>/links/new/",
+        meetings.agenda_item_link,
+        name="agenda-item-link",
     ),
     path(
         "governance/meetings/<int:pk>/attendance/",
@@ -54,6 +65,12 @@ urlpatterns = [
         daily_work.board_value_add,
         name="board-value-add",
     ),
+    path("daily-work/teams/<int:pk>/boards/new/", daily_work.board_create, name="board-create"),
+    path("daily-work/boards/<int:pk>/", daily_work.board_detail, name="board-detail"),
+    path("daily-work/boards/<int:pk>/edit/", daily_work.board_edit, name="board-edit"),
+    path("daily-work/boards/<int:pk>/values/", daily_work.board_values, name="board-values"),
+    path("daily-work/boards/<int:pk>/measures/new/", daily_work.measure_add, name="measure-add"),
+    path("daily-work/measures/<int:pk>/edit/", daily_work.measure_edit, name="measure-edit"),
     path(
         "daily-work/standard-work/new/",
         daily_work.standard_work_create,
@@ -75,7 +92,36 @@ urlpatterns = [
         name="standard-work-revise",
     ),
     path("trust-context/", context.trust_context, name="trust-context"),
+    path("trust-context/<int:pk>/", context.trust_records, name="trust-records"),
+    path("trust-context/<int:pk>/cqc/new/", context.cqc_rating_add, name="cqc-rating-add"),
+    path("trust-context/<int:pk>/ceo/new/", context.ceo_tenure_add, name="ceo-tenure-add"),
+    path("trust-context/ceo/<int:pk>/edit/", context.ceo_tenure_edit, name="ceo-tenure-edit"),
+    path(
+        "trust-context/<int:pk>/special-measures/new/",
+        context.special_measures_add,
+        name="special-measures-add",
+    ),
+    path(
+        "trust-context/special-measures/<int:pk>/edit/",
+        context.special_measures_edit,
+        name="special-measures-edit",
+    ),
+    path(
+        "trust-context/<int:pk>/cultural-work/",
+        context.cultural_work_edit,
+        name="cultural-work-edit",
+    ),
     path("priorities/", context.priority_list, name="priorities"),
+    path(
+        "priorities/national/new/",
+        context.national_priority_create,
+        name="national-priority-create",
+    ),
+    path(
+        "priorities/national/<int:pk>/edit/",
+        context.national_priority_edit,
+        name="national-priority-edit",
+    ),
     path("priorities/objectives/new/", context.objective_edit, name="objective-create"),
     path("priorities/objectives/<int:pk>/", context.objective_edit, name="objective-edit"),
 ]

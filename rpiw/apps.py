@@ -17,6 +17,7 @@ class RpiwConfig(AppConfig):
             return bool(actor and actor.organisation_id and actor.roles)
 
         dashboard.register()  # its trust-dashboard panels and Table 7.1
+        register_agenda_links()
         register(
             NavItem(
                 "RPIWs",
@@ -47,3 +48,44 @@ class RpiwConfig(AppConfig):
                 visible=in_a_trust,
             )
         )
+
+
+def register_agenda_links() -> None:
+    """What a TGT or TGB agenda item may be about: an RPIW, a value stream, a metric change."""
+    from governance.agenda_links import LinkKind, register, trust_records
+
+    from .models import MetricChangeRequest, Rpiw, ValueStream
+
+    register(
+        LinkKind(
+            "rpiw",
+            "RPIW",
+            lambda meeting, user: trust_records(
+                Rpiw.objects.all(), meeting, user, via="value_stream__organisation"
+            ),
+            order=10,
+        )
+    )
+    register(
+        LinkKind(
+            "metric_change",
+            "metric change",
+            lambda meeting, user: trust_records(
+                MetricChangeRequest.objects.select_related("metric"),
+                meeting,
+                user,
+                via="metric__value_stream__organisation",
+            ),
+            order=20,
+        )
+    )
+    register(
+        LinkKind(
+            "value_stream",
+            "value stream",
+            lambda meeting, user: trust_records(
+                ValueStream.objects.all(), meeting, user, via="organisation"
+            ),
+            order=30,
+        )
+    )

@@ -7,8 +7,19 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
 
 FORM_PAGE = "vmi_programme/form_page.html"
+
+
+def posted(request):
+    """The form's data: the POST, even an empty one (``request.POST or None`` would leave an
+    empty submit unbound, shown again without saying what is missing)."""
+    return request.POST if request.method == "POST" else None
+
+
+# A form page answers GET (the form) and POST (the submit); any other method is 405.
+FORM_METHODS = require_http_methods(["GET", "POST"])
 
 
 def form_page(

@@ -62,7 +62,7 @@ def meeting_detail(pk: int) -> Meeting:
             Prefetch(
                 "agenda_items",
                 AgendaItem.objects.select_related("presenter").prefetch_related(
-                    "links__content_type"
+                    "links__content_type", "links__target"
                 ),
             ),
             Prefetch("attendances", Attendance.objects.select_related("person", "deputy")),

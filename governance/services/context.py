@@ -39,6 +39,17 @@ def record_ceo_tenure(
     )
 
 
+# What correcting or ending a tenure changes; the trust and the person stay.
+CEO_TENURE_EDITABLE = ("started_on", "ended_on", "is_interim")
+
+
+@transaction.atomic
+def update_ceo_tenure(tenure: CeoTenure, **fields: Any) -> CeoTenure:
+    """Correct or end a CEO tenure: ``fields`` may hold only ``CEO_TENURE_EDITABLE`` (else
+    ``TypeError``); the model refuses two substantive CEOs at once."""
+    return model_update(instance=tenure, fields=CEO_TENURE_EDITABLE, data=fields)[0]
+
+
 @transaction.atomic
 def record_special_measures(
     organisation: Organisation, started_on: dt.date, ended_on: dt.date | None = None
@@ -46,6 +57,17 @@ def record_special_measures(
     return save_validated(
         SpecialMeasuresPeriod(organisation=organisation, started_on=started_on, ended_on=ended_on)
     )
+
+
+# What correcting or ending a period of special measures changes; the trust stays.
+SPECIAL_MEASURES_EDITABLE = ("started_on", "ended_on")
+
+
+@transaction.atomic
+def update_special_measures(period: SpecialMeasuresPeriod, **fields: Any) -> SpecialMeasuresPeriod:
+    """Correct or end a period: ``fields`` may hold only ``SPECIAL_MEASURES_EDITABLE`` (else
+    ``TypeError``)."""
+    return model_update(instance=period, fields=SPECIAL_MEASURES_EDITABLE, data=fields)[0]
 
 
 # A trust has one record of its cultural work, found by its organisation.

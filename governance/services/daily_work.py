@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -54,6 +55,43 @@ def add_board_measure(
     board: ProductionBoard, name: str, target: Decimal, **fields: Any
 ) -> BoardMeasure:
     return save_validated(BoardMeasure(board=board, name=name, target=target, **fields))
+
+
+# What the board form edits; a board stays with its team.
+BOARD_EDITABLE = ("title",)
+
+
+@transaction.atomic
+def update_board(board: ProductionBoard, **fields: Any) -> ProductionBoard:
+    """Rename a board: ``fields`` may hold only ``BOARD_EDITABLE`` (else ``TypeError``)."""
+    return model_update(instance=board, fields=BOARD_EDITABLE, data=fields)[0]
+
+
+# What the measure form edits; a measure stays on its board (its values belong to it).
+BOARD_MEASURE_EDITABLE = ("name", "unit", "target", "direction")
+
+
+@transaction.atomic
+def update_board_measure(measure: BoardMeasure, **fields: Any) -> BoardMeasure:
+    """Change a measure: ``fields`` may hold only ``BOARD_MEASURE_EDITABLE`` (else ``TypeError``)."""
+    return model_update(instance=measure, fields=BOARD_MEASURE_EDITABLE, data=fields)[0]
+
+
+@transaction.atomic
+def record_board_values(
+    board: ProductionBoard, recorded_on: dt.date, values: Mapping[BoardMeasure, Decimal]
+) -> list[BoardValue]:
+    """Update a board: a value for each given measure on one date, all or nothing.
+
+    A measure of another board is refused (``ValidationError``); a second value for the same day
+    replaces the first, as ``record_board_value`` does.
+    """
+    if not values:
+        raise ValidationError({"recorded_on": "Enter at least one value."})
+    for measure in values:
+        if measure.board_id != board.pk:
+            raise ValidationError({"measure": f"{measure.name} is not on this board."})
+    return [record_board_value(measure, recorded_on, value) for measure, value in values.items()]
 
 
 @transaction.atomic

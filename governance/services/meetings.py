@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -199,6 +200,47 @@ def record_attendance(
     )
     attendance.status, attendance.deputy = status, deputy
     return save_validated(attendance)
+
+
+@dataclass(frozen=True)
+class AttendanceEntry:
+    """One member's line of a meeting's attendance: their status and, if they sent one, a
+    deputy (only when they were not present)."""
+
+    person: Person
+    status: str
+    deputy: Person | None = None
+
+
+@transaction.atomic
+def record_meeting_attendance(
+    meeting: Meeting, *, entries: Sequence[AttendanceEntry]
+) -> list[Attendance]:
+    """Record (or correct) the whole meeting's attendance at once, all or nothing.
+
+    Every entry is validated (the model's rules: a member of the series on the meeting date, a
+    deputy only for a member who was not present, nobody deputising for themselves); if any is
+    refused, nothing is written and one ``ValidationError`` names each member refused (keyed by
+    ``"person-<id>"``, the field ``record_meeting_attendance`` callers map back to a row).
+    Members left out of ``entries`` keep whatever was recorded for them.
+    """
+    existing = {a.person_id: a for a in meeting.attendances.select_for_update()}
+    rows, errors = [], {}
+    for entry in entries:
+        row = existing.get(entry.person.pk) or Attendance(meeting=meeting, person=entry.person)
+        row.status, row.deputy = entry.status, entry.deputy
+        try:
+            row.full_clean()
+        except ValidationError as exc:
+            errors[f"person-{entry.person.pk}"] = [
+                message for messages in exc.message_dict.values() for message in messages
+            ]
+        rows.append(row)
+    if errors:
+        raise ValidationError(errors)
+    for row in rows:
+        row.save()
+    return rows
 
 
 @transaction.atomic

@@ -17,6 +17,17 @@ def create_national_priority(code: str, title: str, **fields: Any) -> NationalPr
     return save_validated(NationalPriority(code=code, title=title, **fields))
 
 
+# What the national-priority form edits; its code is the stable key other records use.
+NATIONAL_PRIORITY_EDITABLE = ("title", "description", "set_by", "active_from", "active_until")
+
+
+@transaction.atomic
+def update_national_priority(priority: NationalPriority, **fields: Any) -> NationalPriority:
+    """Change a national priority: ``fields`` may hold only ``NATIONAL_PRIORITY_EDITABLE``
+    (anything else, including its ``code``, raises ``TypeError``)."""
+    return model_update(instance=priority, fields=NATIONAL_PRIORITY_EDITABLE, data=fields)[0]
+
+
 # What the objective form edits; an objective stays with its trust, and its national
 # priorities are set as a whole (``national_priorities``).
 STRATEGIC_OBJECTIVE_EDITABLE = ("title", "description", "active_from", "active_until")

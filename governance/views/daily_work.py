@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db.models import Count, Max, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.views.decorators.http import require_GET
 
 from governance import charts
 from governance.forms import (
+    BoardMeasureForm,
     BoardValueForm,
+    BoardValuesForm,
     HuddleForm,
     NewStandardWorkForm,
+    ProductionBoardForm,
     StandardWorkForm,
     TeamForm,
 )
@@ -19,13 +25,14 @@ from governance.models import (
     BoardMeasure,
     BoardValue,
     Huddle,
+    ProductionBoard,
     StandardWorkDocument,
     StandardWorkVersion,
     Team,
 )
 from governance.services import daily_work
 from vmi_programme.access import Action, actor_for, can, require, restrict
-from vmi_programme.form_page import form_page
+from vmi_programme.form_page import FORM_METHODS, form_page, posted
 from vmi_programme.models import Organisation, Person
 
 
@@ -102,6 +109,7 @@ def team_detail(request, pk: int):
             "team": team,
             "huddles": Huddle.objects.filter(team=team).order_by("-date")[:20],
             "charts": board_charts,
+            "boards": boards,
             "can_change": can(request.user, Action.CHANGE, team),
         },
     )
@@ -139,6 +147,114 @@ def board_value_add(request, pk: int):
         heading="Update the production board",
         caption=str(team),
         back_url=reverse("team-detail", args=[pk]),
+        success="Board updated.",
+    )
+
+
+@FORM_METHODS
+def board_create(request, pk: int):
+    """Put up a production board for a team; its measures are added next."""
+    team = _changeable_team(request, pk)
+    form = ProductionBoardForm(posted(request), instance=ProductionBoard(team=team))
+    return form_page(
+        request,
+        form,
+        lambda data: daily_work.create_board(team, **data),
+        heading="Add a production board",
+        caption=str(team),
+        back_url=reverse("team-detail", args=[pk]),
+        success="Board added; add the measures it tracks.",
+        next_url=lambda board: reverse("board-detail", args=[board.pk]),
+    )
+
+
+def _board(request, pk: int, action: Action) -> ProductionBoard:
+    board = get_object_or_404(ProductionBoard.objects.select_related("team__organisation"), pk=pk)
+    require(request.user, action, board)
+    return board
+
+
+@require_GET
+def board_detail(request, pk: int):
+    """A board's measures with their targets and latest values, and what can be done to it."""
+    board = _board(request, pk, Action.VIEW)
+    measures = board.measures.prefetch_related(
+        Prefetch("values", BoardValue.objects.order_by("-recorded_on"))
+    )
+    return render(
+        request,
+        "governance/board_detail.html",
+        {
+            "board": board,
+            "rows": [(m, next(iter(m.values.all()), None)) for m in measures],
+            "can_change": can(request.user, Action.CHANGE, board),
+        },
+    )
+
+
+@FORM_METHODS
+def board_edit(request, pk: int):
+    board = _board(request, pk, Action.CHANGE)
+    form = ProductionBoardForm(posted(request), instance=board)
+    return form_page(
+        request,
+        form,
+        lambda data: daily_work.update_board(board, **data),
+        heading="Rename the board",
+        caption=str(board.team),
+        back_url=reverse("board-detail", args=[pk]),
+        success="Board saved.",
+    )
+
+
+@FORM_METHODS
+def measure_add(request, pk: int):
+    board = _board(request, pk, Action.CHANGE)
+    form = BoardMeasureForm(posted(request), instance=BoardMeasure(board=board))
+    return form_page(
+        request,
+        form,
+        lambda data: daily_work.add_board_measure(board, **data),
+        heading="Add a measure",
+        caption=f"{board.title}, {board.team}",
+        back_url=reverse("board-detail", args=[pk]),
+        success="Measure added.",
+        next_url=lambda measure: reverse("board-detail", args=[pk]),
+    )
+
+
+@FORM_METHODS
+def measure_edit(request, pk: int):
+    measure = get_object_or_404(
+        BoardMeasure.objects.select_related("board__team__organisation"), pk=pk
+    )
+    require(request.user, Action.CHANGE, measure)
+    form = BoardMeasureForm(posted(request), instance=BoardMeasure.objects.get(pk=measure.pk))
+    return form_page(
+        request,
+        form,
+        lambda data: daily_work.update_board_measure(measure, **data),
+        heading="Edit a measure",
+        caption=f"{measure.board.title}, {measure.board.team}",
+        back_url=reverse("board-detail", args=[measure.board_id]),
+        success="Measure saved.",
+    )
+
+
+@FORM_METHODS
+def board_values(request, pk: int):
+    """Update the board: a value for each of its measures on one date, in one submit."""
+    board = _board(request, pk, Action.CHANGE)
+    form = BoardValuesForm(
+        posted(request), measures=board.measures.all(), initial={"recorded_on": date.today()}
+    )
+    return form_page(
+        request,
+        form,
+        lambda data: daily_work.record_board_values(board, data["recorded_on"], form.values()),
+        heading="Update the board",
+        caption=f"{board.title}, {board.team}",
+        back_url=reverse("board-detail", args=[pk]),
         success="Board updated.",
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,14 +15,16 @@ from governance import charts
 from governance.forms import (
     ActionForm,
     AgendaItemForm,
-    AttendanceForm,
+    AgendaLinkForm,
     DecisionForm,
+    MeetingAttendanceForm,
     MeetingForm,
+    MembershipForm,
     PeriodForm,
+    SeriesForm,
 )
 from governance.models import (
     AgendaItem,
-    Attendance,
     Decision,
     Meeting,
     MeetingAction,
@@ -33,9 +35,11 @@ from governance.models import (
 from governance.selectors import meetings as selectors
 from governance.services import meetings as meeting_services
 from vmi_programme import deletes
-from vmi_programme.access import Action, can, require
-from vmi_programme.form_page import form_page
-from vmi_programme.models import Person
+from vmi_programme.access import Action, actor_for, can, require
+from vmi_programme.form_page import FORM_METHODS, form_page, posted
+from vmi_programme.models import Organisation, Person
+from vmi_programme.person_picker import partnership_people, search_url
+from vmi_programme.scope import Scope
 
 
 def meeting_list(request):
@@ -50,6 +54,7 @@ def meeting_list(request):
             "kind": kind,
             "kinds": MeetingKind.choices,
             "series_list": selectors.series_for(request.user),
+            "can_add_series": bool(_series_kinds(request)[0]),
         },
     )
 
@@ -76,6 +81,73 @@ def series_detail(request, pk: int):
             "meetings": selectors.meetings_for(request.user, series_id=series.pk)[:12],
             "can_change": can(request.user, Action.CHANGE, series),
         },
+    )
+
+
+def _series_kinds(request) -> tuple[list[str], Organisation | None]:
+    """The kinds of series this user may set up, and their own trust (a TGT's)."""
+    actor = actor_for(request.user)
+    own = Organisation.objects.filter(pk=actor.organisation_id).first() if actor else None
+    kinds = []
+    if own is not None and own.is_trust and can(request.user, Action.CHANGE, own):
+        kinds.append(MeetingKind.TGT)
+    if can(request.user, Action.CHANGE, Scope.partnership()):
+        kinds += [MeetingKind.TGB, MeetingKind.KPO_LEADS]
+    return kinds, own
+
+
+@FORM_METHODS
+def series_create(request):
+    """Set up a standing meeting: the trust's TGT, or a partnership-level TGB or KPO leads'."""
+    kinds, own = _series_kinds(request)
+    if not kinds:
+        raise PermissionDenied("You may not set up meeting series.")
+    form = SeriesForm(posted(request), kinds=kinds)
+    if form.is_bound:
+        # The trust follows from the kind: a TGT is the user's trust's, the others the
+        # partnership's; setting it before validation lets the model's own checks run.
+        form.instance.organisation = own if form.data.get("kind") == MeetingKind.TGT else None
+
+    def save(data):
+        return meeting_services.create_series(organisation=form.instance.organisation, **data)
+
+    return form_page(
+        request,
+        form,
+        save,
+        heading="Set up a meeting series",
+        back_url=reverse("governance"),
+        success="Meeting series set up; add its members.",
+        next_url=lambda series: reverse("meeting-series", args=[series.pk]),
+    )
+
+
+@FORM_METHODS
+def membership_add(request, pk: int):
+    """Add someone to a series (a seat on the TGT, TGB or KPO leads' meeting) from a date."""
+    series = get_object_or_404(MeetingSeries.objects.select_related("organisation"), pk=pk)
+    require(request.user, Action.CHANGE, series)
+    if series.organisation_id:
+        people = Person.objects.filter(organisation_id=series.organisation_id)
+        search = search_url(organisation=series.organisation_id)
+    else:
+        people = partnership_people()
+        search = search_url(partnership=True)
+    form = MembershipForm(
+        posted(request),
+        instance=Membership(series=series),
+        people=people,
+        search=search,
+        initial={"started_on": dt.date.today()},
+    )
+    return form_page(
+        request,
+        form,
+        lambda data: meeting_services.add_membership(series, **data),
+        heading="Add a member",
+        caption=series.name,
+        back_url=reverse("meeting-series", args=[series.pk]),
+        success="Member added.",
     )
 
 
@@ -136,9 +208,19 @@ def _people_for(meeting: Meeting):
         return Person.objects.filter(organisation_id=meeting.series.organisation_id)
     # A subquery rather than .distinct(): callers combine this with other querysets (|), and
     # Django cannot combine a distinct queryset with a non-distinct one.
-    return Person.objects.filter(
-        pk__in=Membership.objects.filter(series=meeting.series).values("person_id")
+    return (
+        Person.objects.filter(
+            pk__in=Membership.objects.filter(series=meeting.series).values("person_id")
+        )
+        | partnership_people()
     )
+
+
+def _search_for(meeting: Meeting) -> str:
+    """Where the person picker looks: the trust's people, or the partnership's."""
+    if meeting.series.organisation_id:
+        return search_url(organisation=meeting.series.organisation_id)
+    return search_url(partnership=True)
 
 
 def meeting_create(request, series_pk: int):
@@ -176,13 +258,25 @@ def meeting_edit(request, pk: int):
     )
 
 
+@FORM_METHODS
 def agenda_item_add(request, pk: int):
     meeting = _changeable_meeting(request, pk)
-    form = AgendaItemForm(request.POST or None, people=_people_for(meeting))
+    form = AgendaItemForm(
+        posted(request),
+        people=_people_for(meeting),
+        search=_search_for(meeting),
+        meeting=meeting,
+        user=request.user,
+    )
+
+    def save(data):
+        data = {k: v for k, v in data.items() if not k.startswith("link_")}
+        return meeting_services.add_agenda_item(meeting, links=form.links(), **data)
+
     return form_page(
         request,
         form,
-        lambda data: meeting_services.add_agenda_item(meeting, **data),
+        save,
         heading="Add an agenda item",
         caption=str(meeting),
         back_url=reverse("meeting-detail", args=[pk]),
@@ -203,35 +297,54 @@ def agenda_item_remove(request, pk: int, item_pk: int):
     return redirect("meeting-detail", pk=pk)
 
 
-def attendance_record(request, pk: int):
+@FORM_METHODS
+def agenda_item_link(request, pk: int, item_pk: int):
+    """Link an agenda item to what it is about: an RPIW, a metric change, a value stream, a
+    document (the kinds the apps registered in ``governance.agenda_links``)."""
     meeting = _changeable_meeting(request, pk)
-    members = Person.objects.filter(
-        memberships__in=selectors.members_on(meeting.series, meeting.date)
-    )
-    form = AttendanceForm(
-        request.POST or None,
-        instance=Attendance(meeting=meeting),
-        members=members,
-        people=_people_for(meeting) | Person.objects.filter(pk__in=members),
-    )
-    if request.method == "POST" and form.is_bound:
-        # Recording again corrects the earlier record rather than failing as a duplicate.
-        form.instance = (
-            Attendance.objects.filter(
-                meeting=meeting, person_id=request.POST.get("person") or None
-            ).first()
-            or form.instance
-        )
+    item = get_object_or_404(AgendaItem, pk=item_pk, meeting=meeting)
+    form = AgendaLinkForm(posted(request), meeting=meeting, user=request.user)
+
+    def save(data):
+        return [meeting_services.link_agenda_item(item, target) for target in form.links()]
+
     return form_page(
         request,
         form,
-        lambda data: meeting_services.record_attendance(
-            meeting, data["person"], data["status"], data.get("deputy")
-        ),
-        heading="Record attendance",
-        caption=str(meeting),
+        save,
+        heading="Link an agenda item",
+        caption=f"{meeting}: {item.title}",
         back_url=reverse("meeting-detail", args=[pk]),
-        success="Attendance recorded.",
+        success="Agenda item linked.",
+        submit_label="Link",
+    )
+
+
+@FORM_METHODS
+def attendance_record(request, pk: int):
+    """The whole meeting's attendance on one form: every member that day, saved in one submit."""
+    meeting = _changeable_meeting(request, pk)
+    memberships = selectors.members_on(meeting.series, meeting.date).order_by("person__full_name")
+    form = MeetingAttendanceForm(
+        posted(request),
+        memberships=memberships,
+        recorded={a.person_id: a for a in meeting.attendances.all()},
+        people=_people_for(meeting),
+        search=_search_for(meeting),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting_services.record_meeting_attendance(meeting, entries=form.entries())
+        except ValidationError as exc:
+            form.add_validation_error(exc)
+        else:
+            messages.success(request, "Attendance recorded.")
+            return redirect("meeting-detail", pk=pk)
+    return render(
+        request,
+        "governance/attendance_form.html",
+        {"meeting": meeting, "form": form},
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -258,6 +371,7 @@ def action_add(request, pk: int):
         instance=MeetingAction(meeting=meeting),
         meeting=meeting,
         people=_people_for(meeting),
+        search=_search_for(meeting),
     )
     return form_page(
         request,

@@ -50,8 +50,14 @@ def test_attendance_at_a_partnership_meeting_is_recorded_from_its_page(
     client.force_login(regulator_user)
     url = f"/governance/meetings/{meeting.pk}/attendance/"
     assert client.get(url).status_code == 200
+    # The whole meeting on one form: the CEO sent apologies and a deputy, who was also present.
     response = client.post(
-        url, {"person": ceo.pk, "status": AttendanceStatus.APOLOGIES, "deputy": deputy.pk}
+        url,
+        {
+            f"status_{ceo.pk}": "deputy",
+            f"deputy_{ceo.pk}": deputy.pk,
+            f"status_{deputy.pk}": AttendanceStatus.PRESENT,
+        },
     )
     assert response.status_code == 302
     attendance = Attendance.objects.get(meeting=meeting, person=ceo)
