@@ -214,7 +214,7 @@ def test_a_job_whose_whole_worker_was_killed_mid_run_finishes_on_a_new_worker(
     restartable_worker,
 ):
     restartable_worker.start()
-    job = jobs.submit("programme.echo", {"steps": 4, "sleep": 3})
+    job = jobs.submit("programme.echo", {"steps": 4, "sleep": 6})
 
     def beating() -> bool:  # running, and the worker's heartbeat thread has stamped it
         job.refresh_from_db()
@@ -260,3 +260,18 @@ def test_the_compose_stack_runs_beat_and_shares_a_redis_cache():
     assert services["beat"]["command"][:4] == ["celery", "-A", "vmi_programme", "beat"]
     for name in ("web", "worker", "beat"):
         assert services[name]["environment"]["CACHE_URL"].startswith("redis://"), name
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_job_running_past_its_time_limit_is_stopped_by_the_worker_and_failed(
+    restartable_worker, settings
+):
+    settings.JOBS_DEFAULT_TIME_LIMIT = 2  # sent with the message as Celery's soft time limit
+    restartable_worker.env["JOBS_DEFAULT_TIME_LIMIT"] = "2"  # the worker words the message
+    restartable_worker.start()
+    job = jobs.submit("programme.echo", {"steps": 20, "sleep": 20})
+    job = _finished(job, 30, restartable_worker)
+    assert job.status == JobStatus.FAILED
+    assert job.error.startswith("The job ran longer than its limit of 2 seconds")
+    assert job.progress < 100

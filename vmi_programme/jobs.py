@@ -283,9 +283,10 @@ def _seconds(name: str) -> timedelta:
 
 
 def _over_limit(kind: str) -> str:
-    minutes = time_limit_for(kind) / 60
+    seconds = time_limit_for(kind)
+    limit = f"{seconds} seconds" if seconds < 120 else f"{seconds / 60:g} minutes"
     return (
-        f"The job ran longer than its limit of {minutes:g} minutes and was stopped. "
+        f"The job ran longer than its limit of {limit} and was stopped. "
         "Try a smaller run, or ask an administrator to raise the limit for this kind of job."
     )
 
