@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/versions/", views.versions, name="versions"),
     path("<int:pk>/versions/<int:number>/", views.version, name="version"),
     path("<int:pk>/diff/", views.diff, name="diff"),
+    path("<int:pk>/renegotiate/", views.renegotiate, name="renegotiate"),
     path("<int:pk>/fulfilment/", views.fulfilment, name="fulfilment"),
     path("<int:pk>/breaches/", views.breaches, name="breaches"),
     path("<int:pk>/meetings/", views.meetings, name="meetings"),

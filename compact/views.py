@@ -8,14 +8,24 @@ from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from governance.selectors import meetings as governance_selectors
 from vmi_programme.access import Action, can, require
+from vmi_programme.form_page import FORM_METHODS
 from vmi_programme.scope import Scope
 
 from . import analysis, charts, rules, selectors, services
-from .forms import BreachForm, DiscussForm, ReflectionForm, RenegotiateForm, RepairForm
+from .forms import (
+    BreachForm,
+    DiscussForm,
+    PromiseFormSet,
+    ReflectionForm,
+    RenegotiateForm,
+    RenegotiationForm,
+    RepairForm,
+)
 from .models import Breach, BreachState, Compact, Heading, PartyType
 
 PARTY_LABELS = dict(PartyType.choices)
@@ -145,6 +155,52 @@ def diff(request, pk: int):
             ],
             "unchanged": sum(1 for c in changes if c.status == "same"),
         },
+    )
+
+
+@FORM_METHODS
+def renegotiate(request, pk: int):
+    """A new version of the compact, promise by promise; then the differences it made."""
+    rules.require_take_part(request.user)
+    compact = _compact(request, pk)
+    latest = compact.versions.order_by("-number").first()
+    promises = (
+        sorted(latest.promises.all(), key=lambda p: (p.party, p.heading, p.order)) if latest else []
+    )
+    data = request.POST if request.method == "POST" else None
+    form = RenegotiationForm(
+        data,
+        meetings=governance_selectors.series_meetings(compact.board_id).order_by("-date"),
+        initial={"shared_vision": latest.shared_vision if latest else ""},
+    )
+    rows = PromiseFormSet(
+        data,
+        prefix="promises",
+        initial=[
+            {"key": p.key, "party": p.party, "heading": p.heading, "text": p.text} for p in promises
+        ],
+    )
+    if data is not None and form.is_valid() and rows.is_valid():
+        try:
+            version = services.renegotiate(
+                compact, promises=rows.promises(), created_by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            for name, errors in exc.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            messages.success(
+                request, f"Version {version.number} is agreed; here is what it changed."
+            )
+            previous = version.number - 1
+            return redirect(
+                f"{reverse('compact:diff', args=[compact.pk])}?from={previous}&to={version.number}"
+            )
+    return _render(
+        request,
+        "compact/renegotiate.html",
+        {"compact": compact, "latest": latest, "form": form, "rows": rows},
+        status=400 if data is not None else 200,
     )
 
 
