@@ -1,0 +1,65 @@
+"""The one person picker's search endpoint: at most 20 matches, only people the user may choose."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from factories import PersonFactory
+from vmi_programme.models import Partnership
+from vmi_programme.person_picker import SEARCH_LIMIT
+
+
+def _names(response) -> list[str]:
+    return [p["name"] for p in response.json()["results"]]
+
+
+def test_search_finds_at_most_twenty_people_of_the_trust_by_every_word(client, kpo_user, trust):
+    for n in range(25):
+        PersonFactory(organisation=trust, full_name=f"Sam Smith {n:02}")
+    PersonFactory(organisation=trust, full_name="Sam Jones")
+    client.force_login(kpo_user)
+    response = client.get("/people/search.json", {"q": "smith", "organisation": trust.pk})
+    assert response.status_code == 200
+    assert len(_names(response)) == SEARCH_LIMIT == 20
+    assert _names(response)[0] == "Sam Smith 00"
+    # Told apart by organisation and job title, as the select's options are.
+    assert response.json()["results"][0]["label"].startswith(f"Sam Smith 00 ({trust.short_name}")
+    response = client.get("/people/search.json", {"q": "sam jon", "organisation": trust.pk})
+    assert _names(response) == ["Sam Jones"]
+    assert _names(client.get("/people/search.json", {"q": "s", "organisation": trust.pk})) == []
+
+
+def test_search_refuses_another_trusts_people_and_the_partnership_to_a_trusts_kpo(
+    client, kpo_user, other_trust
+):
+    PersonFactory(organisation=other_trust, full_name="Leeds Person")
+    client.force_login(kpo_user)
+    response = client.get("/people/search.json", {"q": "leeds", "organisation": other_trust.pk})
+    assert response.status_code == 403
+    assert client.get(
+        "/people/search.json", {"q": "leeds", "scope": "partnership"}
+    ).status_code == (403)
+    # Without a scope, only people the user may view: not another trust's.
+    assert _names(client.get("/people/search.json", {"q": "leeds"})) == []
+
+
+def test_the_regulator_searches_the_partnerships_people(
+    client, regulator_user, trust, other_trust, regulator_org
+):
+    partnership = Partnership.objects.create(
+        name="NHS-VMI", short_name="NHS-VMI", started_on=dt.date(2015, 7, 1)
+    )
+    partnership.members.set([trust, regulator_org])
+    PersonFactory(organisation=trust, full_name="Pat Partner")
+    PersonFactory(organisation=other_trust, full_name="Pat Outside")
+    client.force_login(regulator_user)
+    response = client.get("/people/search.json", {"q": "pat", "scope": "partnership"})
+    assert _names(response) == ["Pat Partner"]
+
+
+def test_search_answers_only_get_and_only_signed_in_users(client, kpo_user, trust):
+    response = client.get("/people/search.json", {"q": "sam", "organisation": trust.pk})
+    assert response.status_code == 302 and "/login/" in response["Location"]
+    client.force_login(kpo_user)
+    assert client.post("/people/search.json", {"q": "sam"}).status_code == 405
+    assert client.get("/people/search.json", {"organisation": "x"}).status_code == 403
