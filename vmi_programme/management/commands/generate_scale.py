@@ -5,7 +5,7 @@ import time
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 
 from vmi_programme.demo import scale
 from vmi_programme.models import Partnership
@@ -39,6 +39,10 @@ class Command(BaseCommand):
         started = time.monotonic()
         with transaction.atomic():
             counts = scale.generate(trusts, seed, password, log=self.stdout.write)
+        if connection.vendor == "postgresql":
+            # Fresh statistics: without them the first queries plan for empty tables.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         for label, n in sorted(counts.items()):
             self.stdout.write(f"{label:32} {n:>10,}")
         self.stdout.write(
