@@ -33,7 +33,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import router, transaction
-from django.db.models import Count, Model, QuerySet
+from django.db.models import CASCADE, Count, Model, QuerySet
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 
 from .access import OTHER, OWN, PARTNERSHIP, Action, actor_for, can, scope_of
@@ -126,18 +126,24 @@ def check_move(user: Any, obj: Model) -> None:
 
 
 def fields_moving(before: dict[str, Any], obj: Model) -> list[str]:
-    """The relations (and owner) of ``obj`` that differ from ``before`` (``relation_values``)."""
+    """What of ``obj``'s owner and parents differs from ``before`` (``relation_values``)."""
     return [name for name, value in relation_values(obj).items() if before.get(name) != value]
 
 
 def relation_values(obj: Model) -> dict[str, Any]:
-    """The values of ``obj``'s forward relations (its parents and owner), to compare after a
-    change with :func:`fields_moving`."""
-    return {
+    """``obj``'s owner and parents, to compare after a change with :func:`fields_moving`.
+
+    A parent is a relation the row is deleted with (``on_delete=CASCADE``): a wave's survey, a
+    module's programme. Other relations (who set a priority, a survey's programme) describe the
+    row and move nothing with it.
+    """
+    values: dict[str, Any] = {
         f.attname: getattr(obj, f.attname)
         for f in obj._meta.concrete_fields
-        if f.is_relation and (f.many_to_one or f.one_to_one)
+        if f.is_relation and (f.many_to_one or f.one_to_one) and f.remote_field.on_delete is CASCADE
     }
+    values["owner"] = scope_of(obj).organisation_id
+    return values
 
 
 # --- what a delete reaches -------------------------------------------------------------------
@@ -226,7 +232,7 @@ def _owners(model: type[Model], pks: set[Any]) -> Iterator[tuple[tuple[int | Non
         counts: Counter = Counter()
         for chunk in _chunks(pks):
             for obj in model._base_manager.filter(pk__in=chunk):
-                counts[(scope_of(obj).organisation_id,)] += 1
+                counts[(owner_of(obj).organisation_id,)] += 1
         yield from counts.items()
         return
     if not any(path is not None for path in paths):
@@ -258,19 +264,15 @@ def _paths(model: type[Model]) -> Any:
     """The lookup paths to the organisations owning a row of ``model`` (``None`` in the tuple:
     partnership-level), or ``_PER_ROW``.
 
-    An auto-created many-to-many link row belongs to both ends: removing a strategic
-    objective's link to a national priority alters the objective.
+    An auto-created many-to-many link row belongs to the row that declares the relation:
+    removing a strategic objective's link to a national priority alters the objective.
     """
     if model._meta.auto_created:  # a many-to-many table Django made
-        paths: list[str | None] = []
-        for field in model._meta.concrete_fields:
-            if not field.is_relation:
-                continue
-            target = _paths(field.related_model)
-            if target is _PER_ROW:
-                return _PER_ROW
-            paths.extend(None if path is None else f"{field.name}__{path}" for path in target)
-        return tuple(paths)
+        field = _declaring_end(model)
+        target = _paths(field.related_model)
+        if target is _PER_ROW:
+            return _PER_ROW
+        return tuple(None if path is None else f"{field.name}__{path}" for path in target)
     if model._meta.label == "vmi_programme.Organisation":
         return ("pk",)
     declared = _declared()
@@ -285,6 +287,23 @@ def _paths(model: type[Model]) -> Any:
     else:
         return _PER_ROW
     return (via,)
+
+
+def _declaring_end(through: type[Model]) -> Any:
+    """The link table's relation to the model that declares the many-to-many field: a link
+    is part of that row (a strategic objective's national priorities are the objective's)."""
+    declaring = through._meta.auto_created
+    return next(
+        f for f in through._meta.concrete_fields if f.is_relation and f.related_model is declaring
+    )
+
+
+def owner_of(obj: Model) -> Scope:
+    """The scope that owns a row, as this module counts it: ``scope_of``, and for a
+    many-to-many link row the row that declares the relation."""
+    if type(obj)._meta.auto_created:
+        return scope_of(getattr(obj, _declaring_end(type(obj)).name))
+    return scope_of(obj)
 
 
 def _declared() -> dict[type[Model], str | None]:
