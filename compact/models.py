@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from governance.models import Meeting, MeetingSeries
+from vmi_programme.audit import AuditTrail
 from vmi_programme.models import Organisation, Partnership, Person
 
 
@@ -51,6 +52,8 @@ class Compact(models.Model):
     )
     title = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = AuditTrail()
 
     class Meta:
         ordering = ["title"]
@@ -98,6 +101,8 @@ class CompactVersion(models.Model):
 
     objects = CompactVersionQuerySet.as_manager()
 
+    history = AuditTrail()
+
     class Meta:
         ordering = ["compact", "number"]
         constraints = [
@@ -131,6 +136,8 @@ class Promise(models.Model):
     heading = models.CharField(max_length=20, choices=Heading.choices)
     order = models.PositiveIntegerField(default=1)
     text = models.TextField()
+
+    history = AuditTrail()
 
     class Meta:
         ordering = ["version", "party", "heading", "order"]
@@ -168,6 +175,8 @@ class Reflection(models.Model):
     learned = models.TextField(blank=True, help_text="What you learned through this meeting.")
     recorded_at = models.DateTimeField(default=timezone.now)
 
+    history = AuditTrail()
+
     class Meta:
         ordering = ["-meeting__date", "person__full_name"]
         constraints = [
@@ -189,6 +198,8 @@ class PromiseRating(models.Model):
     reflection = models.ForeignKey(Reflection, on_delete=models.CASCADE, related_name="ratings")
     promise = models.ForeignKey(Promise, on_delete=models.PROTECT, related_name="ratings")
     fulfilment = models.CharField(max_length=20, choices=Fulfilment.choices)
+
+    history = AuditTrail()
 
     class Meta:
         ordering = ["reflection", "promise"]
@@ -272,6 +283,8 @@ class Breach(models.Model):
 
     objects = UndeletableQuerySet.as_manager()
 
+    history = AuditTrail()
+
     class Meta:
         ordering = ["-occurred_on", "-pk"]
         verbose_name_plural = "breaches"
@@ -342,6 +355,8 @@ class BreachEvent(models.Model):
     note = models.TextField(blank=True)
 
     objects = UndeletableQuerySet.as_manager()
+
+    history = AuditTrail()
 
     class Meta:
         ordering = ["breach", "at", "pk"]

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from vmi_programme.audit import AuditTrail
 from vmi_programme.models import Organisation, OrganisationKind
 from vmi_programme.scope import Scope
 
@@ -46,6 +47,8 @@ class Measure(models.Model):
     valid_to = models.DateField(null=True, blank=True, help_text="Last month of this era.")
     source = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True)
+
+    history = AuditTrail()
 
     class Meta:
         ordering = ["name"]
@@ -95,6 +98,8 @@ class SeriesValue(models.Model):
     denominator = models.FloatField(null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
+    history = AuditTrail()
+
     class Meta:
         ordering = ["measure", "organisation", "period"]
         constraints = [
@@ -142,6 +147,8 @@ class OrganisationCharacteristic(models.Model):
     as_of = models.DateField()
     source = models.CharField(max_length=200, blank=True)
 
+    history = AuditTrail()
+
     class Meta:
         ordering = ["organisation", "name", "-as_of"]
         constraints = [
@@ -179,6 +186,8 @@ class PeerGroup(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
+    history = AuditTrail()
+
     class Meta:
         ordering = ["trust", "-created_at"]
         constraints = [
@@ -206,6 +215,8 @@ class PeerGroupMember(models.Model):
     rank = models.PositiveSmallIntegerField()
     distance = models.FloatField(null=True, blank=True)
 
+    history = AuditTrail()
+
     class Meta:
         ordering = ["group", "rank"]
         constraints = [
@@ -219,3 +230,6 @@ class PeerGroupMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rank}. {self.peer}"
+
+    def access_scope(self) -> Scope:
+        return self.group.access_scope()

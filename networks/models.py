@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from vmi_programme.audit import AuditTrail
 from vmi_programme.scope import Scope
 
 
@@ -61,6 +62,8 @@ class Nomination(models.Model):
         max_length=10, choices=NominationSource.choices, default=NominationSource.SURVEY
     )
     created_at = models.DateTimeField(default=timezone.now)
+
+    history = AuditTrail()
 
     class Meta:
         ordering = ["wave", "respondent_id", "alter__full_name"]
@@ -133,6 +136,8 @@ class Collaborator(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
+    history = AuditTrail()
+
     class Meta:
         constraints = [
             models.CheckConstraint(
@@ -172,6 +177,8 @@ class PersonMerge(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
     merged_at = models.DateTimeField(default=timezone.now)
+
+    history = AuditTrail()
 
     class Meta:
         ordering = ["-merged_at"]

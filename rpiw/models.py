@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from governance.models import Meeting, StrategicObjective
+from vmi_programme.audit import AuditTrail
 from vmi_programme.models import Organisation, Person
 
 from .constants import MAX_MEASURES_PER_RPIW
@@ -96,6 +97,8 @@ class ValueStream(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    history = AuditTrail()
+
     class Meta:
         ordering = ["organisation__short_name", "name"]
         constraints = [
@@ -175,6 +178,8 @@ class ValueStreamMetric(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    history = AuditTrail()
+
     class Meta:
         ordering = ["value_stream", "category", "name"]
         constraints = [
@@ -221,6 +226,8 @@ class MetricVersion(models.Model):
         related_name="resulting_version",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = AuditTrail()
 
     class Meta:
         ordering = ["metric", "number"]
@@ -276,6 +283,8 @@ class MetricChangeRequest(models.Model):
     decided_on = models.DateField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = AuditTrail()
 
     class Meta:
         ordering = ["-proposed_on", "-pk"]
@@ -333,6 +342,8 @@ class MetricValue(models.Model):
     period_end = models.DateField()
     value = models.DecimalField(max_digits=16, decimal_places=4)
     note = models.CharField(max_length=300, blank=True)
+
+    history = AuditTrail()
 
     class Meta:
         ordering = ["metric", "period_end"]
@@ -439,6 +450,8 @@ class Rpiw(models.Model):
 
     objects = RpiwQuerySet.as_manager()
 
+    history = AuditTrail()
+
     class Meta:
         ordering = ["-workshop_start", "reference"]
         verbose_name = "RPIW"
@@ -528,6 +541,8 @@ class RpiwStatusChange(models.Model):
     )
     changed_at = models.DateTimeField(auto_now_add=True)
 
+    history = AuditTrail()
+
     class Meta:
         ordering = ["rpiw", "changed_at", "pk"]
 
@@ -564,6 +579,8 @@ class PlanningTask(models.Model):
     due_on = models.DateField(null=True, blank=True)
     done_on = models.DateField(null=True, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+
+    history = AuditTrail()
 
     class Meta:
         ordering = ["rpiw", "order", "pk"]
@@ -603,6 +620,8 @@ class TeamMember(models.Model):
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="rpiw_teams"
     )
     note = models.CharField(max_length=200, blank=True)
+
+    history = AuditTrail()
 
     class Meta:
         ordering = ["rpiw", "role", "name"]
@@ -645,6 +664,8 @@ class Measure(models.Model):
         max_length=60, blank=True, help_text="For lead time: minutes, hours or days."
     )
     direction = models.CharField(max_length=10, choices=Direction.choices, default="lower")
+
+    history = AuditTrail()
 
     class Meta:
         ordering = ["rpiw", "order"]
@@ -738,6 +759,8 @@ class Measurement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now=True)
+
+    history = AuditTrail()
 
     class Meta:
         ordering = ["measure", "point"]

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
+from vmi_programme.audit import AuditTrail
 from vmi_programme.scope import Scope
 
 
@@ -38,6 +39,8 @@ class Programme(models.Model):
     assessment_method = models.CharField(max_length=12, choices=AssessmentMethod.choices)
     typical_duration = models.CharField(max_length=100, blank=True, help_text="e.g. 9–12 months")
     order = models.PositiveSmallIntegerField(default=0, help_text="Column order in tables.")
+
+    history = AuditTrail()
 
     class Meta:
         ordering = ["order", "code"]
@@ -71,6 +74,8 @@ class Module(models.Model):
         blank=True, help_text="The homework or gemba work / teach-back that is assessed."
     )
 
+    history = AuditTrail()
+
     class Meta:
         ordering = ["programme__code", "number"]
         constraints = [
@@ -101,6 +106,8 @@ class Cohort(models.Model):
         "vmi_programme.Person", blank=True, related_name="facilitated_cohorts"
     )
     notes = models.TextField(blank=True)
+
+    history = AuditTrail()
 
     class Meta:
         ordering = ["-starts_on", "name"]
@@ -134,6 +141,8 @@ class CohortSession(models.Model):
     module = models.ForeignKey(Module, on_delete=models.PROTECT, null=True, blank=True)
     title = models.CharField(max_length=200, blank=True)
 
+    history = AuditTrail()
+
     class Meta:
         ordering = ["date"]
 
@@ -165,6 +174,8 @@ class Enrolment(models.Model):
     enrolled_on = models.DateField()
     withdrawn_on = models.DateField(null=True, blank=True)
     withdrawal_reason = models.CharField(max_length=300, blank=True)
+
+    history = AuditTrail()
 
     class Meta:
         ordering = ["cohort", "person__full_name"]
@@ -220,6 +231,8 @@ class Assessment(models.Model):
         blank=True,
         related_name="+",
     )
+
+    history = AuditTrail()
 
     class Meta:
         ordering = ["enrolment", "module__number", "submitted_on"]
@@ -299,6 +312,8 @@ class Survey(models.Model):
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
 
+    history = AuditTrail()
+
     class Meta:
         ordering = ["title"]
 
@@ -314,6 +329,8 @@ class SurveySection(models.Model):
     order = models.PositiveSmallIntegerField()
     key = models.SlugField(max_length=40, help_text="e.g. skills, value, belief, barriers")
     title = models.CharField(max_length=200)
+
+    history = AuditTrail()
 
     class Meta:
         ordering = ["survey", "order"]
@@ -361,6 +378,8 @@ class Question(models.Model):
         help_text="Shown as a headline share of agreement, e.g. 'agree L4L built skills'.",
     )
 
+    history = AuditTrail()
+
     class Meta:
         ordering = ["section__order", "order"]
         constraints = [
@@ -385,6 +404,8 @@ class SurveyWave(models.Model):
     name = models.CharField(max_length=100)
     opens_on = models.DateField(help_text="Participants' programme status is taken on this date.")
     closes_on = models.DateField()
+
+    history = AuditTrail()
 
     class Meta:
         ordering = ["-opens_on"]
@@ -419,6 +440,8 @@ class Invitation(models.Model):
         null=True, blank=True, help_text="When the link was first followed."
     )
 
+    history = AuditTrail()
+
     class Meta:
         ordering = ["wave", "person__full_name"]
         constraints = [
@@ -439,6 +462,8 @@ class Response(models.Model):
     started_at = models.DateTimeField()
     updated_at = models.DateTimeField()
     completed_at = models.DateTimeField(null=True, blank=True)
+
+    history = AuditTrail()
 
     class Meta:
         ordering = ["-started_at"]
@@ -461,6 +486,8 @@ class Answer(models.Model):
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
     likert = models.PositiveSmallIntegerField(choices=Likert.choices, null=True, blank=True)
     text = models.TextField(blank=True)
+
+    history = AuditTrail()
 
     class Meta:
         constraints = [

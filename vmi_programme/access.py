@@ -18,7 +18,9 @@ administrator             everything                   everything       everythi
 ========================  ===========================  ===============  ====================
 
 "identities" is the right to see survey respondents' names; "approve" is approving a
-value-stream metric change at the TGT. Anonymous users may do nothing.
+value-stream metric change at the TGT. "audit" is reading the audit trail (/audit/): a trust's
+KPO lead for their trust's records, the regulator for partnership-level records, administrators
+for all. Anonymous users may do nothing.
 
 Partnership-level meetings (the TGB, the KPO leads' meeting) are read by their members: a
 scope with ``members_of_series`` lets only those who may change partnership records (the
@@ -44,6 +46,7 @@ class Action(StrEnum):
     CHANGE = "change"
     APPROVE = "approve"
     VIEW_IDENTITIES = "view_identities"
+    VIEW_AUDIT = "view_audit"  # read the audit trail (who changed what; /audit/)
 
 
 OWN, OTHER, PARTNERSHIP = "own", "other", "partnership"
@@ -58,6 +61,7 @@ RULES: dict[str, dict[Action, set[str]]] = {
         Action.VIEW: {OWN, PARTNERSHIP},
         Action.CHANGE: {OWN},
         Action.VIEW_IDENTITIES: {OWN},
+        Action.VIEW_AUDIT: {OWN},
     },
     Role.EXECUTIVE: {
         Action.VIEW: {OWN, PARTNERSHIP},
@@ -70,7 +74,11 @@ RULES: dict[str, dict[Action, set[str]]] = {
         Action.VIEW_IDENTITIES: {OWN},
     },
     Role.TGB_MEMBER: {Action.VIEW: {OWN, PARTNERSHIP}, Action.CHANGE: {PARTNERSHIP}},
-    Role.REGULATOR: {Action.VIEW: {OWN, OTHER, PARTNERSHIP}, Action.CHANGE: {PARTNERSHIP}},
+    Role.REGULATOR: {
+        Action.VIEW: {OWN, OTHER, PARTNERSHIP},
+        Action.CHANGE: {PARTNERSHIP},
+        Action.VIEW_AUDIT: {PARTNERSHIP},
+    },
     Role.ADMINISTRATOR: {action: {OWN, OTHER, PARTNERSHIP} for action in Action},
 }
 

@@ -35,6 +35,17 @@ class VmiProgrammeConfig(AppConfig):
         )
         register(
             NavItem(
+                "Audit trail",
+                "audit-trail",
+                order=97,
+                # Only for those the policy lets read some of it (KPO leads, the regulator,
+                # administrators).
+                visible=lambda user: bool(relations(user, Action.VIEW_AUDIT)),
+                description="Who created, changed or deleted which record, when and from where.",
+            )
+        )
+        register(
+            NavItem(
                 "Admin",
                 "admin:index",
                 order=99,

@@ -32,6 +32,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
+from . import audit
 from .models import Job, JobStatus
 
 log = logging.getLogger(__name__)
@@ -190,7 +191,9 @@ def execute(job_id: int) -> Job | None:
         try:
             if fn is None:
                 raise LookupError(f"No job kind {job.kind!r} is registered in this worker.")
-            result = fn(JobContext(job, attempt), **job.parameters)
+            # What the job writes is recorded in the audit trail as the job's, by its requester.
+            with audit.source("job", user=job.requested_by):
+                result = fn(JobContext(job, attempt), **job.parameters)
         except SoftTimeLimitExceeded:
             _finish(job, attempt, status=JobStatus.FAILED, error=_over_limit(job.kind))
         except TRANSIENT_ERRORS:

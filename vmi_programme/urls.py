@@ -8,7 +8,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from . import accounts, api, bench, health, imports, person_picker, views
+from . import accounts, api, audit_page, bench, health, imports, person_picker, views
 
 router = DefaultRouter()
 router.register("organisations", api.OrganisationViewSet)
@@ -30,6 +30,7 @@ urlpatterns = [
         name="account-token-revoke",
     ),
     path("organisations/", views.organisation_list, name="organisation-list"),
+    path("audit/", audit_page.audit_trail, name="audit-trail"),
     path("people/search.json", person_picker.person_search, name="person-search"),
     path("jobs/", views.job_list, name="job-list"),
     path("jobs/<int:pk>/", views.job_detail, name="job-detail"),

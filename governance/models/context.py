@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
+from vmi_programme.audit import AuditTrail
 from vmi_programme.models.organisations import Organisation, Person
 
 
@@ -24,6 +25,8 @@ class CqcRating(models.Model):
     )
     rating = models.CharField(max_length=30, choices=CqcRatingValue.choices)
     published_on = models.DateField(help_text="Date of the inspection report.")
+
+    history = AuditTrail()
 
     class Meta:
         db_table = "vmi_programme_cqcrating"  # kept when the model moved from the core
@@ -52,6 +55,8 @@ class CeoTenure(models.Model):
     is_interim = models.BooleanField(default=False)
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
+
+    history = AuditTrail()
 
     class Meta:
         db_table = "vmi_programme_ceotenure"  # kept when the model moved from the core
@@ -94,6 +99,8 @@ class SpecialMeasuresPeriod(models.Model):
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
 
+    history = AuditTrail()
+
     class Meta:
         db_table = "vmi_programme_specialmeasuresperiod"  # kept when the model moved from the core
         ordering = ["organisation__short_name", "started_on"]
@@ -124,6 +131,8 @@ class CulturalWork(models.Model):
     )
     name = models.CharField(max_length=200, blank=True, help_text="e.g. The Leeds Way")
     description = models.TextField(blank=True)
+
+    history = AuditTrail()
 
     class Meta:
         db_table = "vmi_programme_culturalwork"  # kept when the model moved from the core

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from vmi_programme.audit import AuditTrail
 from vmi_programme.models.organisations import Organisation, Person
 
 
@@ -30,6 +31,8 @@ class Team(models.Model):
     lead = models.ForeignKey(
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="teams_led"
     )
+
+    history = AuditTrail()
 
     class Meta:
         db_table = "vmi_programme_team"  # kept when the model moved from the core
@@ -64,6 +67,8 @@ class Huddle(models.Model):
     )
     notes = models.TextField(blank=True)
 
+    history = AuditTrail()
+
     class Meta:
         db_table = "vmi_programme_huddle"  # kept when the model moved from the core
         ordering = ["-date"]
@@ -91,6 +96,8 @@ class ProductionBoard(models.Model):
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="boards")
     title = models.CharField(max_length=200)
+
+    history = AuditTrail()
 
     class Meta:
         db_table = "vmi_programme_productionboard"  # kept when the model moved from the core
@@ -120,6 +127,8 @@ class BoardMeasure(models.Model):
     target = models.DecimalField(max_digits=12, decimal_places=2)
     direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.HIGHER)
 
+    history = AuditTrail()
+
     class Meta:
         db_table = "vmi_programme_boardmeasure"  # kept when the model moved from the core
         ordering = ["board", "name"]
@@ -140,6 +149,8 @@ class BoardValue(models.Model):
     measure = models.ForeignKey(BoardMeasure, on_delete=models.CASCADE, related_name="values")
     recorded_on = models.DateField()
     value = models.DecimalField(max_digits=12, decimal_places=2)
+
+    history = AuditTrail()
 
     class Meta:
         db_table = "vmi_programme_boardvalue"  # kept when the model moved from the core
@@ -171,6 +182,8 @@ class StandardWorkDocument(models.Model):
         default=False, help_text="Created for an emergency response (e.g. pandemic ward flipping)."
     )
     current_version = models.PositiveIntegerField(default=0)
+
+    history = AuditTrail()
 
     class Meta:
         db_table = "vmi_programme_standardworkdocument"  # kept when the model moved from the core
@@ -217,6 +230,8 @@ class StandardWorkVersion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
     changed_at = models.DateTimeField()
+
+    history = AuditTrail()
 
     class Meta:
         db_table = "vmi_programme_standardworkversion"  # kept when the model moved from the core

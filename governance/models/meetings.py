@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
+from vmi_programme.audit import AuditTrail
 from vmi_programme.models.organisations import Organisation, Person
 from vmi_programme.scope import Scope
 
@@ -50,6 +51,8 @@ class MeetingSeries(models.Model):
     name = models.CharField(max_length=200, unique=True)
     frequency = models.CharField(max_length=40, default="monthly")
     usual_duration_minutes = models.PositiveIntegerField(null=True, blank=True)
+
+    history = AuditTrail()
 
     class Meta:
         db_table = "vmi_programme_meetingseries"  # kept when the model moved from the core
@@ -115,6 +118,8 @@ class Membership(models.Model):
 
     objects = MembershipQuerySet.as_manager()
 
+    history = AuditTrail()
+
     class Meta:
         db_table = "vmi_programme_membership"  # kept when the model moved from the core
         ordering = ["series", "started_on", "person__full_name"]
@@ -175,6 +180,8 @@ class Meeting(models.Model):
     )
     minutes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = AuditTrail()
 
     class Meta:
         db_table = "vmi_programme_meeting"  # kept when the model moved from the core
@@ -251,6 +258,8 @@ class AgendaItem(models.Model):
         default=False, help_text="A required item: it cannot be removed from the agenda."
     )
 
+    history = AuditTrail()
+
     class Meta:
         db_table = "vmi_programme_agendaitem"  # kept when the model moved from the core
         ordering = ["meeting", "order"]
@@ -277,6 +286,8 @@ class AgendaItemLink(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
     target = GenericForeignKey("content_type", "object_id")
+
+    history = AuditTrail()
 
     class Meta:
         db_table = "vmi_programme_agendaitemlink"  # kept when the model moved from the core
@@ -313,6 +324,8 @@ class Attendance(models.Model):
         blank=True,
         related_name="deputised_attendances",
     )
+
+    history = AuditTrail()
 
     class Meta:
         db_table = "vmi_programme_attendance"  # kept when the model moved from the core
@@ -357,6 +370,8 @@ class Decision(models.Model):
         AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions"
     )
     text = models.TextField()
+
+    history = AuditTrail()
 
     class Meta:
         db_table = "vmi_programme_decision"  # kept when the model moved from the core
@@ -407,6 +422,8 @@ class MeetingAction(models.Model):
     completed_on = models.DateField(null=True, blank=True)
 
     objects = MeetingActionQuerySet.as_manager()
+
+    history = AuditTrail()
 
     class Meta:
         db_table = "vmi_programme_meetingaction"  # kept when the model moved from the core

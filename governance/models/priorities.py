@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
+from vmi_programme.audit import AuditTrail
 from vmi_programme.models.organisations import Organisation
 
 
@@ -23,6 +24,8 @@ class NationalPriority(models.Model):
     )
     active_from = models.DateField(null=True, blank=True)
     active_until = models.DateField(null=True, blank=True)
+
+    history = AuditTrail()
 
     class Meta:
         db_table = "vmi_programme_nationalpriority"  # kept when the model moved from the core
@@ -69,6 +72,8 @@ class StrategicObjective(models.Model):
     )
     active_from = models.DateField(null=True, blank=True)
     active_until = models.DateField(null=True, blank=True)
+
+    history = AuditTrail()
 
     class Meta:
         db_table = "vmi_programme_strategicobjective"  # kept when the model moved from the core

@@ -23,6 +23,7 @@ from django.core.files import File
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.utils import timezone
 
+from .. import audit
 from ..models import ImportBatch, ImportStatus, Job, Organisation
 from .reader import open_table
 from .spec import ImportContext, ImportFailed, ImportSpec, RowError, RowInvalid, get_spec
@@ -315,7 +316,8 @@ def commit_batch(batch: ImportBatch, user: Any, *, report: Report = _no_report) 
     try:
         if batch.preview.get("error_count"):  # a file with errors is never written
             raise ImportFailed(stored_preview(batch).errors)
-        with transaction.atomic():
+        # The rows are recorded in the audit trail as an import, by whoever confirmed it.
+        with transaction.atomic(), audit.source("import", user=user):
             summary = write_rows(spec, batch, ctx, report=report)
     except ImportFailed as failed:
         errors = failed.errors

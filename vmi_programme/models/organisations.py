@@ -5,6 +5,9 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
+from ..audit import AuditTrail
+from ..scope import Scope
+
 
 class OrganisationKind(models.TextChoices):
     PARTNER_TRUST = "partner_trust", "Partner trust"
@@ -32,6 +35,8 @@ class Organisation(models.Model):
     headcount = models.PositiveIntegerField(null=True, blank=True)
     region = models.CharField(max_length=100, blank=True)
 
+    history = AuditTrail()
+
     class Meta:
         ordering = ["short_name"]
         indexes = [models.Index(fields=["kind"])]
@@ -51,6 +56,8 @@ class Partnership(models.Model):
     short_name = models.CharField(max_length=40, unique=True)
     started_on = models.DateField(help_text="The programme's point of intervention.")
     members = models.ManyToManyField(Organisation, related_name="partnerships")
+
+    history = AuditTrail()
 
     class Meta:
         ordering = ["name"]
@@ -91,6 +98,8 @@ class Person(models.Model):
         related_name="person",
     )
 
+    history = AuditTrail()
+
     class Meta:
         ordering = ["full_name"]
         verbose_name_plural = "people"
@@ -116,6 +125,8 @@ class RoleAssignment(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="role_assignments")
     role = models.CharField(max_length=20, choices=Role.choices)
 
+    history = AuditTrail()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["person", "role"], name="unique_role_per_person"),
@@ -126,3 +137,7 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person.full_name}: {self.get_role_display()}"
+
+    def access_scope(self) -> Scope:
+        # A role sits with its holder's organisation (where the audit trail files its changes).
+        return Scope(self.person.organisation_id)
