@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import jobs_in_process
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -12,6 +13,13 @@ from vmi_programme import imports
 from vmi_programme.models import ImportStatus
 
 HEADER = "respondent,alter,interaction_type,role,department\n"
+
+
+@pytest.fixture(autouse=True)
+def _jobs_in_process():
+    """The import's check and commit jobs run in this process, on the PostgreSQL run too."""
+    with jobs_in_process():
+        yield
 
 
 def upload(content: str) -> SimpleUploadedFile:

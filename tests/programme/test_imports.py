@@ -4,6 +4,7 @@ import io
 
 import openpyxl
 import pytest
+from conftest import jobs_in_process
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -14,6 +15,13 @@ from vmi_programme.imports import Column, ImportFailed, ImportSpec, RowCleaner, 
 from vmi_programme.models import ImportBatch, ImportStatus, Person, ProfessionalGroup, Role
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _jobs_in_process():
+    """The import's check and commit jobs run in this process, on the PostgreSQL run too."""
+    with jobs_in_process():
+        yield
 
 
 class PeopleImport(ImportSpec):

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from conftest import jobs_in_process
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from training.models import Assessment, Cohort, Enrolment
@@ -10,6 +11,14 @@ from vmi_programme import imports
 from vmi_programme.models import Person
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _jobs_in_process():
+    """The import's check and commit jobs run in this process, on the PostgreSQL run too."""
+    with jobs_in_process():
+        yield
+
 
 ENROLMENTS = (
     "SASH L4L enrolments export\n"

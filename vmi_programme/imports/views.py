@@ -65,6 +65,9 @@ class SizeLimitUploadHandler(FileUploadHandler):
 def refuse_too_large(request, form: forms.Form, field: str = "file") -> None:
     """Put the size error on the form when the upload handler stopped the upload."""
     if getattr(request, "upload_too_large", False):
+        if not form.is_bound:  # the fields after the file were never read
+            form.is_bound, form.data, form.files = True, {}, {}
+        form.is_valid()  # clean first: add_error needs cleaned_data
         form.add_error(
             field, f"The file is larger than {_megabytes(max_upload_bytes())}; split it."
         )
