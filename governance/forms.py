@@ -97,9 +97,7 @@ class AgendaItemForm(AgendaLinksMixin, NhsFormMixin, forms.ModelForm):
 
     def __init__(self, *args, people=None, search="", meeting=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        use_picker(
-            self.fields["presenter"], people if people is not None else Person.objects, search
-        )
+        use_picker(self, "presenter", people if people is not None else Person.objects, search)
         self.link_kinds = []
         if meeting is not None:
             self.add_link_fields(meeting, user)
@@ -139,7 +137,7 @@ class MembershipForm(NhsFormMixin, forms.ModelForm):
 
     def __init__(self, *args, people=None, search="", **kwargs):
         super().__init__(*args, **kwargs)
-        use_picker(self.fields["person"], people, search)
+        use_picker(self, "person", people, search)
 
 
 DEPUTY = "deputy"
@@ -252,7 +250,7 @@ class ActionForm(NhsFormMixin, forms.ModelForm):
 
     def __init__(self, *args, meeting=None, people=None, search="", **kwargs):
         super().__init__(*args, **kwargs)
-        use_picker(self.fields["owner"], people, search)
+        use_picker(self, "owner", people, search)
         self.fields["agenda_item"].queryset = meeting.agenda_items.all()
 
 
@@ -415,7 +413,7 @@ class CeoTenureForm(NhsFormMixin, forms.ModelForm):
 
     def __init__(self, *args, people=None, search="", **kwargs):
         super().__init__(*args, **kwargs)
-        use_picker(self.fields["person"], people, search)
+        use_picker(self, "person", people, search)
 
 
 class CeoTenureEditForm(NhsFormMixin, forms.ModelForm):

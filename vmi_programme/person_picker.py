@@ -14,10 +14,11 @@ partnership's organisations for someone who may change partnership records
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
@@ -49,8 +50,15 @@ def partnership_people() -> QuerySet[Person]:
     )
 
 
+# Up to this many people the picker is a select (usable without JavaScript); beyond it a text
+# input whose typed name the server matches, so a page with many pickers (a TGB's attendance,
+# one deputy per member) does not carry every person of the partnership once per row.
+MAX_OPTIONS = 100
+
+
 class PersonPicker(forms.Select):
-    """A select of people, searchable as you type once the page's script has run."""
+    """A select of people, searchable as you type once the page's script has run; a text input
+    (a name, matched by ``PersonChoiceField``) when there are more than ``MAX_OPTIONS``."""
 
     def __init__(self, *args, search: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,30 +67,93 @@ class PersonPicker(forms.Select):
     class Media:
         js = ["vmi_programme/person_picker.js"]
 
+    def _many(self) -> bool:
+        queryset = getattr(self.choices, "queryset", None)
+        return queryset is not None and queryset.count() > MAX_OPTIONS
+
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         if self.search:
             context["widget"]["attrs"]["data-person-search"] = self.search
         return context
 
+    def render(self, name, value, attrs=None, renderer=None):
+        if not self._many():
+            return super().render(name, value, attrs, renderer)
+        attrs = dict(attrs or {})
+        # The form renderer gave it the select's classes; a text input takes the input's.
+        attrs["class"] = attrs.get("class", "").replace("nhsuk-select", "nhsuk-input")
+        attrs.update({"autocomplete": "off", "spellcheck": "false"})
+        if self.search:
+            attrs["data-person-search"] = self.search
+        return forms.TextInput(attrs=self.attrs).render(name, self._typed(value), attrs, renderer)
 
-def person_choice(queryset: QuerySet[Person], *, search: str, **kwargs) -> forms.ModelChoiceField:
-    """A ModelChoiceField of ``queryset`` drawn as a ``PersonPicker`` searching ``search``."""
-    field = forms.ModelChoiceField(
+    def _typed(self, value) -> str:
+        """What the text input shows: the chosen person's label, or what the user typed."""
+        if value in (None, ""):
+            return ""
+        if str(value).isdigit():
+            person = self.choices.queryset.filter(pk=value).first()
+            return label(person) if person else ""
+        return str(value)
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """A person of ``queryset``, posted as an id (the select, or the picker's choice) or, from
+    the text input, as a name or the label the list showed ("Name (ORG, job title)")."""
+
+    widget = PersonPicker
+
+    def label_from_instance(self, obj: Person) -> str:
+        return label(obj)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = " ".join(str(value).split())
+        if text.isdigit():
+            return super().to_python(text)
+        name = re.sub(r"\s*\(.*\)$", "", text)
+        found = list(self.queryset.filter(full_name__iexact=name)[:MAX_OPTIONS])
+        if len(found) > 1:
+            found = [p for p in found if label(p).casefold() == text.casefold()] or found
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            raise ValidationError(
+                f"No one called “{name}” can be chosen here: check the spelling.",
+                code="invalid_choice",
+            )
+        raise ValidationError(
+            f"More than one person is called {name}: choose from the list, or type the name "
+            "with the organisation and job title as the list shows them.",
+            code="invalid_choice",
+        )
+
+
+def person_choice(queryset: QuerySet[Person], *, search: str, **kwargs) -> PersonChoiceField:
+    """A field choosing one person of ``queryset``, drawn as a ``PersonPicker`` searching
+    ``search`` (the endpoint's URL from ``search_url``)."""
+    field = PersonChoiceField(
         queryset=queryset.select_related("organisation").order_by("full_name", "pk"), **kwargs
     )
-    field.label_from_instance = label
-    field.widget = PersonPicker(search=search)
-    field.widget.choices = field.choices
+    field.widget.search = search
     return field
 
 
-def use_picker(field: forms.ModelChoiceField, queryset: QuerySet[Person], search: str) -> None:
-    """Turn an existing person field (e.g. a ModelForm's) into a picker of ``queryset``."""
-    field.queryset = queryset.select_related("organisation").order_by("full_name", "pk")
-    field.label_from_instance = label
-    field.widget = PersonPicker(search=search, attrs=field.widget.attrs)
-    field.widget.choices = field.choices
+def use_picker(form: forms.BaseForm, name: str, queryset: QuerySet[Person], search: str) -> None:
+    """Replace a form's person field (e.g. a ModelForm's foreign key) with a picker of
+    ``queryset``, keeping its label, help text, whether it is required and its messages."""
+    old = form.fields[name]
+    form.fields[name] = person_choice(
+        queryset,
+        search=search,
+        required=old.required,
+        label=old.label,
+        help_text=old.help_text,
+        initial=old.initial,
+        error_messages=old.error_messages,
+    )
 
 
 def label(person: Person) -> str:

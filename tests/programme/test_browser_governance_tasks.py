@@ -196,3 +196,21 @@ def test_a_tgb_member_renegotiates_the_compact_and_sees_the_diff(
     page.wait_for_url(f"**/compact/{compact.pk}/diff/?from=1&to=2")
     assert "succession" in page.locator("main").inner_text()
     assert CompactVersion.objects.filter(compact=compact).count() == 2
+
+
+def test_with_many_people_the_picker_suggests_names_in_a_text_input(page, kpo_user, trust):
+    from vmi_programme.person_picker import MAX_OPTIONS
+
+    tgt = meeting_services.create_series(MeetingKind.TGT, "SASH TGT", organisation=trust)
+    PersonFactory.create_batch(MAX_OPTIONS + 1, organisation=trust)
+    newcomer = PersonFactory(organisation=trust, full_name="Nia Newcomer", job_title="COO")
+    page.login("kpo")
+    page.goto(f"/governance/series/{tgt.pk}/memberships/new/")
+    assert page.locator("select#id_person").count() == 0  # too many people for a select
+    page.fill("#id_person", "Newc")
+    label = f"Nia Newcomer ({trust.short_name}, COO)"
+    page.wait_for_selector(f"#id_person-matches option[value='{label}']", state="attached")
+    page.fill("#id_person", label)
+    page.click("button:has-text('Save')")
+    page.wait_for_url(f"**/governance/series/{tgt.pk}/")
+    assert Membership.objects.get(series=tgt).person == newcomer

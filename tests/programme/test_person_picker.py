@@ -63,3 +63,43 @@ def test_search_answers_only_get_and_only_signed_in_users(client, kpo_user, trus
     client.force_login(kpo_user)
     assert client.post("/people/search.json", {"q": "sam"}).status_code == 405
     assert client.get("/people/search.json", {"organisation": "x"}).status_code == 403
+
+
+def test_with_many_people_the_picker_is_a_text_input_matched_by_name(trust, other_trust):
+    from governance.forms import MembershipForm
+    from governance.models import MeetingKind, Membership
+    from governance.services import meetings as meeting_services
+    from vmi_programme.person_picker import MAX_OPTIONS
+
+    tgt = meeting_services.create_series(MeetingKind.TGT, "SASH TGT", organisation=trust)
+    for n in range(MAX_OPTIONS + 1):
+        PersonFactory(organisation=trust, full_name=f"Person {n:03}", job_title="Nurse")
+    twin_a = PersonFactory(organisation=trust, full_name="Alex Twin", job_title="Matron")
+    PersonFactory(organisation=trust, full_name="Alex Twin", job_title="Porter")
+    people = trust.people.all()
+
+    def form(person: str):
+        return MembershipForm(
+            {"person": person, "started_on": "2016-01-01"},
+            instance=Membership(series=tgt),
+            people=people,
+            search="/people/search.json",
+        )
+
+    html = str(form("")["person"])
+    assert "<select" not in html and 'type="text"' in html and "nhsuk-input" in html
+    assert 'data-person-search="/people/search.json"' in html
+    typed = form("person 007")
+    assert typed.is_valid() and typed.cleaned_data["person"].full_name == "Person 007"
+    ambiguous = form("Alex Twin")
+    assert not ambiguous.is_valid() and "More than one person" in ambiguous.errors["person"][0]
+    chosen = form(f"Alex Twin ({trust.short_name}, Matron)")
+    assert chosen.is_valid() and chosen.cleaned_data["person"] == twin_a
+    assert form(str(twin_a.pk)).is_valid()
+    nobody = form("Nobody Here")
+    assert not nobody.is_valid() and "No one called “Nobody Here”" in nobody.errors["person"][0]
+    # Someone of another trust is not among the choices, by name or by id.
+    outsider = PersonFactory(organisation=other_trust, full_name="Leeds Person")
+    assert not form("Leeds Person").is_valid() and not form(str(outsider.pk)).is_valid()
+    # A bound form shows what was typed, so nothing is lost on a bad submit.
+    assert 'value="Nobody Here"' in str(nobody["person"])

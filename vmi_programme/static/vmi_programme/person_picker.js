@@ -2,7 +2,9 @@
 // 1. A <select data-person-search="URL"> (vmi_programme.person_picker.PersonPicker) is hidden and
 //    replaced by a text input with a <datalist> of at most 20 matches from URL?q=...; choosing a
 //    listed name sets the select, so the form posts the person's id as before. Without
-//    JavaScript the select is used as it is.
+//    JavaScript the select is used as it is. When there are too many people for a select the
+//    picker is an <input data-person-search="URL">: it gets the same suggestions, and the
+//    server matches the name (or listed label) it posts.
 // 2. The networks name generator: <form data-search-url> with input.vmi-person-search rows; a
 //    chosen name fills the row's hidden person id, a typed one is matched by the server.
 (function () {
@@ -107,6 +109,21 @@
   }
 
   document.querySelectorAll("select[data-person-search]").forEach(enhance);
+
+  document.querySelectorAll("input[data-person-search]").forEach(function (input) {
+    var list = document.createElement("datalist");
+    list.id = input.id + "-matches";
+    input.setAttribute("list", list.id);
+    input.parentNode.insertBefore(list, input.nextSibling);
+    var search = debounce(function (query) {
+      fetchPeople(input.getAttribute("data-person-search"), query, function (people) {
+        fill(list, people, {});
+      });
+    });
+    input.addEventListener("input", function () {
+      if (input.value.trim().length >= 2) search(input.value.trim());
+    });
+  });
 
   // 2. The networks name generator.
   var form = document.querySelector("form[data-search-url]");
