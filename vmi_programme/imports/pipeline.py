@@ -208,9 +208,13 @@ def validate_batch(batch: ImportBatch, user: Any, *, report: Report = _no_report
     batch.preview = {
         "row_count": row_count,
         "error_count": errors.count,
-        "errors": [e.as_dict() for e in errors.kept],
+        "errors": _error_dicts(errors.kept),
         "sample": [
-            {"number": r.number, "values": r.values, "errors": [e.as_dict() for e in r.errors]}
+            {
+                "number": r.number,
+                "values": {k: _storable(v) for k, v in r.values.items()},
+                "errors": _error_dicts(r.errors),
+            }
             for r in sample
         ],
         "ignored_headers": ignored,
@@ -225,6 +229,24 @@ def validate_batch(batch: ImportBatch, user: Any, *, report: Report = _no_report
     return ImportPreview(
         batch, sample, errors.kept, ignored, row_count, errors.count, needs_encoding
     )
+
+
+def _storable(cell: str) -> str:
+    """A cell as the stored preview shows it: PostgreSQL's JSON cannot hold a NUL character,
+    and the page needs no more than the start of a long cell."""
+    cell = cell.replace("\x00", "\N{SYMBOL FOR NULL}")
+    return cell if len(cell) <= 200 else cell[:200] + "…"
+
+
+def _error_dicts(errors: list[RowError]) -> list[dict]:
+    return [
+        {
+            "row": e.row,
+            "column": _storable(e.column) if e.column else e.column,
+            "message": e.message.replace("\x00", "\N{SYMBOL FOR NULL}"),
+        }
+        for e in errors
+    ]
 
 
 def stored_preview(batch: ImportBatch) -> ImportPreview | None:
@@ -327,7 +349,7 @@ def commit_batch(batch: ImportBatch, user: Any, *, report: Report = _no_report) 
         errors = [RowError(None, None, f"The database refused the import: {exc}")]
     if errors:
         batch.status = ImportStatus.FAILED
-        batch.errors = [e.as_dict() for e in errors[:PREVIEW_ERRORS_KEPT]]
+        batch.errors = _error_dicts(errors[:PREVIEW_ERRORS_KEPT])
         batch.save(update_fields=["status", "errors"])
         raise ImportFailed(errors)
     batch.status = ImportStatus.COMMITTED
