@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
 from vmi_programme import imports
@@ -41,13 +41,15 @@ class Command(BaseCommand):
                 raise CommandError(f"No organisation {organisation!r}.")
         if not path.exists():
             raise CommandError(f"No file at {path}.")
-        upload = SimpleUploadedFile(path.name, path.read_bytes())
-        result = imports.preview(import_spec, upload, account, organisation=org)
+        with path.open("rb") as handle:  # streamed to storage, never read whole
+            result = imports.preview(
+                import_spec, File(handle, path.name), account, organisation=org
+            )
         if not result.is_valid:
             for error in result.errors[:50]:
                 self.stderr.write(str(error))
-            raise CommandError(f"{len(result.errors)} problem(s); nothing was written.")
-        self.stdout.write(f"{len(result.rows)} rows are valid.")
+            raise CommandError(f"{result.error_count} problem(s); nothing was written.")
+        self.stdout.write(f"{result.row_count} rows are valid.")
         if not commit:
             self.stdout.write("Checked only: run again with --commit to write them.")
             return
