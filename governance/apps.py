@@ -12,6 +12,13 @@ class GovernanceConfig(AppConfig):
         from .views.meetings import overdue_actions_panel
 
         dashboard.register()  # its trust-dashboard panels and Table 4.1
+
+        from vmi_programme import deletes
+
+        from .models import AgendaItemLink
+
+        # Its owner as its access_scope() says, for a delete's grouped query (ADR 9).
+        deletes.register_scope_path(AgendaItemLink, "agenda_item__meeting__series__organisation")
         register_agenda_links()
 
         register(

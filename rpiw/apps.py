@@ -17,6 +17,16 @@ class RpiwConfig(AppConfig):
             return bool(actor and actor.organisation_id and actor.roles)
 
         dashboard.register()  # its trust-dashboard panels and Table 7.1
+
+        from vmi_programme import deletes
+
+        from .models import FollowUpReminder, MetricVersion, RpiwStatusChange
+
+        # Their owners as their access_scope() says, for a delete's one grouped query per kind
+        # (ADR 9).
+        deletes.register_scope_path(MetricVersion, "metric__value_stream__organisation")
+        deletes.register_scope_path(RpiwStatusChange, "rpiw__value_stream__organisation")
+        deletes.register_scope_path(FollowUpReminder, "rpiw__value_stream__organisation")
         register_agenda_links()
         register(
             NavItem(

@@ -572,3 +572,23 @@ def test_an_administrators_delete_in_the_admin_removes_the_wave_and_leaves_histo
     if hasattr(Invitation, "history"):  # the audit trail records each deleted row
         deleted = Invitation.history.filter(wave_id=wave.pk, history_type="-")
         assert deleted.count() == 4
+
+
+def _queries_to_check(user, wave) -> int:
+    from django.db import connection as db
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(db) as captured, pytest.raises(DeleteRefused):
+        deletes.check_delete(user, wave)
+    return len(captured)
+
+
+def test_checking_a_delete_asks_per_kind_not_per_row(world, trust, other_trust, regulator_user):
+    """Owners are grouped per kind in one query: more respondents, no more queries."""
+    wave = world["shared_wave"]
+    _queries_to_check(regulator_user, wave)  # loads the user's roles once
+    few = _queries_to_check(regulator_user, wave)
+    more_people = [PersonFactory(organisation=org) for org in (trust, other_trust) * 10]
+    _survey_data(wave.survey, wave, more_people)
+    assert Nomination.objects.filter(wave=wave).count() == 24
+    assert _queries_to_check(regulator_user, wave) == few

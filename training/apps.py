@@ -14,10 +14,15 @@ class TrainingConfig(AppConfig):
 
         from vmi_programme import deletes
 
-        from .models import Answer, Invitation, Response
+        from .models import Answer, CohortSession, Invitation, Question, Response, SurveySection
 
         # They name survey respondents: only an administrator deletes them (ADR 9).
         deletes.register_identity_bearing(Invitation, Response, Answer)
+        # Their owners as their access_scope() says, for a delete's one grouped query per kind.
+        deletes.register_scope_path(Answer, "response__invitation__person__organisation")
+        deletes.register_scope_path(Question, "section__survey__organisation")
+        deletes.register_scope_path(SurveySection, "survey__organisation")
+        deletes.register_scope_path(CohortSession, "cohort__organisation")
 
         register(
             NavItem(

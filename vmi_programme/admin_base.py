@@ -76,3 +76,10 @@ class ScopedAdmin(admin.ModelAdmin):
         with transaction.atomic():
             for obj in queryset:
                 deletes.delete(request.user, obj)
+
+    def save_formset(self, request, form, formset, change):
+        # An inline row ticked "delete" is a delete too: refused (the 409 page) like any other.
+        for inline_form in formset.deleted_forms:
+            if inline_form.instance.pk is not None:
+                deletes.check_delete(request.user, inline_form.instance)
+        super().save_formset(request, form, formset, change)
