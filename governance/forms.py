@@ -28,7 +28,7 @@ from governance.models import (
     Team,
 )
 from vmi_programme.models import Organisation, OrganisationKind, Person
-from vmi_programme.person_picker import person_choice, use_picker
+from vmi_programme.person_picker import MAX_OPTIONS, label, person_choice, use_picker
 
 
 class DateInput(forms.DateInput):
@@ -62,10 +62,6 @@ class MeetingForm(NhsFormMixin, forms.ModelForm):
         model = Meeting
         fields = ["date", "start_time", "end_time", "location", "status", "minutes"]
         widgets = {"date": DateInput(), "start_time": TimeInput(), "end_time": TimeInput()}
-
-
-def _people(queryset):
-    return queryset.select_related("organisation").order_by("full_name")
 
 
 class AgendaLinksMixin:
@@ -159,6 +155,12 @@ class MeetingAttendanceForm(NhsFormMixin, forms.Form):
     def __init__(self, *args, memberships, recorded, people, search="", **kwargs):
         super().__init__(*args, **kwargs)
         self.memberships = list(memberships)
+        people = people.select_related("organisation").order_by("full_name", "pk")
+        # One list of options for every row's deputy picker (one query, not one per member);
+        # beyond MAX_OPTIONS each picker is a text input and needs none.
+        shared = None
+        if people.count() <= MAX_OPTIONS:
+            shared = [("", "---------"), *((p.pk, label(p)) for p in people)]
         for membership in self.memberships:
             person = membership.person
             record = recorded.get(person.pk)
@@ -173,12 +175,14 @@ class MeetingAttendanceForm(NhsFormMixin, forms.Form):
                 error_messages={"required": f"Say whether {person.full_name} attended."},
             )
             deputy = person_choice(
-                people.exclude(pk=person.pk),
+                people,
                 search=search,
                 required=False,
                 label=f"Deputy for {person.full_name}",
                 initial=record.deputy_id if record else None,
             )
+            if shared is not None:
+                deputy.widget.choices = shared
             self.fields[f"deputy_{person.pk}"] = deputy
 
     def rows(self):
@@ -259,9 +263,9 @@ class TeamForm(NhsFormMixin, forms.ModelForm):
         model = Team
         fields = ["name", "kind", "lead"]
 
-    def __init__(self, *args, people=None, **kwargs):
+    def __init__(self, *args, people=None, search="", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lead"].queryset = _people(people)
+        use_picker(self, "lead", people, search)
 
 
 class HuddleForm(NhsFormMixin, forms.ModelForm):
@@ -359,9 +363,9 @@ class NewStandardWorkForm(StandardWorkForm):
         required=False, label="Created for an emergency response (e.g. pandemic ward flipping)"
     )
 
-    def __init__(self, *args, people=None, teams=None, **kwargs):
+    def __init__(self, *args, people=None, teams=None, search="", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _people(people)
+        use_picker(self, "owner", people, search)
         self.fields["team"].queryset = teams
         self.fields["reason"].initial = "First version."
 

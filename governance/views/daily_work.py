@@ -34,6 +34,7 @@ from governance.services import daily_work
 from vmi_programme.access import Action, actor_for, can, require, restrict
 from vmi_programme.form_page import FORM_METHODS, form_page, posted
 from vmi_programme.models import Organisation, Person
+from vmi_programme.person_picker import search_url
 
 
 def _own_organisation(request) -> Organisation:
@@ -73,6 +74,7 @@ def team_create(request):
         request.POST or None,
         instance=Team(organisation=organisation),
         people=Person.objects.filter(organisation=organisation),
+        search=search_url(organisation=organisation),
     )
     return form_page(
         request,
@@ -265,6 +267,7 @@ def standard_work_create(request):
         request.POST or None,
         people=Person.objects.filter(organisation=organisation),
         teams=Team.objects.filter(organisation=organisation),
+        search=search_url(organisation=organisation),
     )
 
     def save(data):

@@ -12,6 +12,8 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from factories import PersonFactory, user_with_roles
 from governance.models import (
@@ -621,3 +623,37 @@ def test_the_trust_context_table_links_records_only_where_the_user_may_look(
     html = client.get("/trust-context/").content.decode()
     assert f'href="/trust-context/{trust.pk}/"' in html
     assert f'href="/trust-context/{other_trust.pk}/"' not in html
+
+
+def test_the_attendance_page_reads_the_same_number_of_queries_for_3_or_12_members(
+    client, kpo_user, trust, tgt, meeting
+):
+    client.force_login(kpo_user)
+    url = f"/governance/meetings/{meeting.pk}/attendance/"
+    counts = []
+    for size in (3, 12):
+        while tgt.memberships.count() < size:
+            person = PersonFactory(organisation=trust)
+            meeting_services.add_membership(tgt, person, D(2016, 1, 1))
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+
+
+def test_board_and_trust_records_pages_read_a_fixed_number_of_queries(
+    client, kpo_user, trust, board
+):
+    client.force_login(kpo_user)
+    counts = []
+    for size in (2, 8):
+        while board.measures.count() < size:
+            n = board.measures.count()
+            m = daily_work.add_board_measure(board, f"Measure {n}", Decimal("1"))
+            daily_work.record_board_value(m, D(2021, 1, 4), Decimal(n))
+            context_services.record_cqc_rating(trust, "good", D(2010 + n, 1, 1))
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/daily-work/boards/{board.pk}/").status_code == 200
+            assert client.get(f"/trust-context/{trust.pk}/").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
