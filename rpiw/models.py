@@ -468,7 +468,11 @@ class Rpiw(models.Model):
                 name="rpiw_cancelled_or_stood_down_has_reason",
             ),
         ]
-        indexes = [models.Index(fields=["status", "workshop_end"])]
+        indexes = [
+            models.Index(fields=["status", "workshop_end"]),
+            # The default ordering: lists and the API read the newest page without a sort.
+            models.Index(fields=["-workshop_start", "reference"], name="rpiw_newest_first"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"

@@ -180,6 +180,7 @@ def count_queries(users: dict[str, str], items: list[Target]) -> dict[str, int]:
         with CaptureQueriesContext(connection) as queries:
             response = client.get(item.path)
         counts[item.name] = len(queries.captured_queries) if response.status_code == 200 else -1
+        print(f"  {item.name:34} {counts[item.name]:5d} queries", flush=True)
     return counts
 
 
@@ -198,12 +199,12 @@ def start_gunicorn(env: dict, port: int, workers: int) -> subprocess.Popen:
          "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "600"],
         cwd=CODE, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         try:
-            requests.get(f"http://127.0.0.1:{port}/login/", timeout=2)
+            requests.get(f"http://127.0.0.1:{port}/login/", timeout=30)
             return process
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or still booting its workers
             time.sleep(0.5)
     process.terminate()
     raise SystemExit("gunicorn did not start")

@@ -56,6 +56,8 @@ class Job(models.Model):
         indexes = [
             models.Index(fields=["kind", "organisation", "-created_at"]),
             models.Index(fields=["status"]),
+            # The default ordering: the job list reads its newest page without a sort.
+            models.Index(fields=["-created_at"], name="job_newest_first"),
         ]
         constraints = [
             models.CheckConstraint(
