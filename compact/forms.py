@@ -188,4 +188,8 @@ class BasePromiseFormSet(forms.BaseFormSet):
         ]
 
 
-PromiseFormSet = forms.formset_factory(PromiseRowForm, formset=BasePromiseFormSet, extra=3)
+_PromiseFormSetBase = forms.formset_factory(PromiseRowForm, formset=BasePromiseFormSet, extra=3)
+
+
+class PromiseFormSet(_PromiseFormSetBase):  # type: ignore[valid-type,misc]
+    """The promises of the new version: the current ones, then three rows for new ones."""

@@ -67,8 +67,13 @@ class PersonPicker(forms.Select):
     class Media:
         js = ["vmi_programme/person_picker.js"]
 
+    def _queryset(self) -> QuerySet[Person] | None:
+        # A field's choices are a ModelChoiceIterator (with its queryset); a page may instead
+        # give a prepared list of options, which is always drawn as a select.
+        return getattr(self.choices, "queryset", None)
+
     def _many(self) -> bool:
-        queryset = getattr(self.choices, "queryset", None)
+        queryset = self._queryset()
         return queryset is not None and queryset.count() > MAX_OPTIONS
 
     def get_context(self, name, value, attrs):
@@ -92,8 +97,9 @@ class PersonPicker(forms.Select):
         """What the text input shows: the chosen person's label, or what the user typed."""
         if value in (None, ""):
             return ""
-        if str(value).isdigit():
-            person = self.choices.queryset.filter(pk=value).first()
+        queryset = self._queryset()
+        if str(value).isdigit() and queryset is not None:
+            person = queryset.filter(pk=value).first()
             return label(person) if person else ""
         return str(value)
 

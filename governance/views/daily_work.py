@@ -166,7 +166,7 @@ def board_create(request, pk: int):
         caption=str(team),
         back_url=reverse("team-detail", args=[pk]),
         success="Board added; add the measures it tracks.",
-        next_url=lambda board: reverse("board-detail", args=[board.pk]),
+        next_url=lambda board: reverse("board-detail", args=[getattr(board, "pk", None)]),
     )
 
 

@@ -88,7 +88,7 @@ def _series_kinds(request) -> tuple[list[str], Organisation | None]:
     """The kinds of series this user may set up, and their own trust (a TGT's)."""
     actor = actor_for(request.user)
     own = Organisation.objects.filter(pk=actor.organisation_id).first() if actor else None
-    kinds = []
+    kinds: list[str] = []
     if own is not None and own.is_trust and can(request.user, Action.CHANGE, own):
         kinds.append(MeetingKind.TGT)
     if can(request.user, Action.CHANGE, Scope.partnership()):
