@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from vmi_programme import jobs
+from vmi_programme import audit, jobs
 from vmi_programme.access import Action, can
 from vmi_programme.models import Job, JobStatus, Organisation, OrganisationKind
 
@@ -301,9 +301,14 @@ def _record_group(
         )
         group.full_clean()
         group.save()
-        PeerGroupMember.objects.bulk_create(
-            PeerGroupMember(group=group, peer=found[code], rank=rank, distance=distance)
-            for rank, (code, (_, distance)) in enumerate(zip(codes, peers, strict=True), start=1)
+        audit.bulk_create(
+            PeerGroupMember,
+            [
+                PeerGroupMember(group=group, peer=found[code], rank=rank, distance=distance)
+                for rank, (code, (_, distance)) in enumerate(
+                    zip(codes, peers, strict=True), start=1
+                )
+            ],
         )
     return group
 

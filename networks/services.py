@@ -14,7 +14,7 @@ from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.utils import timezone
 
 from training.surveys import Invitation, QuestionKind, Response, SurveyWave
-from vmi_programme import jobs
+from vmi_programme import audit, jobs
 from vmi_programme.models import Organisation, Person
 from vmi_programme.writes import save_validated
 
@@ -203,7 +203,7 @@ def save_name_generator_answer(
             nominations.append(nomination)
         if len({n.alter_id for n in nominations}) != len(nominations):
             raise ValidationError({"__all__": "The same person is named twice."})
-        Nomination.objects.bulk_create(nominations)
+        audit.bulk_create(Nomination, nominations)
         nominations_changed(organisation, [wave])
     return nominations
 

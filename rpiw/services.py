@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from governance.models import Meeting, MeetingKind, StrategicObjective
+from vmi_programme import audit
 from vmi_programme.access import Action, can
 from vmi_programme.models import Organisation, Person
 from vmi_programme.writes import model_update, save_validated
@@ -290,7 +291,7 @@ def create_rpiw(
     save_validated(rpiw)
     RpiwStatusChange.objects.create(rpiw=rpiw, to_status=rpiw.status, changed_by=rpiw.created_by)
     if planning:
-        PlanningTask.objects.bulk_create(default_planning(rpiw))
+        audit.bulk_create(PlanningTask, default_planning(rpiw))
     for member in team:
         add_team_member(rpiw, **member)
     return rpiw

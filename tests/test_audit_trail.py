@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 
 from factories import OrganisationFactory, PersonFactory, user_with_roles
 from governance.models import Team
-from training.models import Programme
+from training.models import Assessment, Enrolment, Module, Programme
 from vmi_programme import audit, imports, jobs
 from vmi_programme.audit import HistoricalAudit
 from vmi_programme.imports import Column, ImportSpec, RowCleaner
@@ -186,6 +186,39 @@ def test_rows_an_import_writes_are_recorded_from_the_import_by_who_confirmed_it(
             kpo_user,
         )
         assert record.owner_organisation_id == trust.pk
+
+
+ENROLMENTS = (
+    "Programme,Cohort,Cohort start date,Participant,Email,Professional group,Enrolled on,Status\n"
+    "L4L,L4L cohort 9,2019-01-07,Ann Lee,ann.lee@sash.nhs.uk,nursing,2018-12-20,in progress\n"
+)
+ASSESSMENTS = "Email,Cohort,Programme,Module,Submitted on,Result,Assessed on\n" + "".join(
+    f"ann.lee@sash.nhs.uk,L4L cohort 9,L4L,{m},2019-0{m + 1}-01,pass,2019-0{m + 1}-08\n"
+    for m in range(1, 3)
+)
+
+
+def test_a_training_import_records_its_enrolments_and_bulk_written_assessments(kpo_user, trust):
+    programme = Programme.objects.create(code="L4L", name="L4L", assessment_method="homework")
+    for number in (1, 2):
+        Module.objects.create(programme=programme, number=number, title=f"Module {number}")
+    for spec, text in (("training.enrolments", ENROLMENTS), ("training.assessments", ASSESSMENTS)):
+        upload = SimpleUploadedFile("file.csv", text.encode())
+        result = imports.preview(imports.get_spec(spec), upload, kpo_user, organisation=trust)
+        assert not result.errors, [str(e) for e in result.errors]
+        imports.commit(result.batch, kpo_user)
+    enrolment = Enrolment.history.get()
+    assert (enrolment.history_type, enrolment.source, enrolment.history_user) == (
+        "+",
+        "import",
+        kpo_user,
+    )
+    assessments = Assessment.history.all()
+    assert assessments.count() == 2  # written with bulk_create, each recorded
+    assert {(a.history_type, a.source, a.history_user_id) for a in assessments} == {
+        ("+", "import", kpo_user.pk)
+    }
+    assert {a.owner_organisation_id for a in assessments} == {trust.pk}
 
 
 @jobs.job_kind("tests.audit_rename")

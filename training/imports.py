@@ -11,6 +11,7 @@ from collections import defaultdict
 
 from django.db.models import Q
 
+from vmi_programme import audit
 from vmi_programme.imports import Column, ImportContext, ImportSpec, RowCleaner, RowError, register
 from vmi_programme.models import Person, ProfessionalGroup
 
@@ -373,7 +374,7 @@ class AssessmentImport(ImportSpec):
         assessments = [Assessment(**row) for row in rows]
         for assessment in assessments:
             assessment.full_clean()
-        Assessment.objects.bulk_create(assessments)
+        audit.bulk_create(Assessment, assessments)
         return {"assessments": len(assessments)}
 
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from vmi_programme import audit
 from vmi_programme.models import Person
 from vmi_programme.writes import model_update, save_validated
 
@@ -132,7 +133,7 @@ def save_assessment_grid(
     if errors:
         return 0, errors
     with transaction.atomic():
-        Assessment.objects.bulk_create(to_create)
+        audit.bulk_create(Assessment, to_create)
     return len(to_create), {}
 
 
@@ -156,7 +157,7 @@ def invite(wave: SurveyWave, people: Iterable[Person], sent_on: dt.date) -> list
         for person in people
         if person.pk not in already
     ]
-    return Invitation.objects.bulk_create(new)
+    return audit.bulk_create(Invitation, new)
 
 
 def open_invitation(token: str, *, today: dt.date | None = None) -> Invitation:
