@@ -10,7 +10,6 @@ from governance.models import (
     AgendaItem,
     AttendanceStatus,
     BoardMeasure,
-    BoardValue,
     CeoTenure,
     CqcRating,
     CulturalWork,
@@ -325,17 +324,6 @@ class BoardValuesForm(NhsFormMixin, forms.Form):
             for m in self.measures
             if self.cleaned_data.get(f"value_{m.pk}") is not None
         }
-
-
-class BoardValueForm(NhsFormMixin, forms.ModelForm):
-    class Meta:
-        model = BoardValue
-        fields = ["measure", "recorded_on", "value"]
-        widgets = {"recorded_on": DateInput()}
-
-    def __init__(self, *args, team=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["measure"].queryset = self.fields["measure"].queryset.filter(board__team=team)
 
 
 class StandardWorkForm(NhsFormMixin, forms.Form):

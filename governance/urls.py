@@ -60,11 +60,6 @@ urlpatterns = [
     path("daily-work/teams/new/", daily_work.team_create, name="team-create"),
     path("daily-work/teams/<int:pk>/", daily_work.team_detail, name="team-detail"),
     path("daily-work/teams/<int:pk>/huddles/new/", daily_work.huddle_add, name="huddle-add"),
-    path(
-        "daily-work/teams/<int:pk>/board/new/",
-        daily_work.board_value_add,
-        name="board-value-add",
-    ),
     path("daily-work/teams/<int:pk>/boards/new/", daily_work.board_create, name="board-create"),
     path("daily-work/boards/<int:pk>/", daily_work.board_detail, name="board-detail"),
     path("daily-work/boards/<int:pk>/edit/", daily_work.board_edit, name="board-edit"),

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET
 from governance import charts
 from governance.forms import (
     BoardMeasureForm,
-    BoardValueForm,
     BoardValuesForm,
     HuddleForm,
     NewStandardWorkForm,
@@ -134,22 +133,6 @@ def huddle_add(request, pk: int):
         caption=str(team),
         back_url=reverse("team-detail", args=[pk]),
         success="Huddle recorded.",
-    )
-
-
-def board_value_add(request, pk: int):
-    team = _changeable_team(request, pk)
-    form = BoardValueForm(request.POST or None, team=team)
-    if form.is_bound:
-        form.validate_unique = lambda: None  # a second value for a day replaces the first
-    return form_page(
-        request,
-        form,
-        lambda data: daily_work.record_board_value(**data),
-        heading="Update the production board",
-        caption=str(team),
-        back_url=reverse("team-detail", args=[pk]),
-        success="Board updated.",
     )
 
 
