@@ -36,6 +36,11 @@ urlpatterns = [
         name="agenda-item-remove",
     ),
     path(
+        "governance/meetings/<int:pk>/agenda/<int:item_pk>/edit/",
+        meetings.agenda_item_edit,
+        name="agenda-item-edit",
+    ),
+    path(
         "governance/meetings/<int:pk>/agenda/<int:item_pk>/links/new/",
         meetings.agenda_item_link,
         name="agenda-item-link",

@@ -298,6 +298,31 @@ def agenda_item_remove(request, pk: int, item_pk: int):
 
 
 @FORM_METHODS
+def agenda_item_edit(request, pk: int, item_pk: int):
+    """Change an agenda item's title, presenter, time or notes (a required closing item keeps
+    its title)."""
+    meeting = _changeable_meeting(request, pk)
+    item = get_object_or_404(AgendaItem, pk=item_pk, meeting=meeting)
+    form = AgendaItemForm(
+        posted(request),
+        instance=AgendaItem.objects.get(pk=item.pk),
+        people=_people_for(meeting),
+        search=_search_for(meeting),
+    )
+    if item.is_locked:
+        del form.fields["title"]  # the programme names it; update_agenda_item refuses a change
+    return form_page(
+        request,
+        form,
+        lambda data: meeting_services.update_agenda_item(item, **data),
+        heading="Edit an agenda item",
+        caption=f"{meeting}: {item.title}",
+        back_url=reverse("meeting-detail", args=[pk]),
+        success="Agenda item saved.",
+    )
+
+
+@FORM_METHODS
 def agenda_item_link(request, pk: int, item_pk: int):
     """Link an agenda item to what it is about: an RPIW, a metric change, a value stream, a
     document (the kinds the apps registered in ``governance.agenda_links``)."""

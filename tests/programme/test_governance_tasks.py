@@ -378,6 +378,46 @@ def test_agenda_pages_refuse_another_trusts_kpo_and_other_methods(
     )
 
 
+def test_an_agenda_item_is_edited_and_a_required_one_keeps_its_title(
+    client, kpo_user, trust, meeting
+):
+    item = meeting_services.add_agenda_item(meeting, "Value stream report")
+    closing = meeting_services.add_agenda_item(meeting, "Closing item", locked=True)
+    presenter = PersonFactory(organisation=trust, full_name="Pam Presenter")
+    client.force_login(kpo_user)
+    url = f"/governance/meetings/{meeting.pk}/agenda/{item.pk}/edit/"
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url, {"title": "Value stream report-out", "presenter": presenter.pk, "duration_minutes": 20}
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.title, item.presenter, item.duration_minutes) == (
+        "Value stream report-out",
+        presenter,
+        20,
+    )
+    locked_url = f"/governance/meetings/{meeting.pk}/agenda/{closing.pk}/edit/"
+    assert 'name="title"' not in client.get(locked_url).content.decode()
+    response = client.post(locked_url, {"title": "Renamed", "notes": "Five minutes each"})
+    assert response.status_code == 302
+    closing.refresh_from_db()
+    assert (closing.title, closing.notes) == ("Closing item", "Five minutes each")
+
+
+def test_an_agenda_item_without_a_title_is_a_field_error(client, kpo_user, outsider, meeting):
+    item = meeting_services.add_agenda_item(meeting, "Value stream report")
+    url = f"/governance/meetings/{meeting.pk}/agenda/{item.pk}/edit/"
+    client.force_login(kpo_user)
+    response = client.post(url, {"title": ""})
+    assert response.status_code == 400 and 'id="id_title_error"' in response.content.decode()
+    assert client.put(url).status_code == 405
+    client.force_login(outsider)
+    assert client.post(url, {"title": "Theirs"}).status_code == 403
+    item.refresh_from_db()
+    assert item.title == "Value stream report"
+
+
 # ---- production boards and their measures -------------------------------------------------
 
 
