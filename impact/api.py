@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import api_view
 from rest_framework.exceptions import PermissionDenied
@@ -143,6 +143,8 @@ class ItsRunViewSet(ScopedReadOnlyViewSet):
         return serializer
 
     def create(self, request, *args, **kwargs):
+        if not isinstance(request.data, dict):  # a JSON list or string is not a run
+            raise ApiValidationError({"non_field_errors": ["Send a JSON object."]})
         data = {"with_peers": True, **request.data}
         form = ItsRunForm(data)
         if not form.is_valid():
@@ -157,16 +159,17 @@ class ItsRunViewSet(ScopedReadOnlyViewSet):
         return Response(ItsRunSerializer(job).data, status=status.HTTP_201_CREATED)
 
 
-_SPC_INPUT = inline_serializer(
-    "SpcInput",
-    {
-        "values": serializers.ListField(child=serializers.FloatField()),
-        "periods": serializers.ListField(child=serializers.CharField(), required=False),
-        "improvement": serializers.ChoiceField(["increase", "decrease"], required=False),
-        "target": serializers.FloatField(required=False),
-        "title": serializers.CharField(required=False),
-    },
-)
+class SpcInputSerializer(serializers.Serializer):
+    values = serializers.ListField(child=serializers.FloatField())
+    periods = serializers.ListField(child=serializers.CharField(), required=False)
+    improvement = serializers.ChoiceField(["increase", "decrease"], required=False)
+    target = serializers.FloatField(required=False)
+    title = serializers.CharField(required=False, default="Series")
+
+
+class PairedInputSerializer(serializers.Serializer):
+    baseline = serializers.ListField(child=serializers.FloatField(allow_null=True))
+    post = serializers.ListField(child=serializers.FloatField(allow_null=True))
 
 
 @extend_schema(
@@ -177,7 +180,7 @@ _SPC_INPUT = inline_serializer(
     ],
     responses=OpenApiTypes.OBJECT,
 )
-@extend_schema(methods=["POST"], request=_SPC_INPUT, responses=OpenApiTypes.OBJECT)
+@extend_schema(methods=["POST"], request=SpcInputSerializer, responses=OpenApiTypes.OBJECT)
 @api_view(["GET", "POST"])
 def spc(request):
     """XmR chart data: GET ?measure=<code>&org=<ODS> for a stored series, or POST
@@ -193,13 +196,13 @@ def spc(request):
         periods = [v.period.strftime("%Y-%m") for v in rows]
         improvement, target, title = measure.improvement, None, measure.name
     else:
-        values = request.data.get("values")
-        periods = request.data.get("periods")
-        improvement = request.data.get("improvement")
-        target = request.data.get("target")
-        title = str(request.data.get("title", "Series"))
-        if not isinstance(values, list):
-            raise ApiValidationError({"values": "Give a list of numbers."})
+        body = SpcInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)  # a body that is not {values: [...]} is a 400
+        values = body.validated_data["values"]
+        periods = body.validated_data.get("periods")
+        improvement = body.validated_data.get("improvement")
+        target = body.validated_data.get("target")
+        title = body.validated_data["title"]
         if periods is None:
             periods = list(range(1, len(values) + 1))
     try:
@@ -209,21 +212,14 @@ def spc(request):
     return Response(chart.to_dict())
 
 
-@extend_schema(
-    request=inline_serializer(
-        "PairedInput",
-        {
-            "baseline": serializers.ListField(child=serializers.FloatField(allow_null=True)),
-            "post": serializers.ListField(child=serializers.FloatField(allow_null=True)),
-        },
-    ),
-    responses=OpenApiTypes.OBJECT,
-)
+@extend_schema(request=PairedInputSerializer, responses=OpenApiTypes.OBJECT)
 @api_view(["POST"])
 def paired(request):
     """Paired t-test of {baseline: [...], post: [...]} with effect size r."""
+    body = PairedInputSerializer(data=request.data)
+    body.is_valid(raise_exception=True)
     try:
-        result = paired_ttest(request.data.get("baseline") or [], request.data.get("post") or [])
+        result = paired_ttest(body.validated_data["baseline"], body.validated_data["post"])
     except (ValueError, TypeError) as exc:
         raise ApiValidationError({"detail": str(exc)}) from exc
     return Response(result.to_dict())
@@ -234,9 +230,12 @@ def paired(request):
         OpenApiParameter("trust", str, many=True, description="Trust short names"),
         OpenApiParameter("value_stream", str),
         OpenApiParameter(
-            "post", str, description="Which follow-up counts as post: 30, 60, 90, 120 or last"
+            "post",
+            str,
+            enum=list(rpiw_impact.POST_CHOICES),
+            description="Which follow-up counts as post: 30, 60, 90, 120 or last",
         ),
-        OpenApiParameter("measure_type", str, many=True),
+        OpenApiParameter("measure_type", str, many=True, enum=list(rpiw_impact.MEASURE_TYPES)),
     ],
     responses=OpenApiTypes.OBJECT,
 )

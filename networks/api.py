@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
 from training.surveys import SurveyWave
@@ -71,6 +69,20 @@ class NetworkWaveViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.network_waves()
 
 
+class ResultsQuerySerializer(serializers.Serializer):
+    wave = serializers.IntegerField(min_value=1, help_text="Survey wave id")
+
+
+class NetworkResultSerializer(serializers.Serializer):
+    organisation = serializers.IntegerField()
+    trust = serializers.CharField(allow_null=True)
+    wave = serializers.IntegerField()
+    job = serializers.IntegerField()
+    stale = serializers.BooleanField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    result = serializers.JSONField(allow_null=True, help_text="Summary, actors and ties.")
+
+
 class NetworkResultViewSet(viewsets.ViewSet):
     """Stored network results (summary, actors, ties) per trust for a wave: ``?wave=<id>``.
 
@@ -79,14 +91,13 @@ class NetworkResultViewSet(viewsets.ViewSet):
     """
 
     @extend_schema(
-        parameters=[OpenApiParameter("wave", int, required=True, description="Survey wave id")],
-        responses=OpenApiTypes.OBJECT,
+        parameters=[ResultsQuerySerializer],
+        responses=NetworkResultSerializer(many=True),
     )
     def list(self, request):
-        wave_id = request.query_params.get("wave")
-        if not wave_id:
-            raise ApiValidationError({"wave": "Give the survey wave: ?wave=<id>."})
-        wave = get_object_or_404(SurveyWave, pk=wave_id)
+        query = ResultsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)  # a missing or non-numeric wave is a 400
+        wave = get_object_or_404(SurveyWave, pk=query.validated_data["wave"])
         organisations = visible_organisations(request.user).filter(
             kind=OrganisationKind.PARTNER_TRUST
         )

@@ -11,7 +11,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -184,8 +184,12 @@ class MetricValueViewSet(ServiceWrites, ScopedModelViewSet):
         return services.record_metric_value(**data)
 
     def update_with(self, instance, data):
+        # A PATCH may leave out any field: what it leaves out keeps its current value.
         return services.record_metric_value(
-            instance.metric, data.get("period_end", instance.period_end), data["value"]
+            instance.metric,
+            data.get("period_end", instance.period_end),
+            data.get("value", instance.value),
+            note=data.get("note", instance.note),
         )
 
 
@@ -279,7 +283,10 @@ class PlanningTaskSerializer(serializers.ModelSerializer):
 
 class MeasurementSerializer(serializers.ModelSerializer):
     due_on = serializers.SerializerMethodField()
-    ratio = serializers.DecimalField(max_digits=10, decimal_places=6, read_only=True)
+    # Only a defect-ratio measure with an output has a ratio.
+    ratio = serializers.DecimalField(
+        max_digits=10, decimal_places=6, read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Measurement
@@ -486,6 +493,10 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return Notification.objects.filter(recipient=self.request.user)
 
+    @extend_schema(
+        request=None,
+        responses=inline_serializer("NotificationsMarked", {"marked": serializers.IntegerField()}),
+    )
     @action(detail=False, methods=["post"])
     def read_all(self, request):
         return Response({"marked": services.mark_notifications_read(request.user)})
@@ -563,10 +574,25 @@ class Table72View(PartnershipView):
         )
 
 
+class MeasurePairSerializer(serializers.Serializer):
+    measure_id = serializers.IntegerField()
+    rpiw_id = serializers.IntegerField()
+    rpiw_reference = serializers.CharField()
+    value_stream = serializers.CharField()
+    trust = serializers.CharField()
+    organisation_id = serializers.IntegerField()
+    kind = serializers.CharField()
+    unit = serializers.CharField(allow_blank=True)
+    baseline_counts = serializers.JSONField(allow_null=True)
+    post_counts = serializers.JSONField(allow_null=True)
+    baseline = serializers.FloatField()
+    post = serializers.FloatField()
+
+
 class MeasurePairsView(APIView):
     """Baseline/post pairs the user may view (?post_day=90&kind=lead_time&trust=SASH)."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=MeasurePairSerializer(many=True))
     def get(self, request):
         kinds = request.query_params.getlist("kind") or None
         trusts = request.query_params.getlist("trust")

@@ -19,7 +19,7 @@ from governance.models import Meeting, StrategicObjective
 from vmi_programme.audit import AuditTrail
 from vmi_programme.models import Organisation, Person
 
-from .constants import MAX_MEASURES_PER_RPIW
+from .constants import EARLIEST_DATE, LATEST_DATE, MAX_MEASURES_PER_RPIW
 
 FOLLOW_UP_DAYS = (30, 60, 90)
 OPTIONAL_FOLLOW_UP_DAY = 120
@@ -511,6 +511,12 @@ class Rpiw(models.Model):
 
     def clean(self) -> None:
         errors = {}
+        for name in ("workshop_start", "workshop_end"):
+            value = getattr(self, name)
+            if isinstance(value, dt.date) and not EARLIEST_DATE <= value <= LATEST_DATE:
+                errors[name] = f"Give a date from {EARLIEST_DATE.year} to {LATEST_DATE.year}."
+        if errors:  # the checks below compare and add days to these dates
+            raise ValidationError(errors)
         if self.workshop_start and self.workshop_end:
             if self.workshop_end < self.workshop_start:
                 errors["workshop_end"] = "The workshop cannot end before it starts."

@@ -77,6 +77,8 @@ def job_status(request, pk: int):
 
 @login_not_required
 def error_404(request, exception=None):
+    if request.path.startswith("/api/"):  # an API client reads the API's one error shape
+        return JsonResponse({"detail": "Not found."}, status=404)
     return render(request, "404.html", status=404)
 
 
