@@ -592,3 +592,33 @@ def test_checking_a_delete_asks_per_kind_not_per_row(world, trust, other_trust, 
     _survey_data(wave.survey, wave, more_people)
     assert Nomination.objects.filter(wave=wave).count() == 24
     assert _queries_to_check(regulator_user, wave) == few
+
+
+def test_a_programme_others_depend_on_answers_409_naming_them_even_for_an_administrator(
+    api, world, regulator_org, make_user
+):
+    admin = make_user(regulator_org, Role.ADMINISTRATOR, username="admin")
+    api.force_authenticate(admin)
+    answer = api.delete(f"/api/training/programmes/{world['programme'].pk}/")
+    assert answer.status_code == 409  # on_delete=PROTECT: the database's own refusal
+    assert answer.json()["dependents"]["cohorts"] == 2
+    assert Programme.objects.filter(pk=world["programme"].pk).exists()
+
+
+def test_a_page_whose_delete_is_refused_answers_the_409_page_with_counts_only(rf, kpo_user):
+    from vmi_programme.errors import BlockedDelete
+    from vmi_programme.middleware import BlockedDeleteMiddleware
+
+    request = rf.post("/somewhere/")
+    request.user = kpo_user
+    refused = DeleteRefused(
+        BlockedDelete(
+            record="survey wave",
+            dependents={"nominations of other trusts": 1135},
+            counts=(("nominations of other trusts", 1135),),
+        )
+    )
+    page = BlockedDeleteMiddleware(lambda r: None).process_exception(request, refused)
+    assert page.status_code == 409
+    text = page.content.decode()
+    assert "1,135 nominations of other trusts" in text and "1135" in text
