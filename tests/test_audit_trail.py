@@ -13,6 +13,8 @@ from rest_framework.test import APIClient
 
 from factories import OrganisationFactory, PersonFactory, user_with_roles
 from governance.models import Team
+from rpiw import services as rpiw_services
+from rpiw.models import PlanningTask, Rpiw
 from training.models import Assessment, Enrolment, Module, Programme
 from vmi_programme import audit, imports, jobs
 from vmi_programme.audit import HistoricalAudit
@@ -120,6 +122,27 @@ def test_a_programme_created_through_the_training_api_is_recorded_from_the_api(t
     record = latest(Programme, code="AUD")
     assert (record.history_type, record.source, record.history_user) == ("+", "api", admin)
     assert record.owner_organisation_id is None  # a partnership programme
+
+
+def test_an_rpiw_created_through_the_api_is_recorded_with_its_bulk_written_planning(
+    client, kpo_user, trust
+):
+    stream = rpiw_services.save_value_stream(
+        organisation=trust, name="Outpatients", started_on=dt.date(2016, 1, 4)
+    )
+    client.force_login(kpo_user)
+    created = client.post(
+        "/api/rpiw/rpiws/",
+        {"value_stream": stream.pk, "title": "Letters", "workshop_start": "2019-01-07"},
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    record = latest(Rpiw, id=created.json()["id"])
+    assert (record.history_type, record.source, record.history_user) == ("+", "api", kpo_user)
+    assert record.owner_organisation_id == trust.pk  # through its value stream
+    tasks = PlanningTask.objects.filter(rpiw_id=record.id).count()
+    planning = PlanningTask.history.filter(rpiw_id=record.id, source="api", history_type="+")
+    assert tasks > 0 and planning.count() == tasks
 
 
 def test_a_change_in_the_admin_site_is_recorded_from_the_admin(client, trust):
