@@ -31,7 +31,6 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models, transaction
-from django.db.models.signals import pre_delete
 from django.utils import timezone
 from simple_history.manager import HistoryManager
 from simple_history.models import HistoricalRecords
@@ -167,20 +166,6 @@ def _fill(row: Any, instance: Any) -> None:
     row.object_repr = _repr(instance)
 
 
-def _remember_before_delete(sender: Any, instance: Any, **kwargs: Any) -> None:
-    """Note a record's owner and name while its parents still exist.
-
-    Django sends post_delete (where simple-history writes the '-' row) after a cascade has
-    deleted the parents too, so a child's owner is looked up here, before anything is gone.
-    """
-    if getattr(sender._meta, "simple_history_manager_attribute", None) and recording():
-        instance._audit_owner = _owner(instance)
-        instance._audit_repr = _repr(instance)
-
-
-pre_delete.connect(_remember_before_delete, dispatch_uid="vmi-audit-before-delete")
-
-
 class AuditHistoryManager(HistoryManager):
     """simple-history's manager, whose bulk history rows carry the audit fields too."""
 
@@ -232,6 +217,19 @@ class AuditTrail(HistoricalRecords):
     def create_historical_record(self, instance, history_type, using=None):
         if recording():
             super().create_historical_record(instance, history_type, using=using)
+
+    def pre_delete(self, instance, **kwargs):
+        """Note the record's owner and name while its parents still exist.
+
+        Django sends post_delete (where the '-' row is written) after a cascade has deleted
+        the parents too, so a child's owner is looked up here, before anything is gone. (Per
+        audited model, as simple-history connects it: a receiver for every sender would stop
+        Django's fast deletes of the models that are not audited.)
+        """
+        super().pre_delete(instance, **kwargs)
+        if recording():
+            instance._audit_owner = _owner(instance)
+            instance._audit_repr = _repr(instance)
 
 
 def _fill_before_save(sender: Any, instance: Any, history_instance: Any, **kwargs: Any) -> None:
