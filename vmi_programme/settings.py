@@ -310,7 +310,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "vmi_programme.pagination.BoundedPageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        # django-filter's, refusing a value it cannot read (vmi_programme/api_filters.py).
+        "vmi_programme.api_filters.StrictFilterBackend",
         "rest_framework.filters.OrderingFilter",
         "rest_framework.filters.SearchFilter",
     ],
