@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.db import router, transaction
@@ -140,7 +140,9 @@ def relation_values(obj: Model) -> dict[str, Any]:
     values: dict[str, Any] = {
         f.attname: getattr(obj, f.attname)
         for f in obj._meta.concrete_fields
-        if f.is_relation and (f.many_to_one or f.one_to_one) and f.remote_field.on_delete is CASCADE
+        if f.is_relation
+        and (f.many_to_one or f.one_to_one)
+        and getattr(f.remote_field, "on_delete", None) is CASCADE
     }
     values["owner"] = scope_of(obj).organisation_id
     return values
@@ -167,24 +169,28 @@ class _DependentsCollector(Collector):
 
     def _note(self, objs: Iterable[Model]) -> None:
         for obj in objs:
-            self.protected_rows[type(obj)].add(obj.pk)
+            self.protected_rows[_concrete(type(obj))].add(obj.pk)
 
 
 def _collected_rows(collector: Collector) -> dict[type[Model], set[Any]]:
     """Every row the collector would delete or alter, as primary keys by concrete model."""
     rows: dict[type[Model], set[Any]] = defaultdict(set)
     for model, instances in collector.data.items():
-        rows[model._meta.concrete_model].update(obj.pk for obj in instances)
+        rows[_concrete(model)].update(obj.pk for obj in instances)
     for qs in collector.fast_deletes:
-        rows[qs.model._meta.concrete_model].update(_pks(qs))
+        rows[_concrete(qs.model)].update(_pks(qs))
     for _update, batches in collector.field_updates.items():
         for batch in batches:
             if isinstance(batch, QuerySet):
-                rows[batch.model._meta.concrete_model].update(_pks(batch))
+                rows[_concrete(batch.model)].update(_pks(batch))
             else:
-                for obj in batch:
-                    rows[type(obj)._meta.concrete_model].add(obj.pk)
+                for obj in cast(Iterable[Model], batch):
+                    rows[_concrete(type(obj))].add(obj.pk)
     return rows
+
+
+def _concrete(model: type[Model]) -> type[Model]:
+    return model._meta.concrete_model or model  # a proxy's rows are its concrete model's
 
 
 def _pks(qs: Any) -> Iterable[Any]:
@@ -198,25 +204,17 @@ def _blocked(user: Any, rows: dict[type[Model], set[Any]], *, identities: bool) 
     """Rows the user may not delete or move, counted by (model, why)."""
     actor = actor_for(user)
     administrator = actor is not None and actor.has_role(Role.ADMINISTRATOR)
-    changeable: dict[int | None, bool] = {}
-
-    def may_change(org_id: int | None) -> bool:
-        if org_id not in changeable:
-            changeable[org_id] = can(user, Action.CHANGE, Scope(org_id))
-        return changeable[org_id]
-
+    changeable: dict[int | None, bool] = {}  # per owner, not per row
     blocked: Counter = Counter()
     for model, pks in rows.items():
-        for owners, count in _owners(model, pks):
-            refused = next((org for org in owners if not may_change(org)), _NONE)
-            if refused is not _NONE:
-                blocked[model, _relation(actor, refused)] += count
+        for org_id, count in _owners(model, pks).items():
+            if org_id not in changeable:
+                changeable[org_id] = can(user, Action.CHANGE, Scope(org_id))
+            if not changeable[org_id]:
+                blocked[model, _relation(actor, org_id)] += count
             elif identities and not administrator and model in _IDENTITY_BEARING:
                 blocked[model, IDENTITIES] += count
     return blocked
-
-
-_NONE = object()
 
 
 def _relation(actor: Any, org_id: int | None) -> str:
@@ -225,33 +223,27 @@ def _relation(actor: Any, org_id: int | None) -> str:
     return OWN if actor is not None and org_id == actor.organisation_id else OTHER
 
 
-def _owners(model: type[Model], pks: set[Any]) -> Iterator[tuple[tuple[int | None, ...], int]]:
-    """Group the rows by their owning organisations (one per path; ``None``: partnership)."""
-    paths = _paths(model)
-    if paths is _PER_ROW:
-        counts: Counter = Counter()
+def _owners(model: type[Model], pks: set[Any]) -> Counter:
+    """How many of the rows each organisation owns (``None``: the partnership)."""
+    path = _path(model)
+    counts: Counter = Counter()
+    if path is None:
+        counts[None] = len(pks)
+    elif path is _PER_ROW:
         for chunk in _chunks(pks):
             for obj in model._base_manager.filter(pk__in=chunk):
-                counts[(owner_of(obj).organisation_id,)] += 1
-        yield from counts.items()
-        return
-    if not any(path is not None for path in paths):
-        yield (None,) * len(paths), len(pks)
-        return
-    lookups = [path for path in paths if path is not None]
-    counts = Counter()
-    for chunk in _chunks(pks):
-        grouped = (
-            model._base_manager.filter(pk__in=chunk)
-            .order_by()
-            .values(*lookups)
-            .annotate(_n=Count("pk"))
-        )
-        for row in grouped:
-            owners = iter(row[lookup] for lookup in lookups)
-            key = tuple(None if path is None else next(owners) for path in paths)
-            counts[key] += row["_n"]
-    yield from counts.items()
+                counts[owner_of(obj).organisation_id] += 1
+    else:
+        for chunk in _chunks(pks):
+            grouped = (
+                model._base_manager.filter(pk__in=chunk)
+                .order_by()
+                .values(path)
+                .annotate(_n=Count("pk"))
+            )
+            for row in grouped:
+                counts[row[path]] += row["_n"]
+    return counts
 
 
 def _chunks(pks: set[Any]) -> Iterator[list[Any]]:
@@ -260,33 +252,29 @@ def _chunks(pks: set[Any]) -> Iterator[list[Any]]:
         yield ordered[start : start + _CHUNK]
 
 
-def _paths(model: type[Model]) -> Any:
-    """The lookup paths to the organisations owning a row of ``model`` (``None`` in the tuple:
-    partnership-level), or ``_PER_ROW``.
+def _path(model: type[Model]) -> Any:
+    """The lookup path to the organisation owning a row of ``model`` (``None``: the
+    partnership), or ``_PER_ROW``.
 
     An auto-created many-to-many link row belongs to the row that declares the relation:
     removing a strategic objective's link to a national priority alters the objective.
     """
     if model._meta.auto_created:  # a many-to-many table Django made
         field = _declaring_end(model)
-        target = _paths(field.related_model)
-        if target is _PER_ROW:
-            return _PER_ROW
-        return tuple(None if path is None else f"{field.name}__{path}" for path in target)
+        target = _path(field.related_model)
+        return target if target is None or target is _PER_ROW else f"{field.name}__{target}"
     if model._meta.label == "vmi_programme.Organisation":
-        return ("pk",)
+        return "pk"
     declared = _declared()
     if model in _REGISTERED_PATHS:
-        via = _REGISTERED_PATHS[model]
-    elif model in declared:
-        via = declared[model]
-    elif any(f.name == "organisation" and f.is_relation for f in model._meta.concrete_fields):
-        via = "organisation"
-    elif not hasattr(model, "access_scope"):
-        via = None  # as ``access.scope_of``: a model without an owner is partnership-level
-    else:
-        return _PER_ROW
-    return (via,)
+        return _REGISTERED_PATHS[model]
+    if model in declared:
+        return declared[model]
+    if any(f.name == "organisation" and f.is_relation for f in model._meta.concrete_fields):
+        return "organisation"
+    if not hasattr(model, "access_scope"):
+        return None  # as ``access.scope_of``: a model without an owner is partnership-level
+    return _PER_ROW
 
 
 def _declaring_end(through: type[Model]) -> Any:
@@ -319,7 +307,7 @@ def _declared() -> dict[type[Model], str | None]:
         found: dict[type[Model], str | None] = {}
         for model_admin in admin.site._registry.values():
             if isinstance(model_admin, ScopedAdmin):
-                found[model_admin.model._meta.concrete_model] = model_admin.scope_via
+                found[_concrete(model_admin.model)] = model_admin.scope_via
 
         def walk(patterns: Iterable[Any]) -> Iterator[Any]:
             for pattern in patterns:
@@ -335,7 +323,7 @@ def _declared() -> dict[type[Model], str | None]:
                 and issubclass(cls, ScopedViewSetMixin)
                 and queryset is not None
             ):
-                found[queryset.model._meta.concrete_model] = cls.scope_via
+                found[_concrete(queryset.model)] = cls.scope_via
         _declared_paths = found
     return _declared_paths
 
@@ -346,7 +334,7 @@ def _declared() -> dict[type[Model], str | None]:
 def _refuse_if_blocked(user: Any, obj: Model, blocked: Counter, *, verb: str) -> None:
     if not blocked:
         return
-    root = type(obj)._meta.concrete_model
+    root = _concrete(type(obj))
     root_key = next((key for key in blocked if key[0] is root), None)
     if root_key is not None:
         blocked[root_key] -= 1  # the record itself is not one of its dependents
