@@ -224,7 +224,10 @@ def record_meeting_attendance(
     ``"person-<id>"``, the field ``record_meeting_attendance`` callers map back to a row).
     Members left out of ``entries`` keep whatever was recorded for them.
     """
-    existing = {a.person_id: a for a in meeting.attendances.select_for_update()}
+    # Locks this meeting's attendance rows only (no join: the default ordering would add one).
+    existing = {
+        a.person_id: a for a in meeting.attendances.order_by().select_for_update(of=("self",))
+    }
     rows, errors = [], {}
     for entry in entries:
         row = existing.get(entry.person.pk) or Attendance(meeting=meeting, person=entry.person)
