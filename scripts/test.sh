@@ -28,6 +28,12 @@ echo "== makemigrations --check (every model change has its migration)"
 env -u DATABASE_URL -u CELERY_BROKER_URL VMI_VAR_DIR="$(mktemp -d)" \
   .venv/bin/python manage.py makemigrations --check --dry-run
 
+# Both runs spread test files over the machine's cores (pytest-xdist; TEST_WORKERS=1 for one
+# process). Whole files go to one worker (--dist loadfile), so a module's seeded demo is built
+# once and the worker-recovery tests, which share a Redis database, never overlap.
+parallel=(-n "${TEST_WORKERS:-2}" --dist loadfile)
+[ "${TEST_WORKERS:-2}" != "1" ] || parallel=(-p no:xdist)
+
 # Line coverage of the product code ([tool.coverage] in pyproject.toml); its floor (fail_under)
 # holds for the whole suite, so a run given extra pytest arguments is not measured.
 coverage=(--cov --cov-report=term:skip-covered)
@@ -36,17 +42,18 @@ coverage=(--cov --cov-report=term:skip-covered)
 # The crawl of every page per role runs once, in the PostgreSQL run below.
 echo "== 1/2: embedded default (SQLite, tasks in-process), with coverage"
 env -u DATABASE_URL -u CELERY_BROKER_URL VMI_VAR_DIR="$(mktemp -d)" \
-  .venv/bin/python -m pytest -m "not services and not crawl" -p no:cacheprovider "${coverage[@]}" "$@"
+  .venv/bin/python -m pytest -m "not services and not crawl" -p no:cacheprovider "${parallel[@]}" \
+  "${coverage[@]}" "$@"
 
 echo "== 2/2: PostgreSQL + Redis + a real Celery worker"
 if problem=$(.venv/bin/python scripts/check_services.py "$TEST_DATABASE_URL" "$TEST_CELERY_BROKER_URL"); then
   DATABASE_URL="$TEST_DATABASE_URL" CELERY_BROKER_URL="$TEST_CELERY_BROKER_URL" VMI_VAR_DIR="$(mktemp -d)" \
-    .venv/bin/python -m pytest -p no:cacheprovider "$@"
+    .venv/bin/python -m pytest -p no:cacheprovider "${parallel[@]}" "$@"
 elif [ "${REQUIRE_SERVICES:-0}" = "1" ]; then
   echo "REQUIRE_SERVICES=1 but $problem" >&2
   exit 1
 else
   echo "Skipping the service-backed run: $problem"
   env -u DATABASE_URL -u CELERY_BROKER_URL VMI_VAR_DIR="$(mktemp -d)" \
-    .venv/bin/python -m pytest -m "services or crawl" -p no:cacheprovider -rs "$@"
+    .venv/bin/python -m pytest -m "services or crawl" -p no:cacheprovider "${parallel[@]}" -rs "$@"
 fi
