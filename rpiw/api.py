@@ -437,6 +437,9 @@ class MeasureViewSet(ServiceWrites, ScopedModelViewSet):
     serializer_class = MeasureSerializer
     scope_via = "rpiw__value_stream__organisation"
     filterset_fields = ["rpiw", "kind"]
+    # By indexed columns (ADR 10): the model's ordering goes through the RPIW's and would sort
+    # every measure in the country for each page.
+    ordering = ["rpiw_id", "order"]
     parent_field = "rpiw"
 
     def create_with(self, data):
@@ -450,6 +453,7 @@ class MeasurementViewSet(ServiceWrites, ScopedModelViewSet):
     serializer_class = MeasurementSerializer
     scope_via = "measure__rpiw__value_stream__organisation"
     filterset_fields = ["measure", "point"]
+    ordering = ["measure_id", "point"]  # the (measure, point) unique index (ADR 10)
     parent_field = "measure"
 
     def get_serializer(self, *args, **kwargs):

@@ -231,6 +231,8 @@ class EnrolmentViewSet(ScopedModelViewSet):
     serializer_class = EnrolmentSerializer
     scope_via = "cohort__organisation"
     filterset_fields = ["cohort", "person"]
+    # By indexed columns (ADR 10), not the model's cohort date and person name across joins.
+    ordering = ["cohort_id", "id"]
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
@@ -250,6 +252,7 @@ class AssessmentViewSet(ScopedModelViewSet):
     serializer_class = AssessmentSerializer
     scope_via = "enrolment__cohort__organisation"
     filterset_fields = ["enrolment", "module", "result"]
+    ordering = ["enrolment_id", "submitted_on", "id"]  # by indexed columns (ADR 10)
 
 
 class SurveyViewSet(ScopedModelViewSet):

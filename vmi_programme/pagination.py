@@ -21,8 +21,12 @@ class CappedCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        # COUNT(*) over a LIMITed subquery: bounded work however large the table.
-        return self.object_list[: COUNT_CAP + 1].count()
+        # COUNT(*) over a LIMITed subquery: bounded work however large the table. Without
+        # its ORDER BY, which a count does not need and which may sort the whole join.
+        rows = self.object_list
+        if hasattr(rows, "order_by"):
+            rows = rows.order_by()
+        return rows[: COUNT_CAP + 1].count()
 
     @property
     def capped(self) -> bool:
