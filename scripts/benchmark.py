@@ -420,12 +420,17 @@ def main() -> None:
         timed = time_targets(base, sessions, items, args.runs)
         load = None
         if args.load_seconds:
-            paths = [t.path for t in items if t.role == "ceo" and not t.path.startswith("/bench")]
+            # Every CEO page and list, whatever --only chose.
+            everything = targets(trust, month)
+            paths = [t.path for t in everything if t.role == "ceo" and "/bench/" not in t.path]
             print(f"Load run: {args.users} users, {args.load_seconds} s ...")
             load = load_run(base, load_users, paths, args.load_seconds, args.users, server.pid)
     finally:
         server.terminate()
-        server.wait(30)
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:  # a worker still serving a slow page
+            server.kill()
     # Each page is compared with the bare page of the same kind of user (the KPO lead's: CEO's).
     bare = {
         "ceo": timed["bare page (CEO)"]["median_ms"],
