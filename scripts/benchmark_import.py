@@ -103,7 +103,9 @@ def main() -> None:
         )
         for i in range(args.organisations)
     )
-    Measure.objects.create(code="bench_pct", name="Benchmark percentage", unit="%", direction="higher")
+    Measure.objects.create(
+        code="bench_pct", name="Benchmark percentage", unit="%", direction="higher"
+    )
     user = get_user_model().objects.create_superuser("bench", "bench@example.invalid", "x")
 
     workdir = Path(tempfile.mkdtemp(prefix="vmi-bench-file-"))
