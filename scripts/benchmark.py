@@ -272,24 +272,28 @@ def worker_rss_kb(master: int) -> int:
     return largest
 
 
-def load_run(base, usernames, paths, seconds, users, master_pid) -> dict:
+def load_run(base, usernames, paths, trust, seconds, users, master_pid) -> dict:
     sessions = [sign_in(base, usernames[i % len(usernames)]) for i in range(users)]
     latencies: list[float] = []
     errors = [0]
+    statuses: dict[int, int] = {}
     lock = threading.Lock()
     stop = time.monotonic() + seconds
     peak = [0]
 
-    def user(session: requests.Session, offset: int) -> None:
+    def user(session: requests.Session, offset: int, own: list[str]) -> None:
         i = offset
         while time.monotonic() < stop:
-            path = paths[i % len(paths)]
+            path = own[i % len(own)]
             i += 1
             started = time.perf_counter()
             try:
-                ok = session.get(base + path, timeout=600).status_code == 200
+                code = session.get(base + path, timeout=600).status_code
             except requests.RequestException:
-                ok = False
+                code = 0
+            ok = code == 200
+            with lock:
+                statuses[code] = statuses.get(code, 0) + 1
             elapsed = (time.perf_counter() - started) * 1000
             with lock:
                 latencies.append(elapsed)
@@ -300,7 +304,17 @@ def load_run(base, usernames, paths, seconds, users, master_pid) -> dict:
             peak[0] = max(peak[0], worker_rss_kb(master_pid))
             time.sleep(0.5)
 
-    threads = [threading.Thread(target=user, args=(s, n)) for n, s in enumerate(sessions)]
+    def own_paths(username: str) -> list[str]:
+        # A CEO reads their own trust's pages: ceo.t007 → T007, ceo.sash → SASH.
+        if not username.startswith("ceo."):
+            return paths
+        mine = username.split(".", 1)[1].upper()
+        return [p.replace(f"/{trust}/", f"/{mine}/") for p in paths]
+
+    threads = [
+        threading.Thread(target=user, args=(s, n, own_paths(usernames[n % len(usernames)])))
+        for n, s in enumerate(sessions)
+    ]
     threads.append(threading.Thread(target=watch))
     started = time.monotonic()
     for t in threads:
@@ -317,6 +331,7 @@ def load_run(base, usernames, paths, seconds, users, master_pid) -> dict:
         "p95_ms": round(percentile(latencies, 95), 1) if latencies else None,
         "p99_ms": round(percentile(latencies, 99), 1) if latencies else None,
         "errors": errors[0],
+        "statuses": statuses,
         "peak_worker_rss_mb": round(peak[0] / 1024, 1),
         "paths": paths,
     }
@@ -424,7 +439,9 @@ def main() -> None:
             everything = targets(trust, month)
             paths = [t.path for t in everything if t.role == "ceo" and "/bench/" not in t.path]
             print(f"Load run: {args.users} users, {args.load_seconds} s ...")
-            load = load_run(base, load_users, paths, args.load_seconds, args.users, server.pid)
+            load = load_run(
+                base, load_users, paths, trust, args.load_seconds, args.users, server.pid
+            )
     finally:
         server.terminate()
         try:
