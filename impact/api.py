@@ -13,9 +13,10 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
-from rest_framework.decorators import api_view
+from rest_framework.decorators import api_view, parser_classes
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from rpiw import selectors as rpiw_selectors
@@ -180,8 +181,13 @@ class PairedInputSerializer(serializers.Serializer):
     ],
     responses=OpenApiTypes.OBJECT,
 )
-@extend_schema(methods=["POST"], request=SpcInputSerializer, responses=OpenApiTypes.OBJECT)
+@extend_schema(
+    methods=["POST"],
+    request={"application/json": SpcInputSerializer},
+    responses=OpenApiTypes.OBJECT,
+)
 @api_view(["GET", "POST"])
+@parser_classes([JSONParser])  # a list of numbers has no form encoding
 def spc(request):
     """XmR chart data: GET ?measure=<code>&org=<ODS> for a stored series, or POST
     {values: [...], periods: [...], improvement, target} for any series."""
@@ -212,8 +218,9 @@ def spc(request):
     return Response(chart.to_dict())
 
 
-@extend_schema(request=PairedInputSerializer, responses=OpenApiTypes.OBJECT)
+@extend_schema(request={"application/json": PairedInputSerializer}, responses=OpenApiTypes.OBJECT)
 @api_view(["POST"])
+@parser_classes([JSONParser])  # lists of numbers have no form encoding
 def paired(request):
     """Paired t-test of {baseline: [...], post: [...]} with effect size r."""
     body = PairedInputSerializer(data=request.data)

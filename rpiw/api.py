@@ -11,7 +11,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -635,7 +635,10 @@ class MeasurePairsView(APIView):
 class GoldenThreadView(APIView):
     """The golden thread of one trust (?trust=SASH) and priorities with no work aimed at them."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        parameters=[OpenApiParameter("trust", str, required=True, description="Trust short name")],
+        responses=OpenApiTypes.OBJECT,
+    )
     def get(self, request):
         trust = (
             selectors.partner_trusts()

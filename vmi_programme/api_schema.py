@@ -10,6 +10,7 @@ too, and a client (or a contract test) finds every status code it can receive in
 - 404 ``{"detail": "message"}`` when the path names a record, and on a list (a page past the
   end);
 - 409 ``{"detail": "...", "dependents": {"RPIWs": 3}}`` on a delete the database refuses;
+- 415 ``{"detail": "message"}`` on a body in a media type the operation does not read;
 - 429 ``{"detail": "message"}`` everywhere (throttled).
 """
 
@@ -58,6 +59,8 @@ class AutoSchema(SpectacularAutoSchema):
         }
         if self.method in ("POST", "PUT", "PATCH") or takes_query:
             errors["400"] = _answer("Invalid input: messages per field.", _FIELD_ERRORS)
+        if self.method in ("POST", "PUT", "PATCH"):
+            errors["415"] = _answer("A body in a media type the operation does not read.", _DETAIL)
         if names_record or self.method == "GET":
             errors["404"] = _answer("Not found, or not visible to you.", _DETAIL)
         if self.method == "DELETE":
