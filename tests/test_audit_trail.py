@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 
 from factories import OrganisationFactory, PersonFactory, user_with_roles
 from governance.models import Team
+from impact.models import Measure as ImpactMeasure
 from rpiw import services as rpiw_services
 from rpiw.models import PlanningTask, Rpiw
 from training.models import Assessment, Enrolment, Module, Programme
@@ -82,11 +83,11 @@ def test_a_team_added_through_a_page_is_recorded_as_created_on_the_web_by_its_us
     response = client.post(reverse("team-create"), {"name": "Ward 7", "kind": "ward"})
     assert response.status_code == 302
     record = latest(Team)
-    assert (record.history_type, record.source) == ("+", "web")
+    assert (record.history_type, record.history_source) == ("+", "web")
     assert record.history_user == kpo_user
-    assert record.owner_organisation_id == trust.pk
-    assert record.ip_address == "127.0.0.1"
-    assert record.object_repr.startswith("Ward 7")
+    assert record.history_owner_id == trust.pk
+    assert record.history_ip_address == "127.0.0.1"
+    assert record.history_object_repr.startswith("Ward 7")
 
 
 def test_a_team_changed_and_deleted_through_the_api_leaves_a_change_and_a_deletion(
@@ -96,13 +97,17 @@ def test_a_team_changed_and_deleted_through_the_api_leaves_a_change_and_a_deleti
     changed = api.patch(f"/api/teams/{team.pk}/", {"name": "Ward 8 East"}, format="json")
     assert changed.status_code == 200, changed.content
     record = latest(Team, id=team.pk)
-    assert (record.history_type, record.source, record.history_user) == ("~", "api", kpo_user)
+    assert (record.history_type, record.history_source, record.history_user) == (
+        "~",
+        "api",
+        kpo_user,
+    )
     assert record.name == "Ward 8 East"
 
     assert api.delete(f"/api/teams/{team.pk}/").status_code == 204
     gone = latest(Team, id=team.pk)
-    assert (gone.history_type, gone.source, gone.history_user) == ("-", "api", kpo_user)
-    assert gone.owner_organisation_id == trust.pk  # still filed under its trust
+    assert (gone.history_type, gone.history_source, gone.history_user) == ("-", "api", kpo_user)
+    assert gone.history_owner_id == trust.pk  # still filed under its trust
 
 
 def test_a_programme_created_through_the_training_api_is_recorded_from_the_api(trust):
@@ -120,8 +125,8 @@ def test_a_programme_created_through_the_training_api_is_recorded_from_the_api(t
     )
     assert response.status_code == 201, response.content
     record = latest(Programme, code="AUD")
-    assert (record.history_type, record.source, record.history_user) == ("+", "api", admin)
-    assert record.owner_organisation_id is None  # a partnership programme
+    assert (record.history_type, record.history_source, record.history_user) == ("+", "api", admin)
+    assert record.history_owner_id is None  # a partnership programme
 
 
 def test_an_rpiw_created_through_the_api_is_recorded_with_its_bulk_written_planning(
@@ -138,10 +143,16 @@ def test_an_rpiw_created_through_the_api_is_recorded_with_its_bulk_written_plann
     )
     assert created.status_code == 201, created.content
     record = latest(Rpiw, id=created.json()["id"])
-    assert (record.history_type, record.source, record.history_user) == ("+", "api", kpo_user)
-    assert record.owner_organisation_id == trust.pk  # through its value stream
+    assert (record.history_type, record.history_source, record.history_user) == (
+        "+",
+        "api",
+        kpo_user,
+    )
+    assert record.history_owner_id == trust.pk  # through its value stream
     tasks = PlanningTask.objects.filter(rpiw_id=record.id).count()
-    planning = PlanningTask.history.filter(rpiw_id=record.id, source="api", history_type="+")
+    planning = PlanningTask.history.filter(
+        rpiw_id=record.id, history_source="api", history_type="+"
+    )
     assert tasks > 0 and planning.count() == tasks
 
 
@@ -152,15 +163,31 @@ def test_a_change_in_the_admin_site_is_recorded_from_the_admin(client, trust):
     url = reverse("admin:vmi_programme_organisation_delete", args=[other.pk])
     assert client.post(url, {"post": "yes"}).status_code == 302
     record = latest(Organisation, id=other.pk)
-    assert (record.history_type, record.source, record.history_user) == ("-", "admin", superuser)
+    assert (record.history_type, record.history_source, record.history_user) == (
+        "-",
+        "admin",
+        superuser,
+    )
 
 
 def test_a_write_outside_a_request_is_recorded_as_a_command_without_a_user(trust):
     trust.headcount = 6100
     trust.save()
     record = latest(Organisation, id=trust.pk)
-    assert (record.history_type, record.source, record.history_user) == ("~", "command", None)
-    assert record.owner_organisation_id == trust.pk
+    assert (record.history_type, record.history_source, record.history_user) == (
+        "~",
+        "command",
+        None,
+    )
+    assert record.history_owner_id == trust.pk
+
+
+def test_a_models_own_source_field_is_kept_apart_from_where_the_change_came_from():
+    measure = ImpactMeasure.objects.create(
+        code="fft_test", name="FFT", direction="higher", source="NHS England FFT"
+    )
+    record = latest(ImpactMeasure, id=measure.pk)
+    assert (record.source, record.history_source) == ("NHS England FFT", "command")
 
 
 def test_a_deleted_person_leaves_deletions_of_their_roles_filed_under_their_trust(trust):
@@ -172,7 +199,7 @@ def test_a_deleted_person_leaves_deletions_of_their_roles_filed_under_their_trus
     person.delete()
     role = latest(RoleAssignment, person_id=person_id)
     assert role.history_type == "-"
-    assert role.owner_organisation_id == trust.pk
+    assert role.history_owner_id == trust.pk
 
 
 class PeopleImport(ImportSpec):
@@ -203,12 +230,12 @@ def test_rows_an_import_writes_are_recorded_from_the_import_by_who_confirmed_it(
     records = Person.history.filter(full_name__in=["Ann Lee", "Bob Roe", "One by one"])
     assert records.count() == 3
     for record in records:
-        assert (record.history_type, record.source, record.history_user) == (
+        assert (record.history_type, record.history_source, record.history_user) == (
             "+",
             "import",
             kpo_user,
         )
-        assert record.owner_organisation_id == trust.pk
+        assert record.history_owner_id == trust.pk
 
 
 ENROLMENTS = (
@@ -231,17 +258,17 @@ def test_a_training_import_records_its_enrolments_and_bulk_written_assessments(k
         assert not result.errors, [str(e) for e in result.errors]
         imports.commit(result.batch, kpo_user)
     enrolment = Enrolment.history.get()
-    assert (enrolment.history_type, enrolment.source, enrolment.history_user) == (
+    assert (enrolment.history_type, enrolment.history_source, enrolment.history_user) == (
         "+",
         "import",
         kpo_user,
     )
     assessments = Assessment.history.all()
     assert assessments.count() == 2  # written with bulk_create, each recorded
-    assert {(a.history_type, a.source, a.history_user_id) for a in assessments} == {
+    assert {(a.history_type, a.history_source, a.history_user_id) for a in assessments} == {
         ("+", "import", kpo_user.pk)
     }
-    assert {a.owner_organisation_id for a in assessments} == {trust.pk}
+    assert {a.history_owner_id for a in assessments} == {trust.pk}
 
 
 @jobs.job_kind("tests.audit_rename")
@@ -259,7 +286,11 @@ def test_a_record_a_job_changes_is_recorded_from_the_job_by_who_started_it(kpo_u
     job.refresh_from_db()
     assert job.status == "succeeded", job.error
     record = latest(Organisation, id=trust.pk)
-    assert (record.history_type, record.source, record.history_user) == ("~", "job", kpo_user)
+    assert (record.history_type, record.history_source, record.history_user) == (
+        "~",
+        "job",
+        kpo_user,
+    )
 
 
 def test_bulk_writes_through_the_helper_are_recorded_and_seeding_is_not(trust):

@@ -4,15 +4,15 @@ Every domain model declares ``history = AuditTrail()`` (django-simple-history's
 ``HistoricalRecords`` with the audit base below), so each save and delete writes a historical
 row holding the record's fields, the user, the time, the change type (+ ~ -) and:
 
-- ``source``: web, api or admin (from the request's path, which simple-history's request
+- ``history_source``: web, api or admin (from the request's path, which simple-history's request
   middleware keeps for the duration of a request), or whatever an enclosing
   ``with audit.source("import"):`` / ``"job"`` block says; ``command`` when there is neither
   (the shell, a management command, a Celery beat task);
-- ``ip_address``: the request's REMOTE_ADDR, when there is a request;
-- ``owner_organisation_id``: the organisation owning the record when it was written, by the one
+- ``history_ip_address``: the request's REMOTE_ADDR, when there is a request;
+- ``history_owner_id``: the organisation owning the record when it was written, by the one
   access policy's ``scope_of`` (empty = partnership-level), so the audit page can narrow the
   rows per reader with ``access.restrict`` without joining through records that may be gone;
-- ``object_repr``: the record's name when it was written (the record may since be deleted).
+- ``history_object_repr``: the record's name when it was written (the record may since be deleted).
 
 ``bulk_create`` and ``queryset.update()`` write no history: writes that must be audited use
 ``audit.bulk_create(...)`` / ``audit.bulk_update(...)``. ``with audit.not_recorded():`` turns
@@ -121,13 +121,15 @@ def history_user(instance: Any = None, request: Any = None, **kwargs: Any) -> An
 class HistoricalAudit(models.Model):
     """The fields every historical row carries beside simple-history's own (see the module)."""
 
-    source = models.CharField(
+    # Named history_* like simple-history's own: a model's own field (networks' and impact's
+    # ``source``) is copied into its historical table under its own name.
+    history_source = models.CharField(
         max_length=10, choices=Source.choices, default=Source.COMMAND, db_index=True
     )
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    history_ip_address = models.GenericIPAddressField(null=True, blank=True)
     # Not a foreign key: the organisation may later go, and its trail must stay readable.
-    owner_organisation_id = models.IntegerField(null=True, blank=True, db_index=True)
-    object_repr = models.CharField(max_length=200, blank=True)
+    history_owner_id = models.IntegerField(null=True, blank=True, db_index=True)
+    history_object_repr = models.CharField(max_length=200, blank=True)
 
     class Meta:
         abstract = True
@@ -160,10 +162,10 @@ def _repr(instance: Any) -> str:
 
 
 def _fill(row: Any, instance: Any) -> None:
-    row.source = current_source()
-    row.ip_address = _client_ip()
-    row.owner_organisation_id = _owner(instance)
-    row.object_repr = _repr(instance)
+    row.history_source = current_source()
+    row.history_ip_address = _client_ip()
+    row.history_owner_id = _owner(instance)
+    row.history_object_repr = _repr(instance)
 
 
 class AuditHistoryManager(HistoryManager):

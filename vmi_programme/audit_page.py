@@ -2,7 +2,7 @@
 
 The rows live in one historical table per model (``vmi_programme.audit``); the page reads them
 as one ``UNION ALL`` of (history id, date, kind) narrowed by the filters and by the access
-policy (``Action.VIEW_AUDIT`` on the row's ``owner_organisation_id``), paginated in the
+policy (``Action.VIEW_AUDIT`` on the row's ``history_owner_id``), paginated in the
 database. Only the page's rows are then loaded: per kind on the page, one query for the rows
 (with their previous version's id and whether the record still exists) and one for the
 previous versions of changed rows. So a page costs the same number of queries at any size.
@@ -84,7 +84,7 @@ def _filters(data: dict) -> Q | None:
     """The filters as a condition on a historical table; None when they match nothing."""
     condition = Q()
     if data.get("source"):
-        condition &= Q(source=data["source"])
+        condition &= Q(history_source=data["source"])
     # Whole days in the site's time zone, as a range on the indexed column.
     if data.get("since"):
         condition &= Q(history_date__gte=_start_of(data["since"]))
@@ -113,7 +113,7 @@ def trail(user: Any, data: dict) -> Any:
             models[i].objects.filter(condition if condition is not None else Q(pk__in=[])),
             user,
             Action.VIEW_AUDIT,
-            via="owner_organisation",
+            via="history_owner",
             null_is_partnership=True,
         )
         .order_by()  # the historical models' own ordering is not allowed inside a UNION
@@ -199,10 +199,10 @@ def entries(rows: list[tuple[int, dt.datetime, int]], user: Any) -> list[Entry]:
                 when=row.history_date,
                 change_type=row.history_type,
                 kind=str(meta.verbose_name).capitalize(),
-                object_repr=row.object_repr or f"{meta.verbose_name} {getattr(row, pk)}",
-                source=Source(row.source).label if row.source in Source.values else row.source,
+                object_repr=row.history_object_repr or f"{meta.verbose_name} {getattr(row, pk)}",
+                source=Source(row.history_source).label,
                 user_id=row.history_user_id,
-                ip_address=row.ip_address,
+                ip_address=row.history_ip_address,
                 url=_link(historical, row, user) if row.exists_now else "",
             )
             before = previous.get(row.previous_id)
