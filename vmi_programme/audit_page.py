@@ -60,7 +60,7 @@ class AuditFilterForm(forms.Form):
     kind = forms.ChoiceField(label="Record", required=False)
     user = forms.CharField(label="Changed by (username)", required=False, max_length=150)
     source = forms.ChoiceField(
-        label="From", required=False, choices=[("", "Anywhere"), *Source.choices]
+        label="Where from", required=False, choices=[("", "Anywhere"), *Source.choices]
     )
     since = forms.DateField(
         label="On or after", required=False, widget=forms.DateInput(attrs={"type": "date"})
