@@ -9,6 +9,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from vmi_programme import audit
@@ -20,13 +22,16 @@ from .models import (
     Assessment,
     AssessmentResult,
     Cohort,
+    CohortSession,
     Enrolment,
     Invitation,
     Module,
+    Programme,
     Question,
     Response,
     SurveyWave,
 )
+from .selectors import programme_records
 
 
 @transaction.atomic
@@ -135,6 +140,164 @@ def save_assessment_grid(
     with transaction.atomic():
         audit.bulk_create(Assessment, to_create)
     return len(to_create), {}
+
+
+# --- Programmes, modules and sessions ---------------------------------------------------------
+
+PROGRAMME_EDITABLE = (
+    "code",
+    "name",
+    "description",
+    "assessment_method",
+    "typical_duration",
+    "order",
+)
+MODULE_EDITABLE = ("number", "title", "theme", "topics", "assessment_brief")
+SESSION_EDITABLE = ("date", "module", "title")
+
+
+@transaction.atomic
+def create_programme(*, organisation_id: int | None, data: Mapping[str, Any]) -> Programme:
+    """A programme of one trust (``organisation_id``) or of the partnership (``None``); the
+    owner is the caller's choice, checked against the access policy by the page."""
+    fields = {k: data[k] for k in PROGRAMME_EDITABLE if k in data}
+    return save_validated(Programme(organisation_id=organisation_id, **fields))
+
+
+@transaction.atomic
+def update_programme(*, programme: Programme, data: Mapping[str, Any]) -> Programme:
+    """Change a programme's own fields; its owner never changes."""
+    return model_update(instance=programme, fields=PROGRAMME_EDITABLE, data=data)[0]
+
+
+@transaction.atomic
+def create_module(*, programme: Programme, data: Mapping[str, Any]) -> Module:
+    fields = {k: data[k] for k in MODULE_EDITABLE if k in data}
+    return save_validated(Module(programme=programme, **fields))
+
+
+@transaction.atomic
+def update_module(*, module: Module, data: Mapping[str, Any]) -> Module:
+    """Change a module's fields; it stays in its programme."""
+    return model_update(instance=module, fields=MODULE_EDITABLE, data=data)[0]
+
+
+@transaction.atomic
+def create_session(*, cohort: Cohort, data: Mapping[str, Any]) -> CohortSession:
+    """A planned session of ``cohort``; a module it covers must be of the cohort's programme."""
+    fields = {k: data[k] for k in SESSION_EDITABLE if k in data}
+    return save_validated(CohortSession(cohort=cohort, **fields))
+
+
+@transaction.atomic
+def update_session(*, session: CohortSession, data: Mapping[str, Any]) -> CohortSession:
+    return model_update(instance=session, fields=SESSION_EDITABLE, data=data)[0]
+
+
+# --- Enrolling many at once --------------------------------------------------------------------
+
+
+def completion_warnings(cohort: Cohort, people: Iterable[Person]) -> list[str]:
+    """A warning for each person who has already completed the cohort's programme.
+
+    Progress is per person and programme (``training.progress``): passes from any cohort of the
+    programme count in every cohort of it, so an earlier graduate's passes show in the new
+    cohort's grid (marked as from an earlier cohort) and they count as completed there. Three
+    queries.
+    """
+    people = list(people)
+    if not people:
+        return []
+    names = {p.pk: p.full_name for p in people}
+    warnings = []
+    for record in programme_records(programme_ids=[cohort.programme_id], person_ids=list(names)):
+        if record.completed_on is not None:
+            warnings.append(
+                f"{names[record.person_id]} already completed {cohort.programme.code} on "
+                f"{record.completed_on:%d %B %Y}. Their earlier passes are not copied, but they "
+                f"count in this cohort too: its grid shows those modules as passed."
+            )
+    return warnings
+
+
+def _match_lines(cohort: Cohort, lines: list[tuple[int, str]]) -> tuple[list[Person], list[str]]:
+    """The trust's person named on each line (by e-mail, or by full name), and the errors, each
+    naming its line. One query for the people, one for those already in the cohort."""
+    emails = {text.casefold() for _, text in lines if "@" in text}
+    names = {text.casefold() for _, text in lines if "@" not in text}
+    candidates = list(
+        Person.objects.filter(organisation_id=cohort.organisation_id)
+        .annotate(name_key=Lower("full_name"), email_key=Lower("email"))
+        .filter(Q(name_key__in=names) | Q(email_key__in=emails))
+    )
+    by_key: dict[str, list[Person]] = {}
+    for person in candidates:
+        by_key.setdefault(person.name_key, []).append(person)
+        if person.email_key:
+            by_key.setdefault(person.email_key, []).append(person)
+    enrolled = set(
+        cohort.enrolments.filter(person__in=candidates).values_list("person_id", flat=True)
+    )
+    people: list[Person] = []
+    seen: dict[int, int] = {}
+    errors: list[str] = []
+    trust = cohort.organisation.short_name
+    for number, text in lines:
+        found = by_key.get(text.casefold(), [])
+        if not found:
+            errors.append(f"Line {number}: no one at {trust} is called or has the e-mail “{text}”.")
+        elif len(found) > 1:
+            errors.append(
+                f"Line {number}: more than one person at {trust} is called {text}: "
+                "give their e-mail instead."
+            )
+        elif found[0].pk in enrolled:
+            errors.append(f"Line {number}: {found[0].full_name} is already in this cohort.")
+        elif found[0].pk in seen:
+            errors.append(
+                f"Line {number}: {found[0].full_name} is already on line {seen[found[0].pk]}."
+            )
+        else:
+            seen[found[0].pk] = number
+            people.append(found[0])
+    return people, errors
+
+
+def enrol_many(
+    *, cohort: Cohort, text: str, enrolled_on: dt.date
+) -> tuple[list[Enrolment], list[str]]:
+    """Enrol everyone named in ``text`` (a name or an e-mail per line; blank lines ignored),
+    matched to the cohort's trust's people: everyone or, if any line is wrong, no one.
+
+    Raises ``ValidationError({"people": [...]})`` with one message per wrong line. Returns the
+    enrolments and warnings: the cohort's size when unusual, and each person who has already
+    completed the programme (see ``completion_warnings``). A bounded number of queries,
+    whatever the number of lines.
+    """
+    lines = [(n, " ".join(line.split())) for n, line in enumerate(text.splitlines(), 1)]
+    lines = [(n, line) for n, line in lines if line]
+    if not lines:
+        raise ValidationError({"people": ["Enter at least one name or e-mail, one per line."]})
+    people, errors = _match_lines(cohort, lines)
+    if errors:
+        raise ValidationError({"people": errors})
+    new = [Enrolment(person=p, cohort=cohort, enrolled_on=enrolled_on) for p in people]
+    for enrolment in new:
+        try:
+            # Person and cohort were just read, and uniqueness was checked above in one query
+            # (the database enforces it too): their per-row checks would cost queries each.
+            enrolment.full_clean(
+                exclude=["person", "cohort"], validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as exc:
+            raise ValidationError(
+                {"people": [f"{enrolment.person.full_name}: {' '.join(exc.messages)}"]}
+            ) from exc
+    with transaction.atomic():
+        created = audit.bulk_create(Enrolment, new)
+    warnings = completion_warnings(cohort, people)
+    size = Cohort.size_warning(cohort.enrolments.count())
+    return created, [w for w in [size, *warnings] if w]
 
 
 # --- Surveys ----------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
@@ -24,11 +25,14 @@ from vmi_programme.access import (
 )
 from vmi_programme.constants import PROGRAMME_START
 from vmi_programme.exports import export_response, wants_export
+from vmi_programme.form_page import FORM_METHODS, form_page, posted
 from vmi_programme.imports import parse_date
 from vmi_programme.models import Organisation, Person
+from vmi_programme.scope import Scope
 
 from . import charts, question_kinds, selectors, services
-from .models import Cohort, Enrolment, Programme, SurveyWave
+from .forms import EnrolManyForm, ModuleForm, ProgrammeForm, SessionForm
+from .models import Cohort, CohortSession, Enrolment, Module, Programme, SurveyWave
 
 
 def _as_of(request) -> dt.date:
@@ -158,10 +162,45 @@ def cohort_enrol(request, pk: int):
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, "Participant enrolled.")
-            if warning:
-                messages.warning(request, warning)
+            for text in [
+                warning,
+                *services.completion_warnings(cohort, [form.cleaned_data["person"]]),
+            ]:
+                if text:
+                    messages.warning(request, text)
             return redirect("training:cohort", pk=cohort.pk)
     return _cohort_page(request, cohort, enrol_form=form, status=400)
+
+
+@FORM_METHODS
+def cohort_enrol_many(request, pk: int):
+    """Enrol many people at once from a pasted list of names or e-mails: all or none."""
+    cohort = _cohort(request, pk, Action.CHANGE)
+    form = EnrolManyForm(posted(request), initial={"enrolled_on": timezone.localdate()})
+    back = reverse("training:cohort", args=[cohort.pk])
+    warnings: list[str] = []
+
+    def save(data):
+        created, found = services.enrol_many(
+            cohort=cohort, text=data["people"], enrolled_on=data["enrolled_on"]
+        )
+        warnings.extend(found)
+        return created
+
+    response = form_page(
+        request,
+        form,
+        save,
+        heading=f"Enrol participants in {cohort.name}",
+        caption=f"{cohort.programme.code} · {cohort.organisation.short_name}",
+        back_url=back,
+        success="Participants enrolled.",
+        submit_label="Enrol everyone",
+    )
+    # The messages framework keeps these for the cohort page the redirect leads to.
+    for text in warnings:
+        messages.warning(request, text)
+    return response
 
 
 @require_POST
@@ -178,6 +217,162 @@ def cohort_withdraw(request, pk: int):
             messages.success(request, "Withdrawal recorded.")
             return redirect("training:cohort", pk=cohort.pk)
     return _cohort_page(request, cohort, withdraw_form=form, status=400)
+
+
+# --- Cohort sessions -----------------------------------------------------------------------------
+
+
+@FORM_METHODS
+def session_create(request, pk: int):
+    cohort = _cohort(request, pk, Action.CHANGE)
+    form = SessionForm(posted(request), cohort=cohort)
+    back = reverse("training:cohort", args=[cohort.pk])
+    return form_page(
+        request,
+        form,
+        lambda data: services.create_session(cohort=cohort, data=data),
+        heading=f"Add a session to {cohort.name}",
+        caption=f"{cohort.programme.code} · {cohort.organisation.short_name}",
+        back_url=back,
+        success="Session added.",
+        submit_label="Add session",
+    )
+
+
+@FORM_METHODS
+def session_edit(request, pk: int):
+    session = get_object_or_404(
+        CohortSession.objects.select_related("cohort__programme", "cohort__organisation"), pk=pk
+    )
+    require(request.user, Action.CHANGE, session)
+    cohort = session.cohort
+    form = SessionForm(posted(request), instance=session, cohort=cohort)
+    return form_page(
+        request,
+        form,
+        lambda data: services.update_session(session=session, data=data),
+        heading=f"Change a session of {cohort.name}",
+        caption=f"{cohort.programme.code} · {cohort.organisation.short_name}",
+        back_url=reverse("training:cohort", args=[cohort.pk]),
+        success="Session changed.",
+    )
+
+
+# --- Programmes and modules ---------------------------------------------------------------------
+
+PARTNERSHIP_OWNER = "partnership"
+
+
+def _programme_owners(request) -> list[tuple[str, str]]:
+    """Whom the user may create a programme for: their own trust and/or the partnership."""
+    owners = []
+    own = _own_organisation(request.user)
+    if own is not None and can(request.user, Action.CHANGE, own):
+        owners.append((str(own.pk), f"{own.short_name} (a programme of the trust)"))
+    if can(request.user, Action.CHANGE, Scope.partnership()):
+        owners.append((PARTNERSHIP_OWNER, "The partnership (run by every trust)"))
+    return owners
+
+
+@require_safe
+def programme_list(request):
+    programmes = restrict(
+        Programme.objects.select_related("organisation").prefetch_related("modules"),
+        request.user,
+        null_is_partnership=True,
+    )
+    rows = [{"programme": p, "may_change": can(request.user, Action.CHANGE, p)} for p in programmes]
+    return render(
+        request,
+        "training/programmes.html",
+        {"rows": rows, "may_create": bool(_programme_owners(request))},
+    )
+
+
+@FORM_METHODS
+def programme_create(request):
+    owners = _programme_owners(request)
+    if not owners:
+        raise PermissionDenied("You may not create training programmes.")
+    form = ProgrammeForm(posted(request))
+    form.fields = {
+        "owner": forms.ChoiceField(
+            choices=owners,
+            label="Whose programme",
+            initial=owners[0][0],
+            widget=forms.RadioSelect if len(owners) > 1 else forms.Select,
+        ),
+        **form.fields,
+    }
+
+    def save(data):
+        data = dict(data)
+        owner = data.pop("owner")
+        return services.create_programme(
+            organisation_id=None if owner == PARTNERSHIP_OWNER else int(owner), data=data
+        )
+
+    return form_page(
+        request,
+        form,
+        save,
+        heading="Create a training programme",
+        back_url=reverse("training:programmes"),
+        success="Programme created.",
+        next_url=lambda programme: reverse("training:programme-edit", args=[programme.pk]),
+        submit_label="Create programme",
+    )
+
+
+def _programme(request, pk: int) -> Programme:
+    programme = get_object_or_404(Programme.objects.select_related("organisation"), pk=pk)
+    require(request.user, Action.CHANGE, programme)
+    return programme
+
+
+@FORM_METHODS
+def programme_edit(request, pk: int):
+    programme = _programme(request, pk)
+    form = ProgrammeForm(posted(request), instance=programme)
+    return form_page(
+        request,
+        form,
+        lambda data: services.update_programme(programme=programme, data=data),
+        heading=f"Change {programme.code}",
+        caption=programme.organisation.short_name if programme.organisation else "Partnership",
+        back_url=reverse("training:programmes"),
+        success="Programme changed.",
+    )
+
+
+@FORM_METHODS
+def module_create(request, pk: int):
+    programme = _programme(request, pk)
+    form = ModuleForm(posted(request), programme=programme)
+    return form_page(
+        request,
+        form,
+        lambda data: services.create_module(programme=programme, data=data),
+        heading=f"Add a module to {programme.code}",
+        back_url=reverse("training:programmes"),
+        success="Module added.",
+        submit_label="Add module",
+    )
+
+
+@FORM_METHODS
+def module_edit(request, pk: int):
+    module = get_object_or_404(Module.objects.select_related("programme__organisation"), pk=pk)
+    require(request.user, Action.CHANGE, module)
+    form = ModuleForm(posted(request), instance=module, programme=module.programme)
+    return form_page(
+        request,
+        form,
+        lambda data: services.update_module(module=module, data=data),
+        heading=f"Change {module.programme.code} module {module.number}",
+        back_url=reverse("training:programmes"),
+        success="Module changed.",
+    )
 
 
 def assessment_grid(request, pk: int):
