@@ -46,3 +46,21 @@ def test_an_unknown_api_address_answers_json(api):
     response = api.get("/api/agenda-items/0.5/")
     assert response.status_code == 404
     assert response.json() == {"detail": "Not found."}
+
+
+def test_an_id_filter_past_64_bits_is_a_400_not_a_server_error(api):
+    response = api.get("/api/strategic-objectives/?national_priorities=-520317893185763147776")
+    assert response.status_code == 400
+    assert "national_priorities" in response.json()
+
+
+@pytest.mark.parametrize("size", ["false", "1.5", "", "-3"])
+def test_a_page_size_that_is_not_a_whole_number_is_a_400(api, size):
+    response = api.get(f"/api/people/?page_size={size}")
+    assert response.status_code == 400
+    assert "page_size" in response.json()
+
+
+def test_an_empty_page_number_is_a_page_that_is_not_there(api):
+    assert api.get("/api/people/?page=").status_code == 404
+    assert api.get("/api/people/?page=1&page_size=5").status_code == 200

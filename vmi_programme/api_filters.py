@@ -11,18 +11,21 @@ from __future__ import annotations
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django_filters import NumberFilter
+from django_filters import ModelChoiceFilter, ModelMultipleChoiceFilter, NumberFilter
 from django_filters.rest_framework import DjangoFilterBackend, FilterSet
+from rest_framework.exceptions import ValidationError
 
 EMPTY = "Give a value, or leave the parameter out."
 UNREADABLE = "This is not a value this filter takes."
 NOT_WHOLE = "Give a whole number."
+OUT_OF_RANGE = "This number is too large to be an id."
 
 
 class StrictFilterSet(FilterSet):
     """A FilterSet that refuses a given parameter it cannot use, instead of ignoring it."""
 
     def is_valid(self) -> bool:
+        self._refuse_ids_out_of_range()
         if not super().is_valid():
             return False
         errors = {}
@@ -40,6 +43,26 @@ class StrictFilterSet(FilterSet):
         for name, message in errors.items():
             self.form.add_error(name, message)
         return not errors
+
+    def _refuse_ids_out_of_range(self) -> None:
+        # The database cannot compare an id past 64 bits (SQLite raises OverflowError while
+        # the form looks the record up), so such an id is refused before it is looked up.
+        errors = {}
+        for name, filter_ in self.filters.items():
+            if name not in self.data or not isinstance(
+                filter_, ModelChoiceFilter | ModelMultipleChoiceFilter | NumberFilter
+            ):
+                continue
+            raw = self.data.getlist(name) if hasattr(self.data, "getlist") else [self.data[name]]
+            for item in raw:
+                try:
+                    number = int(str(item).strip())
+                except ValueError:
+                    continue
+                if not -(2**63) <= number < 2**63:
+                    errors[name] = [OUT_OF_RANGE]
+        if errors:
+            raise ValidationError(errors)
 
     def _whole(self, filter_) -> bool:
         try:

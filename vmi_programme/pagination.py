@@ -9,11 +9,13 @@ total is not exact; filter the list to get an exact count.
 from functools import cached_property
 
 from django.core.paginator import EmptyPage, Page, Paginator
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 COUNT_CAP = 10_000
 MAX_PAGE_SIZE = 200
+PAGE_SIZE_HINT = f"Give a whole number from 1 (at most {MAX_PAGE_SIZE} rows are given)."
 
 
 class CappedCountPaginator(Paginator):
@@ -70,6 +72,21 @@ class BoundedPageNumberPagination(PageNumberPagination):
     django_paginator_class = CappedCountPaginator
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
+
+    def get_page_size(self, request):
+        # DRF falls back to the default size for ?page_size=abc; refuse it instead, so a client
+        # learns its parameter was not read (a 400 naming it, in the one error shape).
+        raw = request.query_params.getlist(self.page_size_query_param)
+        if raw and not all(value.isdigit() and int(value) > 0 for value in raw):
+            raise ValidationError({self.page_size_query_param: [PAGE_SIZE_HINT]})
+        return super().get_page_size(request)
+
+    def get_page_number(self, request, paginator):
+        # DRF reads ?page= (empty) as the first page; an empty page is a page that is not there.
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None and not raw.strip():
+            raise NotFound("Give a page number, or leave the parameter out.")
+        return super().get_page_number(request, paginator)
 
     def get_paginated_response(self, data):
         paginator = self.page.paginator
