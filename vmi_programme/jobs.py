@@ -6,7 +6,7 @@ the function, which reports progress through ``job.progress(pct, message)`` and 
 JSON-safe result. Analysis code stays pure: the registered function loads data, calls the
 analysis module and returns what should be stored.
 
-Every job ends as succeeded or failed (ADR 9). The database is the source of truth, the broker
+Every job ends as succeeded or failed (ADR 12). The database is the source of truth, the broker
 only a doorbell: a worker claims a job with a conditional UPDATE (``status='queued'`` to
 ``'running'``), so a redelivered or re-sent message never runs a job twice at once; while it
 runs, a heartbeat thread stamps ``heartbeat_at``; ``reap()`` (beat, every minute, and on worker

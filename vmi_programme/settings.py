@@ -259,7 +259,7 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="vmi")
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
-# Jobs always finish (ADR 9): a running job's worker records a heartbeat every
+# Jobs always finish (ADR 12): a running job's worker records a heartbeat every
 # JOBS_HEARTBEAT_SECONDS; jobs.reap() (beat, every minute, and on worker start) re-queues or
 # fails a running job silent for JOBS_STALE_AFTER_SECONDS, re-sends a job left queued for
 # JOBS_QUEUED_STALE_AFTER_SECONDS (a broker restarted without persistence) and fails one queued
