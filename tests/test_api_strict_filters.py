@@ -54,7 +54,7 @@ def test_an_id_filter_past_64_bits_is_a_400_not_a_server_error(api):
     assert "national_priorities" in response.json()
 
 
-@pytest.mark.parametrize("size", ["false", "1.5", "", "-3"])
+@pytest.mark.parametrize("size", ["false", "1.5", "", "-3", "²"])
 def test_a_page_size_that_is_not_a_whole_number_is_a_400(api, size):
     response = api.get(f"/api/people/?page_size={size}")
     assert response.status_code == 400

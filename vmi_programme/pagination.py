@@ -77,7 +77,7 @@ class BoundedPageNumberPagination(PageNumberPagination):
         # DRF falls back to the default size for ?page_size=abc; refuse it instead, so a client
         # learns its parameter was not read (a 400 naming it, in the one error shape).
         raw = request.query_params.getlist(self.page_size_query_param)
-        if raw and not all(value.isdigit() and int(value) > 0 for value in raw):
+        if raw and not all(v.isascii() and v.isdigit() and int(v) > 0 for v in raw):
             raise ValidationError({self.page_size_query_param: [PAGE_SIZE_HINT]})
         return super().get_page_size(request)
 
