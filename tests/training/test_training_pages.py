@@ -216,7 +216,8 @@ def test_enrolling_25_people_in_one_submit_takes_a_bounded_number_of_queries(
     ]
     lines = [p.full_name if n % 2 else p.email.upper() for n, p in enumerate(people)]
     client.force_login(kpo_user)
-    with django_assert_max_num_queries(40):
+    # 17 queries measured for 25 people: one match query and one insert whatever the count.
+    with django_assert_max_num_queries(20):
         response = client.post(
             reverse("training:cohort-enrol-many", args=[cohort.pk]),
             {"people": "\n".join(lines) + "\n\n", "enrolled_on": "2019-01-02"},
