@@ -154,6 +154,13 @@ def record_values(
             raise ValidationError(f"{item.organisation}: the denominator must be more than 0.")
         rows.append(row)
     with transaction.atomic():
+        existing = set(
+            SeriesValue.objects.filter(
+                measure=measure,
+                organisation__in={row.organisation_id for row in rows},
+                period__in={row.period for row in rows},
+            ).values_list("organisation_id", "period")
+        )
         SeriesValue.objects.bulk_create(
             rows,
             batch_size=2000,
@@ -161,6 +168,7 @@ def record_values(
             unique_fields=["organisation", "measure", "period"],
             update_fields=["value", "numerator", "denominator", "updated_at"],
         )
+        _record_upsert(SeriesValue, rows, existing, lambda row: (row.organisation_id, row.period))
         codes = {row.organisation.ods_code for row in rows}
         rerun_count = rerun_affected_runs(measure.code, codes, user=user) if rerun else 0
     return {"months": len(rows), "organisations": len(codes), "runs re-queued": rerun_count}
@@ -190,6 +198,13 @@ def set_characteristics(
         item.clean_fields(exclude=["organisation"])  # the unique constraint is the database's
         objects.append(item)
     with transaction.atomic():
+        existing = set(
+            OrganisationCharacteristic.objects.filter(
+                as_of=as_of,
+                organisation__in={item.organisation_id for item in objects},
+                name__in={item.name for item in objects},
+            ).values_list("organisation_id", "name")
+        )
         OrganisationCharacteristic.objects.bulk_create(
             objects,
             batch_size=2000,
@@ -197,7 +212,17 @@ def set_characteristics(
             unique_fields=["organisation", "name", "as_of"],
             update_fields=["value", "source"],
         )
+        _record_upsert(
+            OrganisationCharacteristic, objects, existing, lambda i: (i.organisation_id, i.name)
+        )
     return len(objects)
+
+
+def _record_upsert(model, rows, existing: set, key) -> None:
+    """The audit trail of a bulk upsert (which writes no history of itself, ADR 11): a '+' row
+    for each record created, a '~' row for each replaced (PostgreSQL and SQLite set the keys)."""
+    model.history.bulk_history_create([row for row in rows if key(row) not in existing])
+    model.history.bulk_history_create([row for row in rows if key(row) in existing], update=True)
 
 
 # --------------------------------------------------------------------------- peer groups

@@ -277,9 +277,8 @@ def merge_people(keep: Person, duplicate: Person, *, user=None) -> PersonMerge:
                 nomination.delete()
                 combined += 1
             else:
-                Nomination.objects.filter(pk=nomination.pk).update(
-                    respondent_id=respondent_id, alter_id=alter_id
-                )
+                nomination.respondent_id, nomination.alter_id = respondent_id, alter_id
+                audit.bulk_update(Nomination, [nomination], ["respondent", "alter"])
                 moved += 1
         merge = PersonMerge(
             organisation_id=keep.organisation_id,
@@ -291,7 +290,8 @@ def merge_people(keep: Person, duplicate: Person, *, user=None) -> PersonMerge:
             merged_by=user if getattr(user, "is_authenticated", False) else None,
         )
         if not keep.department and duplicate.department:
-            Person.objects.filter(pk=keep.pk).update(department=duplicate.department)
+            keep.department = duplicate.department
+            audit.bulk_update(Person, [keep], ["department"])
         if _used_elsewhere(duplicate):
             Collaborator.objects.update_or_create(
                 person=duplicate,
