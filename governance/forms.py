@@ -26,6 +26,7 @@ from governance.models import (
     StrategicObjective,
     Team,
 )
+from vmi_programme.form_page import ServiceErrorsMixin
 from vmi_programme.models import Organisation, OrganisationKind, Person
 from vmi_programme.person_picker import MAX_OPTIONS, label, person_choice, use_picker
 
@@ -44,16 +45,8 @@ class TimeInput(forms.TimeInput):
         super().__init__(format="%H:%M", **kwargs)
 
 
-class NhsFormMixin:
-    """Shows a service's errors on the form; the NHS.UK classes come from the form renderer."""
-
-    def add_validation_error(self, exc: ValidationError) -> None:
-        """Show a service's ValidationError on the fields it names (others at the top)."""
-        if hasattr(exc, "error_dict"):
-            for field, messages in exc.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages)
-        else:
-            self.add_error(None, exc.messages)
+# Shows a service's errors on the form; the NHS.UK classes come from the form renderer.
+NhsFormMixin = ServiceErrorsMixin
 
 
 class MeetingForm(NhsFormMixin, forms.ModelForm):

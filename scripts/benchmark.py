@@ -39,6 +39,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
@@ -110,7 +111,8 @@ def build(env: dict, trusts: int, seed: int) -> None:
     import psycopg
 
     with psycopg.connect(env["DATABASE_URL"]) as conn:
-        filled = conn.execute("SELECT count(*) FROM vmi_programme_partnership").fetchone()[0]
+        row = conn.execute("SELECT count(*) FROM vmi_programme_partnership").fetchone()
+        filled = row[0] if row else 0
     if filled:
         print("Reusing the database already built.")
         return
@@ -166,7 +168,7 @@ def count_queries(users: dict[str, str], items: list[Target]) -> dict[str, int]:
     from django.test.utils import CaptureQueriesContext
 
     settings.ALLOWED_HOSTS = ["*"]
-    clients = {}
+    clients: dict[str, Any] = {}
     counts = {}
     for item in items:
         if item.path.startswith("/bench/"):
@@ -213,7 +215,9 @@ def start_gunicorn(env: dict, port: int, workers: int) -> subprocess.Popen:
 def sign_in(base: str, username: str) -> requests.Session:
     session = requests.Session()
     page = session.get(f"{base}/login/", timeout=30)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    assert found, f"no sign-in form at {base}/login/"
+    token = found.group(1)
     response = session.post(
         f"{base}/login/",
         data={"username": username, "password": BENCH_PASSWORD, "csrfmiddlewaretoken": token},

@@ -125,7 +125,7 @@ def main() -> None:
     check = jobs.submit("imports.validate", {"batch": batch.pk, "user": user.pk}, user=user)
     check_s = time.monotonic() - started
     assert check.status == "succeeded", check.error
-    assert check.result["errors"] == 0, batch.preview
+    assert check.result and check.result["errors"] == 0, batch.preview
     print(f"Check  (job {check.pk}): {check_s:7.1f} s  {args.rows / check_s:10,.0f} rows/s")
 
     started = time.monotonic()

@@ -3,26 +3,15 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
+
+from vmi_programme.form_page import ServiceErrorsMixin
 
 from .models import CohortSession, Module, Programme
 
 
 class DateInput(forms.DateInput):
     input_type = "date"
-
-
-class ServiceErrorsMixin:
-    """Shows a service's ValidationError on the fields it names (others at the top), for
-    ``vmi_programme.form_page.form_page``."""
-
-    def add_validation_error(self, exc: ValidationError) -> None:
-        if hasattr(exc, "error_dict"):
-            for field, messages in exc.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages)
-        else:
-            self.add_error(None, exc.messages)
 
 
 class ProgrammeForm(ServiceErrorsMixin, forms.ModelForm):

@@ -139,7 +139,7 @@ _UNSET = object()
 
 
 def _owner(instance: Any) -> int | None:
-    cached = getattr(instance, "_audit_owner", _UNSET)
+    cached: Any = getattr(instance, "_audit_owner", _UNSET)
     if cached is not _UNSET:
         return cached
     from .access import scope_of  # the policy imports the models, which import this module
@@ -257,7 +257,7 @@ def bulk_create(model: type[models.Model], objs: Iterable[models.Model], **kwarg
     PostgreSQL and SQLite return the new primary keys, which the history rows need.
     """
     with transaction.atomic():
-        created = model.objects.bulk_create(list(objs), **kwargs)
+        created = model._default_manager.bulk_create(list(objs), **kwargs)
         if hasattr(model, "history"):
             model.history.bulk_history_create(created)
     return created
@@ -268,7 +268,7 @@ def bulk_update(
 ) -> int:
     """``model.objects.bulk_update(objs, fields)``, with a '~' history row per record."""
     with transaction.atomic():
-        count = model.objects.bulk_update(objs, fields, **kwargs)
+        count = model._default_manager.bulk_update(objs, fields, **kwargs)
         if hasattr(model, "history"):
             model.history.bulk_history_create(objs, update=True)
     return count

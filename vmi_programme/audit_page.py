@@ -37,17 +37,17 @@ CHANGE_TYPES = {"+": "Created", "~": "Changed", "-": "Deleted"}
 
 
 @cache
-def audited_models() -> tuple[type, ...]:
+def audited_models() -> tuple[Any, ...]:
     """The historical models of every audited model, in a fixed order (their index is the kind)."""
     found = [model for model in apps.get_models() if issubclass(model, HistoricalAudit)]
     return tuple(sorted(found, key=lambda h: h.instance_type._meta.label_lower))
 
 
-def kind_key(historical: type) -> str:
+def kind_key(historical: Any) -> str:
     return historical.instance_type._meta.label_lower
 
 
-def kind_label(historical: type) -> str:
+def kind_label(historical: Any) -> str:
     meta = historical.instance_type._meta
     return f"{apps.get_app_config(meta.app_label).verbose_name}: {meta.verbose_name}"
 
@@ -71,7 +71,9 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", "All records")] + sorted(
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = [("", "All records")] + sorted(
             ((kind_key(h), kind_label(h)) for h in audited_models()), key=lambda c: c[1]
         )
 
@@ -143,7 +145,7 @@ class Entry:
         return CHANGE_TYPES.get(self.change_type, self.change_type)
 
 
-def _link(historical: type, row: Any, user: Any) -> str:
+def _link(historical: Any, row: Any, user: Any) -> str:
     model = historical.instance_type
     if hasattr(model, "get_absolute_url"):
         try:
@@ -223,10 +225,10 @@ def entries(rows: list[tuple[int, dt.datetime, int]], user: Any) -> list[Entry]:
     }
     result = []
     for history_id, _, kind in rows:
-        entry = loaded.get((kind, history_id))
-        if entry is not None:
-            entry.who = names.get(entry.user_id, "") if entry.user_id else ""
-            result.append(entry)
+        shown = loaded.get((kind, history_id))
+        if shown is not None:
+            shown.who = names.get(shown.user_id, "") if shown.user_id else ""
+            result.append(shown)
     return result
 
 

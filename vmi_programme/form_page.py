@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -16,6 +18,24 @@ def posted(request):
     """The form's data: the POST, even an empty one (``request.POST or None`` would leave an
     empty submit unbound, shown again without saying what is missing)."""
     return request.POST if request.method == "POST" else None
+
+
+if TYPE_CHECKING:
+    _Form = forms.BaseForm
+else:
+    _Form = object
+
+
+class ServiceErrorsMixin(_Form):
+    """For a form whose data a service saves: the service's ValidationError shown on the fields
+    it names (others at the top), as ``form_page`` does when the service refuses."""
+
+    def add_validation_error(self, exc: ValidationError) -> None:
+        if hasattr(exc, "error_dict"):
+            for field, messages_ in exc.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages_)
+        else:
+            self.add_error(None, exc.messages)
 
 
 # A form page answers GET (the form) and POST (the submit); any other method is 405.

@@ -7,6 +7,7 @@ total is not exact; filter the list to get an exact count.
 """
 
 from functools import cached_property
+from typing import Any
 
 from django.core.paginator import EmptyPage, Page, Paginator
 from rest_framework.exceptions import NotFound, ValidationError
@@ -25,7 +26,7 @@ class CappedCountPaginator(Paginator):
     def count(self) -> int:
         # COUNT(*) over a LIMITed subquery: bounded work however large the table. Without
         # its ORDER BY, which a count does not need and which may sort the whole join.
-        rows = self.object_list
+        rows: Any = self.object_list
         if hasattr(rows, "order_by"):
             rows = rows.order_by()
         return rows[: COUNT_CAP + 1].count()

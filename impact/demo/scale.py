@@ -26,7 +26,7 @@ def generate(ctx: ScaleContext) -> None:
     )  # fmt: skip
     stamp = dt.datetime.combine(AS_AT, dt.time(6), tzinfo=dt.UTC)
     for trust in ctx.trusts:
-        rows = []
+        rows: list[tuple] = []
         for measure in measures:
             era = [
                 m

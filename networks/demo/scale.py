@@ -60,7 +60,9 @@ def generate(ctx: ScaleContext) -> None:
          "advice", "influence", "named_as", "source", "created_at"],
     )  # fmt: skip
     for trust in ctx.trusts:
-        invitation_rows, response_rows, nomination_rows = [], [], []
+        invitation_rows: list[tuple] = []
+        response_rows: list[tuple] = []
+        nomination_rows: list[tuple] = []
         for wave in waves:
             invited = rng.sample(trust.staff, INVITED)
             for iid, pid in zip(invitations.ids(INVITED), invited, strict=True):

@@ -81,7 +81,10 @@ def generate(ctx: ScaleContext) -> None:
                 for sid, name in zip(stream_ids, names, strict=True)
             ],
         )  # fmt: skip
-        rpiw_rows, team_rows, measure_rows, point_rows = [], [], [], []
+        rpiw_rows: list[tuple] = []
+        team_rows: list[tuple] = []
+        measure_rows: list[tuple] = []
+        point_rows: list[tuple] = []
         n = RPIWS_PER_TRUST + rng.randint(-20, 20)
         starts = sorted(FIRST_WORKSHOP + dt.timedelta(days=rng.randrange(span)) for _ in range(n))
         for number, (rid, start) in enumerate(zip(rpiws.ids(n), starts, strict=True), start=1):
@@ -139,7 +142,7 @@ def _measurements(rng, writer, measure_id: int, kind: str, end: dt.date, with_12
     baseline = rng.uniform(20, 400)
     gain = rng.uniform(0.2, 0.7)
     output = rng.randint(50, 500)
-    rows = []
+    rows: list[tuple] = []
     for point, pid in zip(days, writer.ids(len(days)), strict=True):
         factor = 1 - gain * min(point, 90) / 90
         measured = end + dt.timedelta(days=point) if point else end - dt.timedelta(days=7)

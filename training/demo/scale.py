@@ -52,7 +52,10 @@ def generate(ctx: ScaleContext) -> None:
     )
     span = (AS_AT - FIRST_COHORT).days
     for trust in ctx.trusts:
-        cohort_rows, lead_rows, enrolment_rows, assessment_rows = [], [], [], []
+        cohort_rows: list[tuple] = []
+        lead_rows: list[tuple] = []
+        enrolment_rows: list[tuple] = []
+        assessment_rows: list[tuple] = []
         for programme, modules, n_cohorts, size in programmes:
             for number, cid in enumerate(cohorts.ids(n_cohorts), start=1):
                 starts = FIRST_COHORT + dt.timedelta(days=rng.randrange(span))
@@ -80,7 +83,7 @@ def generate(ctx: ScaleContext) -> None:
 
 
 def _assessments(rng, writer, enrolment_id, modules, starts: dt.date, withdrawn):
-    rows = []
+    rows: list[tuple] = []
     for k, module_id in enumerate(modules, start=1):
         submitted = starts + dt.timedelta(days=30 * k + rng.randrange(-5, 10))
         if submitted > AS_AT or (withdrawn and submitted > withdrawn):

@@ -78,7 +78,7 @@ class TableWriter:
                 self.filled[f.attname] = None
             else:
                 self.filled[f.attname] = ""
-        self._next = (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+        self._next = (model._default_manager.aggregate(m=Max("pk"))["m"] or 0) + 1
 
     def ids(self, n: int) -> range:
         """Reserve ``n`` primary keys."""
@@ -94,7 +94,7 @@ class TableWriter:
         extra = tuple(self.filled.values())
         if connection.vendor == "postgresql":
             by_attname = {f.attname: f for f in self.model._meta.concrete_fields}
-            cols = ", ".join(connection.ops.quote_name(by_attname[n].column) for n in names)
+            cols = ", ".join(connection.ops.quote_name(str(by_attname[n].column)) for n in names)
             table = connection.ops.quote_name(self.model._meta.db_table)
             json_at = [
                 i for i, n in enumerate(names) if isinstance(by_attname[n], models.JSONField)
@@ -107,7 +107,7 @@ class TableWriter:
                         full = _with_json(full, json_at)
                     copy.write_row(full)
         else:
-            self.model.objects.bulk_create(
+            self.model._default_manager.bulk_create(
                 (self.model(**dict(zip(names, (*row, *extra), strict=True))) for row in rows),
                 batch_size=2000,
             )

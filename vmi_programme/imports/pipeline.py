@@ -68,7 +68,8 @@ class _Errors:
     """Counts every error and keeps the first few (the preview must stay small)."""
 
     def __init__(self, limit: int = PREVIEW_ERRORS_KEPT):
-        self.limit, self.count, self.kept = limit, 0, []
+        self.limit, self.count = limit, 0
+        self.kept: list[Any] = []
 
     def extend(self, errors: list[RowError]) -> None:
         self.count += len(errors)
@@ -305,6 +306,7 @@ def write_rows(
                 continue
             if errors.count:
                 continue  # keep finding errors to report, but write no more
+            assert cleaned is not None  # a row without errors was cleaned
             if spec.streaming:
                 chunk.append(cleaned)
                 if len(chunk) >= spec.chunk_size:
@@ -337,7 +339,8 @@ def commit_batch(batch: ImportBatch, user: Any, *, report: Report = _no_report) 
     errors: list[RowError] = []
     try:
         if batch.preview.get("error_count"):  # a file with errors is never written
-            raise ImportFailed(stored_preview(batch).errors)
+            preview = stored_preview(batch)
+            raise ImportFailed(preview.errors if preview else [])
         # The rows are recorded in the audit trail as an import, by whoever confirmed it.
         with transaction.atomic(), audit.source("import", user=user):
             summary = write_rows(spec, batch, ctx, report=report)

@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import jobs
@@ -66,7 +67,7 @@ def refuse_too_large(request, form: forms.Form, field: str = "file") -> None:
     """Put the size error on the form when the upload handler stopped the upload."""
     if getattr(request, "upload_too_large", False):
         if not form.is_bound:  # the fields after the file were never read
-            form.is_bound, form.data, form.files = True, {}, {}
+            form.is_bound, form.data, form.files = True, {}, MultiValueDict()
         form.is_valid()  # clean first: add_error needs cleaned_data
         form.add_error(
             field, f"The file is larger than {_megabytes(max_upload_bytes())}; split it."
@@ -121,6 +122,7 @@ class EncodingForm(forms.Form):
 
 def start_check(request, batch: ImportBatch) -> None:
     """Queue the check of a stored batch; the batch page follows the job."""
+    job: Job | None
     try:
         job = jobs.submit(
             import_jobs.VALIDATE,
