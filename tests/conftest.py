@@ -414,6 +414,14 @@ def jobs_in_process():
         app.conf.task_always_eager = saved
 
 
+@pytest.fixture
+def jobs_run_here():
+    """For one test: recorded jobs run in this process, on the PostgreSQL run too (where they
+    would otherwise wait on the broker for a worker the test did not start)."""
+    with jobs_in_process():
+        yield
+
+
 @pytest.fixture(scope="module")
 def demo_seeded(django_db_setup, django_db_blocker):
     """The demo partnership, seeded once for a test module and flushed after it."""

@@ -17,7 +17,9 @@ from decimal import Decimal
 import pytest
 import schemathesis
 from django.core.management import call_command
+from django.core.signals import request_finished
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.urls import Resolver404, resolve
 from drf_spectacular.generators import SchemaGenerator
 from knox.models import AuthToken
@@ -76,6 +78,16 @@ def _load_schema(config: SchemathesisConfig):
 
 writer_schema = _load_schema(WRITER)
 reader_schema = _load_schema(READER)
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_tests_connection():
+    """As Django's test client does: the app's ``request_finished`` handler must not close the
+    test's connection after each call (it would close PostgreSQL's mid-transaction, failing
+    every later request; SQLite's in-memory connection is never closed, which hid it)."""
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(scope="module")

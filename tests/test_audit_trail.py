@@ -279,6 +279,7 @@ def _rename(job, organisation: int, name: str) -> dict:
     return {}
 
 
+@pytest.mark.usefixtures("jobs_run_here")
 def test_a_record_a_job_changes_is_recorded_from_the_job_by_who_started_it(kpo_user, trust):
     job = jobs.submit(
         "tests.audit_rename", {"organisation": trust.pk, "name": "Renamed"}, user=kpo_user

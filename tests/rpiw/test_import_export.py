@@ -162,6 +162,7 @@ def test_rpiw_list_downloads_as_csv_and_xlsx(client, kpo_user, rpiw):
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
 
 
+@pytest.mark.usefixtures("jobs_run_here")
 def test_import_pages_work_for_the_rpiw_spec(client, kpo_user, trust, value_stream):
     client.force_login(kpo_user)
     assert client.get(reverse("import-upload", args=["rpiw.measures"])).status_code == 200
