@@ -17,7 +17,7 @@ from decimal import Decimal
 import pytest
 import schemathesis
 from django.core.management import call_command
-from django.core.signals import request_finished
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from django.urls import Resolver404, resolve
@@ -82,12 +82,14 @@ reader_schema = _load_schema(READER)
 
 @pytest.fixture(autouse=True)
 def _keep_the_tests_connection():
-    """As Django's test client does: the app's ``request_finished`` handler must not close the
-    test's connection after each call (it would close PostgreSQL's mid-transaction, failing
-    every later request; SQLite's in-memory connection is never closed, which hid it)."""
-    request_finished.disconnect(close_old_connections)
+    """As Django's test client does: the app's ``request_started``/``request_finished`` handlers
+    must not close the test's connection around each call (they close PostgreSQL's inside the
+    test's transaction, failing every request; SQLite's in-memory one is never closed)."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
     yield
-    request_finished.connect(close_old_connections)
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 @pytest.fixture(scope="module")
