@@ -168,7 +168,9 @@ def record_values(
             unique_fields=["organisation", "measure", "period"],
             update_fields=["value", "numerator", "denominator", "updated_at"],
         )
-        _record_upsert(SeriesValue, rows, existing, lambda row: (row.organisation_id, row.period))
+        audit.record_upsert(
+            SeriesValue, rows, existing, lambda row: (row.organisation_id, row.period)
+        )
         codes = {row.organisation.ods_code for row in rows}
         rerun_count = rerun_affected_runs(measure.code, codes, user=user) if rerun else 0
     return {"months": len(rows), "organisations": len(codes), "runs re-queued": rerun_count}
@@ -212,17 +214,10 @@ def set_characteristics(
             unique_fields=["organisation", "name", "as_of"],
             update_fields=["value", "source"],
         )
-        _record_upsert(
+        audit.record_upsert(
             OrganisationCharacteristic, objects, existing, lambda i: (i.organisation_id, i.name)
         )
     return len(objects)
-
-
-def _record_upsert(model, rows, existing: set, key) -> None:
-    """The audit trail of a bulk upsert (which writes no history of itself, ADR 11): a '+' row
-    for each record created, a '~' row for each replaced (PostgreSQL and SQLite set the keys)."""
-    model.history.bulk_history_create([row for row in rows if key(row) not in existing])
-    model.history.bulk_history_create([row for row in rows if key(row) in existing], update=True)
 
 
 # --------------------------------------------------------------------------- peer groups

@@ -272,3 +272,14 @@ def bulk_update(
         if hasattr(model, "history"):
             model.history.bulk_history_create(objs, update=True)
     return count
+
+
+def record_upsert(
+    model: type[models.Model], rows: Sequence[models.Model], existing: set, key: Any
+) -> None:
+    """The history of a bulk upsert already written (``bulk_create(update_conflicts=True)``
+    writes none of itself): a '+' row per record whose ``key(row)`` was not in ``existing``,
+    a '~' row per record it replaced (PostgreSQL and SQLite set the rows' keys)."""
+    history: Any = getattr(model, "history")  # noqa: B009 (added by AuditTrail, unknown to mypy)
+    history.bulk_history_create([row for row in rows if key(row) not in existing])
+    history.bulk_history_create([row for row in rows if key(row) in existing], update=True)
