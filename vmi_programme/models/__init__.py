@@ -1,7 +1,7 @@
 """The programme's core tables: organisations, people and roles, recorded jobs, import batches."""
 
 from .imports import ImportBatch, ImportStatus
-from .jobs import Job, JobStatus
+from .jobs import Job, JobQueue, JobStatus
 from .organisations import (
     Organisation,
     OrganisationKind,
@@ -16,6 +16,7 @@ __all__ = [
     "ImportBatch",
     "ImportStatus",
     "Job",
+    "JobQueue",
     "JobStatus",
     "Organisation",
     "OrganisationKind",

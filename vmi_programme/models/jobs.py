@@ -12,6 +12,13 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+class JobQueue(models.TextChoices):
+    """Which queue a job waits in: a user's job never waits behind a national recompute."""
+
+    INTERACTIVE = "interactive", "Interactive"
+    BULK = "bulk", "Bulk"
+
+
 class Job(models.Model):
     """One run of a registered job kind: parameters in, progress along the way, result out."""
 
@@ -28,6 +35,12 @@ class Job(models.Model):
         help_text="The trust whose data the job reads; empty for partnership-wide jobs.",
     )
     status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    queue = models.CharField(
+        max_length=12,
+        choices=JobQueue.choices,
+        default=JobQueue.INTERACTIVE,
+        help_text="Interactive (a user is waiting) or bulk (recomputes, refreshes, imports).",
+    )
     progress = models.PositiveSmallIntegerField(default=0)
     progress_message = models.CharField(max_length=300, blank=True)
     result = models.JSONField(null=True, blank=True)
