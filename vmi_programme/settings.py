@@ -292,6 +292,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
 }
 
+# Sustainment of RPIW measures (rpiw/sustainment.py, docs/SUSTAINMENT.md): at 60/90/120 days a
+# measure keeping at least "sustained" of its 30-day improvement is sustained, one keeping at
+# most "lost" has lost it, anything between is partly sustained. Shares, 0 ≤ lost < sustained.
+SUSTAINMENT = {"sustained": 0.8, "lost": 0.2}
+
 REST_FRAMEWORK = {
     # Token first, so an unauthenticated API call gets 401 with a WWW-Authenticate header.
     # django-rest-knox tokens: `Authorization: Token <key>`, stored hashed, expiring, revocable.
