@@ -174,7 +174,7 @@ def celery_worker(django_db_setup, django_db_blocker):
             "vmi_programme",
             "worker",
             "-Q",
-            queue,
+            f"{queue},{queue}.bulk",  # the interactive and bulk queues (jobs.queue_name)
             "-n",
             node,
             "--pool",
@@ -248,7 +248,7 @@ class RestartableWorker:
                 "vmi_programme",
                 "worker",
                 "-Q",
-                self.queue,
+                f"{self.queue},{self.queue}.bulk",
                 "-n",
                 self.node,
                 "--pool",

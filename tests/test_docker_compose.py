@@ -51,3 +51,11 @@ def test_no_secret_is_committed_in_the_compose_file():
 def test_dockerfile_runs_gunicorn_as_an_unprivileged_user():
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "gunicorn" in dockerfile and "USER vmi" in dockerfile
+
+
+def test_a_second_worker_consumes_the_bulk_queue():
+    from vmi_programme.jobs import queue_name
+
+    command = COMPOSE["services"]["worker-bulk"]["command"]
+    assert command[command.index("-Q") + 1] == "vmi.bulk"
+    assert queue_name("bulk") == f"{queue_name('interactive')}.bulk"

@@ -88,3 +88,20 @@ def test_a_failure_in_a_real_worker_is_captured(celery_worker):
     job = _wait_for(jobs.submit("programme.echo", {"fail": "The series is constant"}))
     assert job.status == JobStatus.FAILED
     assert job.error == "The series is constant"
+
+
+def test_a_job_goes_to_its_kinds_queue_unless_the_caller_names_one(db):
+    """Recomputes and refreshes wait in the bulk queue; a user's job in the interactive one."""
+    from vmi_programme.jobs import job_kind
+
+    @job_kind("tests.bulk_echo", queue="bulk")
+    def bulk_echo(job, **parameters):
+        return {"echo": parameters}
+
+    assert jobs.submit("tests.bulk_echo", {"n": 1}).queue == "bulk"
+    assert jobs.submit("programme.echo", {"n": 1}).queue == "interactive"
+    assert jobs.submit("programme.echo", {"n": 1}, queue="bulk").queue == "bulk"
+    with pytest.raises(ValueError, match="queue must be one of"):
+        jobs.submit("programme.echo", {}, queue="urgent")
+    with pytest.raises(ValueError, match="queue must be one of"):
+        job_kind("tests.bad_queue", queue="urgent")

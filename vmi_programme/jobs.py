@@ -12,6 +12,11 @@ only a doorbell: a worker claims a job with a conditional UPDATE (``status='queu
 runs, a heartbeat thread stamps ``heartbeat_at``; ``reap()`` (beat, every minute, and on worker
 start) re-queues or fails a running job whose heartbeat went silent or which ran past its time
 limit, and re-sends a job left queued (a broker restarted without persistence lost its message).
+
+Two queues: ``interactive`` (a user is waiting: the default) and ``bulk`` (recomputes, read-model
+refreshes; a kind says ``queue="bulk"``, or a caller passes ``queue=`` to ``submit``). Their broker
+names are the default queue (``CELERY_TASK_DEFAULT_QUEUE``) and the same with ``.bulk``; run one
+worker per queue in production, so a national recompute never delays a user's job.
 """
 
 from __future__ import annotations
@@ -33,13 +38,14 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from . import audit
-from .models import Job, JobStatus
+from .models import Job, JobQueue, JobStatus
 
 log = logging.getLogger(__name__)
 
 JobFunction = Callable[..., dict]
 _REGISTRY: dict[str, JobFunction] = {}
 _TIME_LIMITS: dict[str, int] = {}  # seconds, for kinds that set their own
+_QUEUES: dict[str, str] = {}  # kinds that default to the bulk queue
 
 # After the soft limit the job gets this long to clean up before the worker kills it.
 HARD_LIMIT_GRACE_SECONDS = 30
@@ -54,8 +60,13 @@ class JobRefused(Exception):
     """The job could not be queued (the broker is down); the Job row records why."""
 
 
-def job_kind(name: str, *, time_limit: int | None = None) -> Callable[[JobFunction], JobFunction]:
+def job_kind(
+    name: str, *, time_limit: int | None = None, queue: str = JobQueue.INTERACTIVE
+) -> Callable[[JobFunction], JobFunction]:
     """Register a function as a job kind under ``name``.
+
+    ``queue`` is the kind's default queue: ``"interactive"`` (someone waits for it) or
+    ``"bulk"`` (background refreshes and recomputes).
 
     ``time_limit`` (seconds) is how long one run may take before it is stopped and failed;
     without it the kind gets ``settings.JOBS_DEFAULT_TIME_LIMIT``. It may not exceed
@@ -67,8 +78,14 @@ def job_kind(name: str, *, time_limit: int | None = None) -> Callable[[JobFuncti
             f"{settings.JOBS_MAX_TIME_LIMIT} seconds (JOBS_MAX_TIME_LIMIT), not {time_limit}."
         )
 
+    if queue not in JobQueue.values:
+        raise ValueError(
+            f"Job kind {name!r}: queue must be one of {JobQueue.values}, not {queue!r}"
+        )
+
     def register(fn: JobFunction) -> JobFunction:
         _REGISTRY[name] = fn
+        _QUEUES[name] = queue
         if time_limit is None:
             _TIME_LIMITS.pop(name, None)
         else:
@@ -108,13 +125,35 @@ def _owned(job_id: int, attempt: int):
     return Job.objects.filter(pk=job_id, status=JobStatus.RUNNING, attempts=attempt)
 
 
-def submit(kind: str, parameters: dict | None = None, *, user=None, organisation=None) -> Job:
-    """Record a job and queue it. Raises JobRefused (with the job marked failed) if the broker is down."""
+def queue_name(queue: str) -> str:
+    """The broker's name for a queue: the default queue, or the same with ``.bulk``."""
+    from .celery import app
+
+    default = app.conf.task_default_queue
+    return f"{default}.bulk" if queue == JobQueue.BULK else default
+
+
+def submit(
+    kind: str,
+    parameters: dict | None = None,
+    *,
+    user=None,
+    organisation=None,
+    queue: str | None = None,
+) -> Job:
+    """Record a job and queue it. Raises JobRefused (with the job marked failed) if the broker is down.
+
+    ``queue`` overrides the kind's default queue (``"interactive"`` or ``"bulk"``).
+    """
     if kind not in _REGISTRY:
         raise ValueError(f"Unknown job kind {kind!r}; known kinds: {', '.join(registered_kinds())}")
+    queue = queue or _QUEUES.get(kind, JobQueue.INTERACTIVE)
+    if queue not in JobQueue.values:
+        raise ValueError(f"queue must be one of {JobQueue.values}, not {queue!r}")
     job = Job.objects.create(
         kind=kind,
         parameters=parameters or {},
+        queue=queue,
         organisation=organisation,
         requested_by=user if getattr(user, "is_authenticated", False) else None,
         dispatched_at=timezone.now(),
@@ -140,6 +179,7 @@ def _send(job: Job) -> None:
     limit = time_limit_for(job.kind)
     run_job.apply_async(
         args=[job.pk],
+        queue=queue_name(job.queue),
         retry=False,
         soft_time_limit=limit,
         time_limit=limit + HARD_LIMIT_GRACE_SECONDS,
