@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import numbers
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any, Literal
@@ -155,7 +155,7 @@ def xmr(
     periods: Sequence[Any] | None = None,
     improvement: Improvement | None = None,
     target: float | None = None,
-    baseline: int | slice | None = None,
+    baseline: int | slice | Mapping[int, int] | None = None,
     recalculate_at: Sequence[int] | None = None,
     run_length: int = 7,
     trend_length: int = 7,
@@ -165,8 +165,9 @@ def xmr(
     """XmR (individuals and moving range) chart following NHS England "Making Data Count".
 
     For each segment (the whole series, or the stretches between ``recalculate_at`` positions)
-    the limits come from the points used (all, the first ``baseline`` of each segment, or the
-    ``baseline`` slice) and are extended over the segment:
+    the limits come from the points used (all, the first ``baseline`` of each segment, the
+    ``baseline`` slice, or, with a mapping, the first ``baseline[start]`` points of the segment
+    starting at ``start`` and all points of the others) and are extended over the segment:
     mean = x̄, MR_i = |x_i − x_{i−1}| (within the segment), m̄R = mean of the MRs,
     UPL/LPL = x̄ ± 2.66·m̄R, and the 2-sigma lines x̄ ± (2/3)·2.66·m̄R. With
     ``screen_moving_ranges`` MRs above 3.267·m̄R are excluded once and m̄R recomputed.
@@ -409,8 +410,16 @@ def _assurance(
 
 
 def _points_used(
-    baseline: int | slice | None, start: int, stop: int, n: int, *, has_segments: bool
+    baseline: int | slice | Mapping[int, int] | None,
+    start: int,
+    stop: int,
+    n: int,
+    *,
+    has_segments: bool,
 ) -> range:
+    if isinstance(baseline, Mapping):
+        # A baseline fixed per segment (a page's "fix the limits at this point").
+        baseline = baseline.get(start)
     if baseline is None:
         return range(start, stop)
     if isinstance(baseline, slice):
@@ -499,7 +508,9 @@ def _check_periods(periods: Sequence[Any] | None, n: int) -> tuple[Any, ...] | N
     return labels
 
 
-def _describe_baseline(baseline: int | slice | None) -> Any:
+def _describe_baseline(baseline: int | slice | Mapping[int, int] | None) -> Any:
+    if isinstance(baseline, Mapping):
+        return {str(start): points for start, points in baseline.items()}
     if isinstance(baseline, slice):
         return {"start": baseline.start, "stop": baseline.stop}
     return baseline
