@@ -17,7 +17,9 @@ from statsmodels.stats.stattools import durbin_watson
 from statsmodels.tsa.arima.model import ARIMA
 
 Seasonality = Literal["month", "fourier"] | None
-Errors = Literal["ols", "hac", "ar"]
+Errors = Literal["ols", "hac", "hac_uncorrected", "ar"]
+#: the error models with Newey–West (HAC) standard errors
+HAC_ERRORS = ("hac", "hac_uncorrected")
 Family = Literal["gaussian", "poisson"]
 
 
@@ -197,8 +199,13 @@ def segmented_regression(
     for months, 4 for quarters), as tsModel::harmonic in the tutorial.
 
     Errors: ``"ols"`` classical standard errors (t distribution); ``"hac"`` Newey–West
-    heteroscedasticity-and-autocorrelation-consistent errors (Bartlett kernel, statsmodels'
-    small-sample correction, t distribution), lag ``hac_lags`` defaulting to
+    heteroscedasticity-and-autocorrelation-consistent errors (Bartlett kernel, t distribution on
+    n − k degrees of freedom) with the small-sample factor n / (n − k) on the covariance, as
+    Stata's ``newey`` computes it (and so Linden's ``itsa``, which calls ``newey``):
+    V = n/(n − k) · (X'X)⁻¹ [Σ_t e_t² x_t x_t' + Σ_{l=1..L} (1 − l/(L + 1)) Σ_t e_t e_{t−l}
+    (x_t x_{t−l}' + x_{t−l} x_t')] (X'X)⁻¹; ``"hac_uncorrected"`` is the same without the
+    factor (statsmodels' ``cov_type="HAC"`` default), whose standard errors are smaller by
+    sqrt((n − k) / n) — about 7% with 31 points and 4 parameters. Lag ``hac_lags`` defaults to
     floor(4 * (n / 100) ** (2 / 9)) — note Newey–West errors are liberal in short series (with
     83 monthly points, lag 3 and no true effect, simulated level/slope-change tests reject at
     12–23% rather than 5%), so treat borderline HAC p-values with care; ``"ar"`` regression with AR(``ar_order``) errors fitted by
@@ -304,7 +311,8 @@ def segmented_regression(
         "fourier_terms": fourier_terms if seasonality == "fourier" else None,
         "errors": errors,
         "hac_lags": fit.hac_lags,
-        "hac_lag_rule": "floor(4 * (n / 100) ** (2 / 9))" if errors == "hac" else None,
+        "hac_lag_rule": "floor(4 * (n / 100) ** (2 / 9))" if errors in HAC_ERRORS else None,
+        "hac_small_sample": _hac_small_sample(errors),
         "ar_order": ar_order if errors == "ar" else None,
         "ar_coefficients": fit.ar_coefficients,
         "family": family,
@@ -314,6 +322,7 @@ def segmented_regression(
         "slope_change": slope_change,
         "alpha": alpha,
         "inference": "t" if fit.use_t else "normal",
+        "df_resid": fit.df_resid,
         "n": len(prepared.values),
         "n_missing_dropped": prepared.n_missing,
         "time_unit": prepared.unit,
@@ -371,7 +380,9 @@ def controlled_its(
     ``combine="mean"`` the peers' row mean (over the peers reporting that month) is the control
     series; with ``combine="each"`` one comparison per column is returned as a dict keyed by
     column name. Errors: ``"ols"``; ``"hac"`` panel Newey–West (autocovariances within each group,
-    statsmodels ``hac-panel``; lag rule as in :func:`segmented_regression`, n = treated points);
+    statsmodels ``hac-panel``, with the n / (n − k) factor over all stacked points as Stata's
+    ``newey`` on panel data; lag rule as in :func:`segmented_regression`, n = treated points;
+    t on n − k degrees of freedom); ``"hac_uncorrected"`` the same without the factor;
     ``"ar"`` fits the treated-minus-control difference series with AR errors, whose b0..b3 are
     the differences b4..b7 (the group lines then come from separate AR fits).
     Poisson: ``offset`` is a pair (treated offset, control offset), each aligned like its series.
@@ -464,8 +475,8 @@ def _check_options(
         not isinstance(fourier_terms, int | np.integer) or not 1 <= fourier_terms <= 5
     ):
         raise ValueError(f"fourier_terms must be an integer from 1 to 5, not {fourier_terms!r}")
-    if errors not in ("ols", "hac", "ar"):
-        raise ValueError(f"errors must be 'ols', 'hac' or 'ar', not {errors!r}")
+    if errors not in ("ols", *HAC_ERRORS, "ar"):
+        raise ValueError(f"errors must be 'ols', 'hac', 'hac_uncorrected' or 'ar', not {errors!r}")
     if hac_lags is not None and (not isinstance(hac_lags, int | np.integer) or hac_lags < 0):
         raise ValueError(f"hac_lags must be a non-negative integer or None, not {hac_lags!r}")
     if not isinstance(ar_order, int | np.integer) or not 1 <= ar_order <= 12:
@@ -723,12 +734,18 @@ class _Fit:
     def combination(
         self, term: str, weights: dict[str, float], alpha: float, family: str
     ) -> Coefficient:
-        w = pd.Series(0.0, index=self.params.index)
+        # numpy, not pandas alignment: this runs for every term of every (placebo) fit
+        position = {name: i for i, name in enumerate(self.params.index)}
+        w = np.zeros(len(position))
         for name, weight in weights.items():
-            w[name] = weight
-        # pandas-stubs type Series @ Series as any scalar; here both are float, aligned by term.
-        estimate = float(w @ self.params)  # type: ignore[arg-type]
-        se = float(math.sqrt(max(float(w @ self.cov @ w), 0.0)))  # type: ignore[arg-type]
+            w[position[name]] = weight
+        names = self.params.index
+        if self.cov.index.equals(names) and self.cov.columns.equals(names):
+            cov = self.cov.to_numpy()
+        else:
+            cov = self.cov.loc[names, names].to_numpy()
+        estimate = float(w @ self.params.to_numpy())
+        se = float(math.sqrt(max(float(w @ cov @ w), 0.0)))
         low, high, p = self._interval(estimate, se, alpha)
         if family == "poisson":
             return Coefficient(
@@ -766,7 +783,10 @@ def _fit(
 ) -> _Fit:
     n = len(y)
     lags = None
-    if errors == "hac":
+    hac = errors in HAC_ERRORS
+    # Stata newey's n/(n - k) factor (statsmodels: use_correction True / "hac" for panels).
+    correction: bool | str = errors == "hac"
+    if hac:
         lags = newey_west_lags(n_for_lags or n) if hac_lags is None else int(hac_lags)
         if lags >= (n_for_lags or n):
             raise ValueError(f"hac_lags ({lags}) must be smaller than the number of points")
@@ -775,9 +795,12 @@ def _fit(
         warnings.simplefilter("always")
         if family == "poisson":
             model = sm.GLM(y, design, family=sm.families.Poisson(), offset=offset)
-            if errors == "hac":
+            if hac:
                 kind = "hac-panel" if groups is not None else "HAC"
                 kwds: dict[str, Any] = {"maxlags": lags}
+                if groups is not None and correction:
+                    correction = "hac"
+                kwds["use_correction"] = correction
                 if groups is not None:
                     kwds["groups"] = groups
                 res = model.fit(cov_type=kind, cov_kwds=kwds)
@@ -833,15 +856,25 @@ def _fit(
             )
         else:
             model = sm.OLS(y, design)
-            if errors == "hac":
+            if hac:
+                # p-values and intervals use df_resid = n - k (_Fit._interval), as Stata does;
+                # hac-panel's own inference would use groups - 1.
                 if groups is not None:
                     res = model.fit(
                         cov_type="hac-panel",
-                        cov_kwds={"groups": groups, "maxlags": lags},
+                        cov_kwds={
+                            "groups": groups,
+                            "maxlags": lags,
+                            "use_correction": "hac" if correction else False,
+                        },
                         use_t=True,
                     )
                 else:
-                    res = model.fit(cov_type="HAC", cov_kwds={"maxlags": lags}, use_t=True)
+                    res = model.fit(
+                        cov_type="HAC",
+                        cov_kwds={"maxlags": lags, "use_correction": bool(correction)},
+                        use_t=True,
+                    )
             else:
                 res = model.fit()
             out = _Fit(
@@ -861,6 +894,15 @@ def _fit(
         caught.append(f"{type(item.message).__name__}: {item.message}")
     out.warnings = sorted(set(caught))
     return out
+
+
+def _hac_small_sample(errors: str) -> str | None:
+    """How the HAC covariance was scaled, for the stored settings."""
+    if errors == "hac":
+        return "n/(n - k) (as Stata newey)"
+    if errors == "hac_uncorrected":
+        return "none (statsmodels default)"
+    return None
 
 
 def _seasons_for(t: np.ndarray, prepared: _Prepared) -> np.ndarray:
@@ -990,7 +1032,7 @@ def _controlled_one(
         family=family,
         offset=stacked_offset,
         dispersion=dispersion,
-        groups=groups if errors == "hac" else None,
+        groups=groups if errors in HAC_ERRORS else None,
         n_for_lags=len(tr.values),
     )
 
@@ -1086,13 +1128,15 @@ def _controlled_one(
         "errors": errors,
         "hac_lags": fit.hac_lags,
         "hac_lag_rule": "floor(4 * (n / 100) ** (2 / 9)), n = treated points"
-        if errors == "hac"
+        if errors in HAC_ERRORS
         else None,
+        "hac_small_sample": _hac_small_sample(errors),
         "family": family,
         "dispersion": fit.dispersion_label,
         "scale": fit.scale,
         "alpha": alpha,
         "inference": "t" if fit.use_t else "normal",
+        "df_resid": fit.df_resid,
         "n_peers": n_peers,
         "control": "mean of peers" if n_peers > 1 else "single control series",
         "time_unit": tr.unit,

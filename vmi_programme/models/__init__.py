@@ -1,6 +1,7 @@
 """The programme's core tables: organisations, people and roles, recorded jobs, import batches."""
 
 from .imports import ImportBatch, ImportStatus
+from .invitations import AccountInvitation, Pseudonym
 from .jobs import Job, JobQueue, JobStatus
 from .organisations import (
     Organisation,
@@ -13,6 +14,7 @@ from .organisations import (
 )
 
 __all__ = [
+    "AccountInvitation",
     "ImportBatch",
     "ImportStatus",
     "Job",
@@ -23,6 +25,7 @@ __all__ = [
     "Partnership",
     "Person",
     "ProfessionalGroup",
+    "Pseudonym",
     "Role",
     "RoleAssignment",
 ]

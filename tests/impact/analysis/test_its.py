@@ -250,7 +250,10 @@ def test_counterfactual_projects_the_pre_trend_past_the_intervention():
 # --------------------------------------------------------------------------- (c) HAC and AR errors
 
 
-def test_hac_errors_differ_from_ols_on_autocorrelated_data_and_equal_statsmodels_hac():
+@pytest.mark.parametrize(("errors", "use_correction"), [("hac", True), ("hac_uncorrected", False)])
+def test_hac_errors_differ_from_ols_on_autocorrelated_data_and_equal_statsmodels_hac(
+    errors, use_correction
+):
     series, _ = _synthetic(seed=21, phi=0.7, sd=1.0)
     n = len(series)
     lags = newey_west_lags(n)
@@ -258,10 +261,10 @@ def test_hac_errors_differ_from_ols_on_autocorrelated_data_and_equal_statsmodels
     t0 = MONTHS.get_loc(INTERVENTION)
     design = _plain_design(n, t0)
     direct = sm.OLS(series.to_numpy(), design).fit(
-        cov_type="HAC", cov_kwds={"maxlags": lags}, use_t=True
+        cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": use_correction}, use_t=True
     )
     ols = segmented_regression(series, INTERVENTION, errors="ols")
-    hac = segmented_regression(series, INTERVENTION, errors="hac")
+    hac = segmented_regression(series, INTERVENTION, errors=errors)
     assert hac.settings["hac_lags"] == lags
     for term, name in zip(
         ("baseline_level", "pre_slope", "level_change", "slope_change"),
@@ -283,7 +286,7 @@ def test_hac_with_explicit_lag_uses_that_lag():
     result = segmented_regression(series, INTERVENTION, errors="hac", hac_lags=6)
     direct = sm.OLS(
         series.to_numpy(), _plain_design(len(series), MONTHS.get_loc(INTERVENTION))
-    ).fit(cov_type="HAC", cov_kwds={"maxlags": 6}, use_t=True)
+    ).fit(cov_type="HAC", cov_kwds={"maxlags": 6, "use_correction": True}, use_t=True)
     assert result.settings["hac_lags"] == 6
     assert result.coefficients["slope_change"].std_error == pytest.approx(direct.bse["td"])
 
