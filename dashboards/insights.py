@@ -39,6 +39,7 @@ def for_trust(organisation: Organisation, period: Period, panels: dict[str, Any]
         pace_beyond_follow_ups,
         metrics_never_revised,
         executives_not_in_l4l,
+        sustainment_falls_while_pace_rises,
     ]
     return [flag for check in checks if (flag := check(organisation, period, panels))]
 
@@ -158,4 +159,27 @@ def executives_not_in_l4l(organisation, period, panels) -> Insight | None:
         "Staff criticised senior executives' absence from L4L: 'participation of senior "
         "executives makes this message very clear' (report § 2.2).",
         panels["training"]["detail_url"],
+    )
+
+
+def sustainment_falls_while_pace_rises(organisation, period, panels) -> Insight | None:
+    # The rule (two consecutive 365-day windows, a minimum of measures) is rpiw.sustainment's
+    # falls_while_pace_rises, computed by the panel; docs/SUSTAINMENT.md states it.
+    # .get: the TGT report builds only the panels its own sections need.
+    panel = panels.get("sustainment")
+    if panel is None or not panel["trend"]["falls_while_pace_rises"]:
+        return None
+    trend = panel["trend"]
+    before, now = trend["previous"], trend["current"]
+    return Insight(
+        "sustainment_falls",
+        "Sustainment falling as RPIW pace rises",
+        f"{now['percent_sustained']:.0f}% of RPIW measures judged at checkpoints due in the 365 "
+        f"days to {now['end']:%-d %B %Y} were sustained ({now['sustained']} of {now['known']}), "
+        f"down from {before['percent_sustained']:.0f}% ({before['sustained']} of "
+        f"{before['known']}) in the 365 days before, while RPIW workshops rose from "
+        f"{before['pace']} to {now['pace']}.",
+        "'We've aimed to do 24 RPIWs in a year… I wonder if we should create some space to "
+        "consolidate, to measure the impact' (KPO facilitator, report § 4.2).",
+        panel["detail_url"],
     )

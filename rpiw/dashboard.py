@@ -1,4 +1,5 @@
-"""RPIWs' contributions to the dashboards: the pipeline and golden-thread panels, Table 7.1.
+"""RPIWs' contributions to the dashboards: the pipeline, golden-thread and sustainment panels,
+Table 7.1 and sustainment by trust.
 
 Registered in ``RpiwConfig.ready()``. The value-stream panel (each metric as an XmR chart) and
 Table 7.2 (with its bar chart and caution) are impact's, which builds on rpiw.
@@ -9,7 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
+from django.utils import timezone
 
 from vmi_programme.dashboard_registry import (
     SummaryTableEntry,
@@ -19,9 +23,9 @@ from vmi_programme.dashboard_registry import (
 )
 from vmi_programme.models import Organisation
 from vmi_programme.period import Period
-from vmi_programme.summary_tables import TEXT, SummaryTable, report_date
+from vmi_programme.summary_tables import PERCENT, TEXT, SummaryTable, report_date
 
-from . import selectors
+from . import selectors, sustainment
 from .models import ACTIVE_STATUSES, STAGES, RpiwStatus
 
 
@@ -102,7 +106,162 @@ def table_7_1_value_streams(as_of: dt.date | None = None) -> SummaryTable:
     )
 
 
+# --- Sustainment (rpiw.sustainment; the rules in docs/SUSTAINMENT.md) ------------------------
+
+#: The two windows sustainment and pace are compared over: the 365 days to the period's end and
+#: the 365 before (the span of ``selectors.workshops_per_year``, the report's "pace").
+TREND_DAYS = 365
+
+
+def _percent(share: float | None) -> float | None:
+    return None if share is None else round(share * 100, 1)
+
+
+def _rollup_row(rollup: sustainment.Rollup) -> dict[str, Any]:
+    row = rollup.as_dict()
+    row["percent_sustained"] = _percent(rollup.share_sustained)
+    return row
+
+
+def _window(end: dt.date) -> tuple[dt.date, dt.date]:
+    return end - dt.timedelta(days=TREND_DAYS - 1), end
+
+
+def sustainment_panel(organisation: Organisation, period: Period, user: Any) -> dict[str, Any]:
+    """Verdicts of the trust's RPIW measures at checkpoints falling due in the period (data as at
+    its end), rolled up for the trust, by value stream and by RPIW, and the trend of the two
+    years to its end against the RPIW pace. Plain data; three queries whatever the data."""
+    thresholds = selectors.sustainment_thresholds()
+    records = selectors.sustainment_records(organisations=[organisation], as_at=period.end)
+    window, as_of = (period.start, period.end), period.end
+
+    streams = sustainment.rollup_by(
+        records, lambda r: r.value_stream, thresholds, window=window, as_of=as_of
+    )
+    rpiws = sustainment.rollup_by(
+        records, lambda r: (r.rpiw_id, r.rpiw), thresholds, window=window, as_of=as_of
+    )
+    with_losses = sorted(
+        (
+            {"rpiw_id": key[0], "reference": key[1], **_rollup_row(rollup)}
+            for key, rollup in rpiws.items()
+            if rollup.lost
+        ),
+        key=lambda row: (-row["lost"], row["reference"]),
+    )
+    current_window = _window(period.end)
+    previous_window = _window(current_window[0] - dt.timedelta(days=1))
+    current = sustainment.rollup(records, thresholds, window=current_window, as_of=as_of)
+    previous = sustainment.rollup(records, thresholds, window=previous_window, as_of=as_of)
+    current_pace = selectors.workshops_per_year(organisation, current_window[1])
+    previous_pace = selectors.workshops_per_year(organisation, previous_window[1])
+    return {
+        "title": "Sustainment of RPIW measures",
+        "detail_url": reverse("rpiw:rpiw-list") + f"?trust={organisation.short_name}",
+        "rule": sustainment.rule_text(thresholds),
+        "thresholds": {
+            "sustained": _percent(thresholds.sustained),
+            "lost": _percent(thresholds.lost),
+        },
+        "trust": _rollup_row(sustainment.rollup(records, thresholds, window=window, as_of=as_of)),
+        "checkpoints": [
+            {"day": day, **_rollup_row(rollup)}
+            for day, rollup in sustainment.checkpoint_rollups(
+                records, thresholds, window=window, as_of=as_of
+            ).items()
+        ],
+        "value_streams": [
+            {"name": name, **_rollup_row(rollup)} for name, rollup in sorted(streams.items())
+        ],
+        "rpiws_with_losses": with_losses,
+        "trend": {
+            "previous": {
+                "start": previous_window[0],
+                "end": previous_window[1],
+                "pace": previous_pace,
+                **_rollup_row(previous),
+            },
+            "current": {
+                "start": current_window[0],
+                "end": current_window[1],
+                "pace": current_pace,
+                **_rollup_row(current),
+            },
+            "min_measures": sustainment.TREND_MIN_MEASURES,
+            "falls_while_pace_rises": sustainment.falls_while_pace_rises(
+                previous, current, previous_pace=previous_pace, current_pace=current_pace
+            ),
+        },
+    }
+
+
+def sustainment_by_trust(as_of: dt.date | None = None) -> SummaryTable:
+    """Per partner trust: measures by their verdict at the latest known checkpoint, the share
+    sustained, and the share sustained at each checkpoint (two queries whatever the data)."""
+    thresholds = selectors.sustainment_thresholds()
+    organisations = list(selectors.partner_trusts())
+    records = selectors.sustainment_records(organisations=organisations, as_at=as_of)
+    day = as_of or timezone.localdate()
+    by_trust: dict[str, list[sustainment.MeasureRecord]] = {}
+    for record in records:
+        by_trust.setdefault(record.trust, []).append(record)
+
+    def row(trust: str, group: list[sustainment.MeasureRecord]) -> dict[str, Any]:
+        out = {"trust": trust, **_rollup_row(sustainment.rollup(group, thresholds, as_of=day))}
+        for checkpoint, rollup in sustainment.checkpoint_rollups(
+            group, thresholds, as_of=day
+        ).items():
+            out[f"at_{checkpoint}"] = _percent(rollup.share_sustained)
+        return out
+
+    rows = [row(o.short_name, by_trust.get(o.short_name, [])) for o in organisations]
+    rows.append(row("Total", records))
+    when = f"As of {report_date(as_of)}" if as_of else "From every measurement recorded"
+    return SummaryTable(
+        key="sustainment",
+        title="Sustainment of RPIW measures",
+        caption=f"{when}: each RPIW measure at its latest known checkpoint (60, 90 or 120 "
+        "days after the workshop), judged by the share of its 30-day improvement that remains.",
+        columns=[
+            ("trust", "NHS trust"),
+            ("measures", "Measures"),
+            ("sustained", "Sustained"),
+            ("partly", "Partly sustained"),
+            ("lost", "Lost"),
+            ("unknown", "Not yet known"),
+            ("no_gain", "No 30-day improvement"),
+            ("percent_sustained", "Share sustained"),
+            *((f"at_{d}", f"Sustained at {d} days") for d in sustainment.CHECKPOINTS),
+        ],
+        rows=rows,
+        formats={
+            "trust": TEXT,
+            "percent_sustained": PERCENT,
+            **{f"at_{d}": PERCENT for d in sustainment.CHECKPOINTS},
+        },
+        notes=[
+            sustainment.rule_text(thresholds),
+            "Share sustained: sustained ÷ (sustained + partly + lost); measures not yet known or "
+            "without a 30-day improvement are left out of it. 'Sustained at N days' is the "
+            "same share among the measures with a verdict at that checkpoint. The Total row "
+            "pools the measures of every trust.",
+        ],
+        detail_url=reverse("rpiw:rpiw-list"),
+        detail_label="RPIWs",
+    )
+
+
+def check_sustainment_setting(app_configs: Any = None, **kwargs: Any) -> list[checks.Error]:
+    """``manage.py check`` (and every start) reports a bad ``SUSTAINMENT`` setting."""
+    try:
+        selectors.sustainment_thresholds()
+    except ImproperlyConfigured as exc:
+        return [checks.Error(str(exc), id="rpiw.E001")]
+    return []
+
+
 def register() -> None:
+    checks.register(check_sustainment_setting)
     register_trust_panel(
         TrustPanel("pipeline", rpiw_pipeline_panel, "rpiw/_trust_pipeline_panel.html", order=20)
     )
@@ -115,3 +274,7 @@ def register() -> None:
         )
     )
     register_summary_table(SummaryTableEntry("7-1", table_7_1_value_streams, order=710))
+    register_trust_panel(
+        TrustPanel("sustainment", sustainment_panel, "rpiw/_trust_sustainment_panel.html", order=35)
+    )
+    register_summary_table(SummaryTableEntry("sustainment", sustainment_by_trust, order=740))

@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -42,6 +44,7 @@ from .models import (
     ENDED_WITHOUT_WORKSHOP,
     STAGES,
     ChangeStatus,
+    Direction,
     Measure,
     MeasureKind,
     Measurement,
@@ -52,6 +55,7 @@ from .models import (
     ValueStream,
     ValueStreamMetric,
 )
+from .sustainment import CHECKPOINTS, MeasureRecord, Thresholds
 
 TABLE_7_2_KINDS = (MeasureKind.LEAD_TIME, MeasureKind.DEFECTS, MeasureKind.DEFECT_RATIO)
 
@@ -419,6 +423,8 @@ class MeasurePair:
     organisation_id: int | None = None
     unit: str = ""
     counts: dict[int, tuple[int, int]] = field(default_factory=dict)  # point: (defects, output)
+    direction: str = "lower"  # a Direction value: which way is an improvement
+    follow_up_120: bool = True  # whether the RPIW has the optional 120-day follow-up
 
     def post(self, which: int | str = DEFAULT_POST_DAY) -> Decimal | float | None:
         """The follow-up at day ``which`` (an int or "90"), or the latest one for "last"."""
@@ -488,7 +494,9 @@ def measure_pairs(
         "output",
         "measure__kind",
         "measure__unit",
+        "measure__direction",
         "measure__rpiw_id",
+        "measure__rpiw__follow_up_120",
         "measure__rpiw__reference",
         "measure__rpiw__workshop_end",
         "measure__rpiw__value_stream__name",
@@ -524,6 +532,8 @@ def measure_pairs(
                     for point, row in points.items()
                     if row["output"] is not None
                 },
+                direction=first["measure__direction"],
+                follow_up_120=first["measure__rpiw__follow_up_120"],
             )
         )
     return sorted(pairs, key=lambda p: (p.trust, p.rpiw, p.measure_id))
@@ -828,6 +838,70 @@ def value_stream_metrics(organisation: Organisation, *, until: dt.date) -> list:
         )
         .order_by("name")
     )
+
+
+# --- Sustainment (verdicts at 60/90/120 days: rpiw.sustainment, docs/SUSTAINMENT.md) ---------
+
+
+def sustainment_thresholds() -> Thresholds:
+    """The ``SUSTAINMENT`` setting; a bad setting fails here with a message naming it."""
+    try:
+        return Thresholds.from_mapping(getattr(settings, "SUSTAINMENT", None))
+    except (TypeError, ValueError) as exc:
+        raise ImproperlyConfigured(f"settings.SUSTAINMENT: {exc}") from exc
+
+
+def sustainment_record(pair: MeasurePair) -> MeasureRecord:
+    """A measure pair as the sustainment module reads it (its checkpoints from the RPIW's)."""
+    return MeasureRecord(
+        baseline=pair.baseline,
+        followups=pair.followups,
+        lower_is_better=pair.direction == Direction.LOWER,
+        workshop_end=pair.workshop_end,
+        checkpoints=CHECKPOINTS if pair.follow_up_120 else CHECKPOINTS[:-1],
+        key=pair.measure_id,
+        rpiw=pair.rpiw,
+        rpiw_id=pair.rpiw_id,
+        value_stream=pair.value_stream,
+        trust=pair.trust,
+    )
+
+
+def sustainment_records(
+    *,
+    organisations: Iterable[Organisation] | None = None,
+    as_at: dt.date | None = None,
+    user: Any = None,
+) -> list[MeasureRecord]:
+    """Every measure with a recorded value, as sustainment records (one query: the pairs of
+    :func:`measure_pairs`, measurements dated by ``as_at``)."""
+    pairs = measure_pairs(organisations=organisations, as_at=as_at, user=user)
+    return [sustainment_record(pair) for pair in pairs]
+
+
+def rpiw_sustainment_records(rpiw: Rpiw) -> list[MeasureRecord]:
+    """The RPIW's measures as sustainment records, from its prefetched measures (no query);
+    values as recorded (a defect ratio from its counts): the shares do not depend on the unit."""
+    checkpoints = tuple(d for d in rpiw.follow_up_days if d in CHECKPOINTS)
+    records = []
+    for measure in rpiw.measures.all():
+        values = {m.point: m.number for m in measure.measurements.all() if m.number is not None}
+        records.append(
+            MeasureRecord(
+                baseline=values.pop(0, None),
+                followups=values,
+                lower_is_better=measure.direction == Direction.LOWER,
+                workshop_end=rpiw.workshop_end,
+                checkpoints=checkpoints,
+                key=measure.pk,
+                name=measure.name,
+                rpiw=rpiw.reference,
+                rpiw_id=rpiw.pk,
+                value_stream=rpiw.value_stream.name,
+                trust=rpiw.value_stream.organisation.short_name,
+            )
+        )
+    return records
 
 
 # --- For other apps' pages (impact's SPC charts of value-stream metrics) ----------------------

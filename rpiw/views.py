@@ -25,7 +25,7 @@ from vmi_programme.access import (
 from vmi_programme.exports import export_response, wants_export
 from vmi_programme.models import Organisation
 
-from . import charts, selectors, services
+from . import charts, selectors, services, sustainment
 from .forms import (
     DEFAULT_TEAM_ROLES,
     AsAtForm,
@@ -546,9 +546,31 @@ def _rpiw_page(request, rpiw, *, measurement_form=None, status_form=None, status
             "can_add_measure": can_change and len(measures) < MAX_MEASURES_PER_RPIW,
             "has_patient_rep": rpiw.has_patient_representative(),
             "today": timezone.localdate(),
+            "sustainment": _rpiw_sustainment(rpiw),
         },
         status=status,
     )
+
+
+def _rpiw_sustainment(rpiw) -> dict:
+    """Each measure's verdict at 60/90/120 days and the RPIW's roll-up (no query: prefetched)."""
+    thresholds = selectors.sustainment_thresholds()
+    today = timezone.localdate()
+    records = selectors.rpiw_sustainment_records(rpiw)
+    rollup = sustainment.rollup(records, thresholds, as_of=today)
+    return {
+        "rule": sustainment.rule_text(thresholds),
+        "days": [d for d in sustainment.CHECKPOINTS if d in rpiw.follow_up_days],
+        "rows": [
+            {
+                "name": record.name,
+                "verdicts": sustainment.verdicts(record, thresholds, as_of=today),
+                "latest": sustainment.latest_known(record, thresholds, as_of=today),
+            }
+            for record in records
+        ],
+        "rollup": rollup.as_dict(),
+    }
 
 
 @require_safe  # its actions have their own URLs; a stray POST is refused, not ignored
