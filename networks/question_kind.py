@@ -9,6 +9,8 @@ required. The names themselves are Nomination rows saved by that page.
 
 from __future__ import annotations
 
+from django import forms
+
 from training.surveys import (
     QuestionKind,
     QuestionKindHandler,
@@ -16,7 +18,8 @@ from training.surveys import (
     register_question_kind,
 )
 
-from .models import Nomination
+from .constants import MAX_NAMES, MIN_NAMES
+from .models import Interaction, Nomination
 
 
 class NameGeneratorKind(QuestionKindHandler):
@@ -38,6 +41,32 @@ class NameGeneratorKind(QuestionKindHandler):
 
     def save(self, response, question, value) -> None:
         """Nothing to save here: networks' name-generator page writes the nominations."""
+
+    def has_answers(self, question) -> bool:
+        return Nomination.objects.filter(wave__survey_id=question.section.survey_id).exists()
+
+    def config_fields(self) -> dict[str, forms.Field]:
+        # MAX_NAMES is also the most the answer page shows rows for (networks.services).
+        return {
+            "min_names": forms.IntegerField(
+                label="Fewest names", min_value=0, max_value=MAX_NAMES, initial=MIN_NAMES
+            ),
+            "max_names": forms.IntegerField(
+                label="Most names", min_value=1, max_value=MAX_NAMES, initial=MAX_NAMES
+            ),
+            "interactions": forms.MultipleChoiceField(
+                label="Kinds of interaction asked about",
+                choices=Interaction.choices,
+                initial=Interaction.values,
+                widget=forms.CheckboxSelectMultiple,
+            ),
+        }
+
+    def check_config(self, config) -> dict[str, str]:
+        low, high = config.get("min_names"), config.get("max_names")
+        if low is not None and high is not None and low > high:
+            return {"max_names": "The most names must be at least the fewest."}
+        return {}
 
 
 register_question_kind(NameGeneratorKind())

@@ -26,6 +26,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
+
 from .models import Answer, Likert, Question, QuestionKind, Response
 
 
@@ -49,6 +51,19 @@ class QuestionKindHandler:
 
     def save(self, response: Response, question: Question, value: Any) -> None:
         raise NotImplementedError
+
+    def has_answers(self, question: Question) -> bool:
+        """Has anyone answered it? (Its kind is then fixed.)"""
+        return question.answers.exists()
+
+    def config_fields(self) -> dict[str, forms.Field]:
+        """The kind's settings, asked on the question's page and stored in ``question.config``
+        under the same names (none for most kinds)."""
+        return {}
+
+    def check_config(self, config: dict[str, Any]) -> dict[str, str]:
+        """Errors in the settings taken together, by setting name."""
+        return {}
 
 
 class _AnswerRowKind(QuestionKindHandler):

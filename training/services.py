@@ -29,6 +29,8 @@ from .models import (
     Programme,
     Question,
     Response,
+    Survey,
+    SurveySection,
     SurveyWave,
 )
 from .selectors import programme_records
@@ -388,3 +390,118 @@ def save_response(
         response.completed_at = now
     response.save(update_fields=["updated_at", "completed_at"])
     return response, errors
+
+
+# --- Survey instruments: surveys, sections, questions, waves -----------------------------------
+
+SURVEY_EDITABLE = ("programme", "title", "description")
+SECTION_EDITABLE = ("order", "key", "title")
+QUESTION_EDITABLE = ("order", "code", "text", "kind", "required", "config", "headline")
+WAVE_EDITABLE = ("name", "opens_on", "closes_on")
+
+
+@transaction.atomic
+def create_survey(*, organisation_id: int | None, data: Mapping[str, Any]) -> Survey:
+    """A survey of one trust (``organisation_id``) or of the partnership (``None``); the page
+    checks the owner against the access policy."""
+    fields = {k: data[k] for k in SURVEY_EDITABLE if k in data}
+    return save_validated(Survey(organisation_id=organisation_id, **fields))
+
+
+@transaction.atomic
+def update_survey(*, survey: Survey, data: Mapping[str, Any]) -> Survey:
+    """Change a survey's programme, title and description; its owner never changes."""
+    return model_update(instance=survey, fields=SURVEY_EDITABLE, data=data)[0]
+
+
+@transaction.atomic
+def create_section(*, survey: Survey, data: Mapping[str, Any]) -> SurveySection:
+    fields = {k: data[k] for k in SECTION_EDITABLE if k in data}
+    return save_validated(SurveySection(survey=survey, **fields))
+
+
+@transaction.atomic
+def update_section(*, section: SurveySection, data: Mapping[str, Any]) -> SurveySection:
+    return model_update(instance=section, fields=SECTION_EDITABLE, data=data)[0]
+
+
+def next_order(rows) -> int:
+    """One past the largest ``order`` of ``rows`` (1 for none): where a new row goes."""
+    return (max((r.order for r in rows), default=0)) + 1
+
+
+@transaction.atomic
+def create_question(*, section: SurveySection, data: Mapping[str, Any]) -> Question:
+    fields = {k: data[k] for k in QUESTION_EDITABLE if k in data}
+    return save_validated(Question(section=section, **fields))
+
+
+@transaction.atomic
+def update_question(*, question: Question, data: Mapping[str, Any]) -> Question:
+    """Change a question. Its kind is fixed once it has answers (or nominations): answers of
+    one kind cannot be read as another."""
+    if "kind" in data and data["kind"] != question.kind and _has_answers(question):
+        raise ValidationError(
+            {
+                "kind": "This question has answers already: its kind cannot change. Add a new "
+                "question instead."
+            }  # fmt: skip
+        )
+    return model_update(instance=question, fields=QUESTION_EDITABLE, data=data)[0]
+
+
+def _has_answers(question: Question) -> bool:
+    # The kind's handler knows where its answers are (a name generator's are nominations).
+    handler = question_kinds.handler_for(question)
+    return handler.has_answers(question) if handler else question.answers.exists()
+
+
+@transaction.atomic
+def move_question(*, question: Question, up: bool) -> bool:
+    """Swap the question with the one before (``up``) or after it in its section; returns False
+    when it is already first or last. (section, order) is unique, so the swap goes through a
+    free order number."""
+    siblings = list(
+        Question.objects.select_for_update().filter(section=question.section_id).order_by("order")
+    )
+    index = next(i for i, q in enumerate(siblings) if q.pk == question.pk)
+    other_index = index - 1 if up else index + 1
+    if not 0 <= other_index < len(siblings):
+        return False
+    this, other = siblings[index], siblings[other_index]
+    this_order, other_order = this.order, other.order
+    model_update(instance=this, fields=("order",), data={"order": next_order(siblings)})
+    model_update(instance=other, fields=("order",), data={"order": this_order})
+    model_update(instance=this, fields=("order",), data={"order": other_order})
+    return True
+
+
+@transaction.atomic
+def create_wave(*, survey: Survey, data: Mapping[str, Any]) -> SurveyWave:
+    fields = {k: data[k] for k in WAVE_EDITABLE if k in data}
+    return save_validated(SurveyWave(survey=survey, **fields))
+
+
+@transaction.atomic
+def update_wave(*, wave: SurveyWave, data: Mapping[str, Any]) -> SurveyWave:
+    """Change a wave's name and dates (links work from ``opens_on`` to ``closes_on``)."""
+    return model_update(instance=wave, fields=WAVE_EDITABLE, data=data)[0]
+
+
+@transaction.atomic
+def close_wave(*, wave: SurveyWave, today: dt.date | None = None) -> SurveyWave:
+    """Close a wave today: its links stop admitting answers after today. A wave that has not
+    opened yet, or has already closed, is refused with the reason."""
+    today = today or timezone.localdate()
+    if wave.opens_on > today:
+        raise ValidationError(
+            {
+                "closes_on": f"{wave.name} opens on {wave.opens_on:%d %B %Y}: it cannot close "
+                "before it opens. Change its dates instead."
+            }  # fmt: skip
+        )
+    if wave.closes_on < today:
+        raise ValidationError(
+            {"closes_on": f"{wave.name} already closed on {wave.closes_on:%d %B %Y}."}
+        )
+    return model_update(instance=wave, fields=WAVE_EDITABLE, data={"closes_on": today})[0]

@@ -28,10 +28,11 @@ from vmi_programme.exports import export_response, wants_export
 from vmi_programme.form_page import FORM_METHODS, form_page, posted
 from vmi_programme.imports import parse_date
 from vmi_programme.models import Organisation, Person
+from vmi_programme.person_picker import search_url
 from vmi_programme.scope import Scope
 
 from . import charts, question_kinds, selectors, services
-from .forms import EnrolManyForm, ModuleForm, ProgrammeForm, SessionForm
+from .forms import EnrolManyForm, InviteForm, ModuleForm, ProgrammeForm, SessionForm
 from .models import Cohort, CohortSession, Enrolment, Module, Programme, SurveyWave
 
 
@@ -552,6 +553,7 @@ def wave_results(request, pk: int):
     return render(request, "training/wave.html", {"wave": wave, "table": table, "results": results})
 
 
+@FORM_METHODS
 def wave_invitations(request, pk: int):
     """A trust's KPO invites its participants and sees each link and its status."""
     wave = get_object_or_404(SurveyWave.objects.select_related("survey__programme"), pk=pk)
@@ -567,25 +569,25 @@ def wave_invitations(request, pk: int):
     invitations = wave.invitations.filter(person__organisation=organisation).select_related(
         "person", "response"
     )
+    # Chosen with the person picker, several at once; those invited already are not offered.
+    form = InviteForm(
+        posted(request),
+        candidates=candidates.exclude(survey_invitations__wave=wave),
+        search=search_url(organisation=organisation),
+    )
     if request.method == "POST":
         require(request.user, Action.CHANGE, organisation)
-        chosen = candidates.filter(pk__in=request.POST.getlist("people"))
-        created = services.invite(wave, chosen, timezone.localdate())
-        messages.success(
-            request, f"{len(created)} invitation{'s' if len(created) != 1 else ''} created."
-        )
-        return redirect("training:wave-invitations", pk=wave.pk)
-    invited = set(invitations.values_list("person_id", flat=True))
+        if form.is_valid():
+            created = services.invite(wave, form.cleaned_data["people"], timezone.localdate())
+            messages.success(
+                request, f"{len(created)} invitation{'s' if len(created) != 1 else ''} created."
+            )
+            return redirect("training:wave-invitations", pk=wave.pk)
     return render(
         request,
         "training/invitations.html",
-        {
-            "wave": wave,
-            "invitations": invitations,
-            "candidates": [p for p in candidates.order_by("full_name") if p.pk not in invited][
-                :1000
-            ],
-        },
+        {"wave": wave, "invitations": invitations, "form": form},
+        status=400 if form.is_bound and form.errors else 200,
     )
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -36,6 +36,51 @@ class ServiceErrorsMixin(_Form):
                 self.add_error(field if field in self.fields else None, messages_)
         else:
             self.add_error(None, exc.messages)
+
+
+class UniqueOnFieldMixin(ServiceErrorsMixin):
+    """For a ModelForm whose model has a unique constraint over several fields: its violation,
+    which Django would show at the top of the form, is said on the field the user should
+    change, whether the form's own validation or the service's ``full_clean`` found it.
+
+    ``unique_on_field`` maps the constraint's fields (a tuple, as declared) to that field;
+    ``unique_messages`` may give the field's message (Django's otherwise)."""
+
+    unique_on_field: dict[tuple[str, ...], str] = {}
+    unique_messages: dict[str, str] = {}
+
+    def _field_for(self, error: ValidationError) -> str | None:
+        check = tuple((error.params or {}).get("unique_check", ()))
+        field = self.unique_on_field.get(check)
+        return field if field in self.fields else None
+
+    def _add_on_field(self, field: str, error: ValidationError) -> None:
+        if field not in self.errors:  # one message a field is enough
+            self.add_error(field, self.unique_messages.get(field, error.messages[0]))
+
+    def _post_clean(self) -> None:
+        super()._post_clean()  # type: ignore[misc]
+        errors = self._errors.get(NON_FIELD_ERRORS) if self._errors else None
+        for error in list(errors.as_data() if errors else []):
+            if field := self._field_for(error):
+                errors.data.remove(error)
+                self._add_on_field(field, error)
+        if errors is not None and not errors:
+            del self._errors[NON_FIELD_ERRORS]
+
+    def add_validation_error(self, exc: ValidationError) -> None:
+        if not hasattr(exc, "error_dict"):
+            return super().add_validation_error(exc)
+        rest: dict[str, list[ValidationError]] = {}
+        for name, errors in exc.error_dict.items():
+            for error in errors:
+                field = self._field_for(error) if name == NON_FIELD_ERRORS else None
+                if field:
+                    self._add_on_field(field, error)
+                else:
+                    rest.setdefault(name, []).append(error)
+        if rest:
+            super().add_validation_error(ValidationError(rest))
 
 
 # A form page answers GET (the form) and POST (the submit); any other method is 405.

@@ -6,6 +6,10 @@ form validates the choice as usual) carrying ``data-person-search`` with the URL
 that endpoint for at most ``SEARCH_LIMIT`` matches as the user types. The same script serves the
 networks name generator's typed names (``input.vmi-person-search``).
 
+``PersonMultiPicker`` (``people_choice``) is the same picker for several people: a multiple
+select that the script turns into the same search box and a list of the chosen, each removable
+(a textarea of one name per line when there are too many people for a select).
+
 The endpoint answers only with people the user may choose, by the access policy: those of an
 organisation whose records the user may change (``?organisation=<id>``), those of the
 partnership's organisations for someone who may change partnership records
@@ -119,28 +123,134 @@ class PersonChoiceField(forms.ModelChoiceField):
         text = " ".join(str(value).split())
         if text.isdigit():
             return super().to_python(text)
-        name = re.sub(r"\s*\(.*\)$", "", text)
-        found = list(self.queryset.filter(full_name__iexact=name)[:MAX_OPTIONS])
-        if len(found) > 1:
-            found = [p for p in found if label(p).casefold() == text.casefold()] or found
-        if len(found) == 1:
-            return found[0]
-        if not found:
-            raise ValidationError(
-                f"No one called “{name}” can be chosen here: check the spelling.",
-                code="invalid_choice",
-            )
+        return by_name(self.queryset, text)
+
+
+def by_name(queryset: QuerySet[Person], text: str) -> Person:
+    """The one person of ``queryset`` called ``text`` (a name, or the label a list showed);
+    a ``ValidationError`` naming the text when there is none or more than one."""
+    name = re.sub(r"\s*\(.*\)$", "", text)
+    found = list(queryset.filter(full_name__iexact=name)[:MAX_OPTIONS])
+    if len(found) > 1:
+        found = [p for p in found if label(p).casefold() == text.casefold()] or found
+    if len(found) == 1:
+        return found[0]
+    if not found:
         raise ValidationError(
-            f"More than one person is called {name}: choose from the list, or type the name "
-            "with the organisation and job title as the list shows them.",
+            f"No one called “{name}” can be chosen here: check the spelling.",
             code="invalid_choice",
         )
+    raise ValidationError(
+        f"More than one person is called {name}: choose from the list, or type the name "
+        "with the organisation and job title as the list shows them.",
+        code="invalid_choice",
+    )
+
+
+class PersonMultiPicker(forms.SelectMultiple):
+    """Several people: a multiple select that the page's script turns into a search box and a
+    list of the chosen (each removable); beyond ``MAX_OPTIONS`` people a textarea of one name
+    (or listed label) per line, which the script fills as names are chosen from the search."""
+
+    def __init__(self, *args, search: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.search = search
+
+    class Media:
+        js = ["vmi_programme/person_picker.js"]
+
+    _queryset = PersonPicker._queryset
+    _many = PersonPicker._many
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if self.search:
+            context["widget"]["attrs"]["data-person-search"] = self.search
+        return context
+
+    def value_from_datadict(self, data, files, name):
+        # Both shapes post under one name: the select a value per person, the textarea lines.
+        values = data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+        if isinstance(values, str):
+            values = [values]
+        return [line.strip() for v in values or [] for line in str(v).splitlines() if line.strip()]
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if not self._many():
+            return super().render(name, value, attrs, renderer)
+        attrs = dict(attrs or {})
+        attrs["class"] = attrs.get("class", "").replace("nhsuk-select", "nhsuk-textarea")
+        attrs.update({"rows": 6, "spellcheck": "false", "data-person-multiple": "lines"})
+        if self.search:
+            attrs["data-person-search"] = self.search
+        return forms.Textarea(attrs=self.attrs).render(
+            name, "\n".join(self._typed(v) for v in value or []), attrs, renderer
+        )
+
+    _typed = PersonPicker._typed
+
+
+class PersonMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several people of ``queryset``, each posted as an id (the select, or the picker's
+    choice) or, from the textarea, as a name or listed label per line; every line that names
+    no one, or more than one, is an error naming it, and nobody is chosen twice."""
+
+    widget = PersonMultiPicker
+    default_error_messages = {
+        "not_offered": "Someone chosen cannot be chosen here: choose again from the list."
+    }
+
+    def label_from_instance(self, obj: Person) -> str:
+        return label(obj)
+
+    def clean(self, value):
+        value = self.prepare_value(value)
+        if not value:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return self.queryset.none()
+        ids = {str(v) for v in value if str(v).isdigit()}
+        people = {str(p.pk): p for p in self.queryset.filter(pk__in=ids)} if ids else {}
+        chosen: list[Person] = []
+        errors: list[ValidationError] = []
+        for text in value:
+            text = " ".join(str(text).split())
+            try:
+                if text.isdigit():
+                    if text not in people:
+                        raise ValidationError(
+                            self.error_messages["not_offered"], code="invalid_choice"
+                        )
+                    person = people[text]
+                else:
+                    person = by_name(self.queryset, text)
+            except ValidationError as exc:
+                errors.append(exc)
+                continue
+            if person not in chosen:
+                chosen.append(person)
+        if errors:
+            raise ValidationError(errors)
+        self.run_validators(chosen)
+        return chosen
 
 
 def person_choice(queryset: QuerySet[Person], *, search: str, **kwargs) -> PersonChoiceField:
     """A field choosing one person of ``queryset``, drawn as a ``PersonPicker`` searching
     ``search`` (the endpoint's URL from ``search_url``)."""
     field = PersonChoiceField(
+        queryset=queryset.select_related("organisation").order_by("full_name", "pk"), **kwargs
+    )
+    field.widget.search = search
+    return field
+
+
+def people_choice(
+    queryset: QuerySet[Person], *, search: str, **kwargs
+) -> PersonMultipleChoiceField:
+    """A field choosing several people of ``queryset``, drawn as a ``PersonMultiPicker``
+    searching ``search`` (the endpoint's URL from ``search_url``)."""
+    field = PersonMultipleChoiceField(
         queryset=queryset.select_related("organisation").order_by("full_name", "pk"), **kwargs
     )
     field.widget.search = search

@@ -5,6 +5,9 @@
 //    JavaScript the select is used as it is. When there are too many people for a select the
 //    picker is an <input data-person-search="URL">: it gets the same suggestions, and the
 //    server matches the name (or listed label) it posts.
+//    Several people (PersonMultiPicker): a <select multiple data-person-search> gets the same
+//    search box and a list of the chosen, each with a Remove button; a <textarea
+//    data-person-search> (too many people for a select) gets a search box that adds a line.
 // 2. The networks name generator: <form data-search-url> with input.vmi-person-search rows; a
 //    chosen name fills the row's hidden person id, a typed one is matched by the server.
 (function () {
@@ -108,7 +111,116 @@
     });
   }
 
-  document.querySelectorAll("select[data-person-search]").forEach(enhance);
+  document.querySelectorAll("select[data-person-search]:not([multiple])").forEach(enhance);
+
+  // 1b. Several people (PersonMultiPicker): the same search box; each chosen person is listed
+  //     with a Remove button and selected in the hidden multiple select, which the form posts.
+  function searchBox(field, suffix) {
+    var input = document.createElement("input");
+    var list = document.createElement("datalist");
+    input.type = "text";
+    input.id = field.id + suffix;
+    input.className = "nhsuk-input vmi-person-picker";
+    input.setAttribute("autocomplete", "off");
+    input.setAttribute("role", "combobox");
+    input.setAttribute("data-person-picker-for", field.id);
+    input.placeholder = "Start typing a name to add someone";
+    list.id = field.id + "-matches";
+    input.setAttribute("list", list.id);
+    if (field.hasAttribute("aria-describedby")) {
+      input.setAttribute("aria-describedby", field.getAttribute("aria-describedby"));
+    }
+    field.parentNode.insertBefore(input, field);
+    field.parentNode.insertBefore(list, field);
+    return { input: input, list: list };
+  }
+
+  function whenChosen(box, url, found, add) {
+    var search = debounce(function (query) {
+      fetchPeople(url, query, function (people) { fill(box.list, people, found); });
+    });
+    box.input.addEventListener("input", function () {
+      var person = found[box.input.value];
+      if (person) {
+        add(person);
+        box.input.value = "";
+        return;
+      }
+      if (box.input.value.trim().length >= 2) search(box.input.value.trim());
+    });
+  }
+
+  function enhanceMany(select) {
+    var url = select.getAttribute("data-person-search");
+    var found = {};
+    var box = searchBox(select, "-search");
+    var chosen = document.createElement("ul");
+    chosen.className = "nhsuk-list vmi-people-chosen";
+    chosen.id = select.id + "-chosen";
+    chosen.setAttribute("aria-live", "polite");
+    select.parentNode.insertBefore(chosen, box.input);
+    var label = document.querySelector('label[for="' + select.id + '"]');
+    if (label) {
+      label.setAttribute("for", box.input.id);
+      box.input.setAttribute("aria-label", label.textContent.trim());
+    }
+    select.hidden = true;
+    select.setAttribute("aria-hidden", "true");
+    select.tabIndex = -1;
+
+    function draw() {
+      chosen.innerHTML = "";
+      Array.prototype.forEach.call(select.options, function (option) {
+        if (!option.selected) return;
+        var item = document.createElement("li");
+        var name = document.createElement("span");
+        var remove = document.createElement("button");
+        name.textContent = option.text + " ";
+        remove.type = "button";
+        remove.className = "nhsuk-button nhsuk-button--secondary nhsuk-button--small " +
+          "nhsuk-u-margin-bottom-1";
+        remove.textContent = "Remove";
+        var hidden = document.createElement("span");
+        hidden.className = "nhsuk-u-visually-hidden";
+        hidden.textContent = " " + option.text;
+        remove.appendChild(hidden);
+        remove.addEventListener("click", function () {
+          option.selected = false;
+          draw();
+          box.input.focus();
+        });
+        item.appendChild(name);
+        item.appendChild(remove);
+        chosen.appendChild(item);
+      });
+    }
+
+    whenChosen(box, url, found, function (person) {
+      var value = String(person.id);
+      var option = select.querySelector('option[value="' + value + '"]');
+      if (!option) {
+        option = document.createElement("option");
+        option.value = value;
+        option.text = describe(person);
+        select.appendChild(option);
+      }
+      option.selected = true;
+      draw();
+    });
+    draw();
+  }
+
+  // Beyond a select's size: a textarea of names, one per line; a chosen name adds its line.
+  function enhanceLines(textarea) {
+    var box = searchBox(textarea, "-search");
+    whenChosen(box, textarea.getAttribute("data-person-search"), {}, function (person) {
+      var text = textarea.value.replace(/\s+$/, "");
+      textarea.value = (text ? text + "\n" : "") + describe(person);
+    });
+  }
+
+  document.querySelectorAll("select[multiple][data-person-search]").forEach(enhanceMany);
+  document.querySelectorAll("textarea[data-person-search]").forEach(enhanceLines);
 
   document.querySelectorAll("input[data-person-search]").forEach(function (input) {
     var list = document.createElement("datalist");
