@@ -8,10 +8,11 @@ from typing import Any
 import pandas as pd
 from django import forms
 
+from vmi_programme.form_page import ServiceErrorsMixin, UniqueOnFieldMixin
 from vmi_programme.models import Organisation, OrganisationKind
 
 from .analysis.its import MIN_POINTS_EACH_SIDE
-from .models import Measure
+from .models import Measure, OrganisationCharacteristic
 from .rpiw_impact import MEASURE_LABELS, MEASURE_TYPES
 from .selectors import current_peer_group, series_extent
 from .services import DEFAULT_INTERVENTION
@@ -144,6 +145,72 @@ class NearestPeersForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["features"].choices = [(n, n.replace("_", " ")) for n in feature_names]
         self.fields["features"].initial = list(feature_names)
+
+
+class PeerMembersForm(ServiceErrorsMixin, ManualPeersForm):
+    """A trust's peers changed by hand, starting from the current group's, in rank order."""
+
+
+class MeasureForm(ServiceErrorsMixin, forms.ModelForm):
+    class Meta:
+        model = Measure
+        fields = [
+            "code",
+            "name",
+            "unit",
+            "direction",
+            "computation",
+            "scale",
+            "numerator_label",
+            "denominator_label",
+            "valid_from",
+            "valid_to",
+            "source",
+            "notes",
+        ]
+        widgets = {
+            "valid_from": forms.DateInput(attrs={"type": "date"}),
+            "valid_to": forms.DateInput(attrs={"type": "date"}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # Its code names it in URLs, imports and stored runs (services.MEASURE_CHANGEABLE).
+            del self.fields["code"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("valid_from"), data.get("valid_to")
+        if start and end and end < start:
+            self.add_error("valid_to", "The era cannot end before it starts.")
+        if data.get("computation") == "ratio" and not data.get("denominator_label"):
+            self.add_error("denominator_label", "Name what a ratio measure divides by.")
+        return data
+
+
+class CharacteristicForm(UniqueOnFieldMixin, forms.ModelForm):
+    unique_on_field = {("organisation", "name", "as_of"): "as_of"}
+    unique_messages = {
+        "as_of": "The organisation has this characteristic as of this date already: change "
+        "that one instead."
+    }
+
+    class Meta:
+        model = OrganisationCharacteristic
+        fields = ["organisation", "name", "value", "as_of", "source"]
+        widgets = {"as_of": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["organisation"]  # it stays the organisation's
+        else:
+            self.fields["organisation"].queryset = organisations
+            self.fields["organisation"].label_from_instance = lambda o: (
+                f"{o.short_name} ({o.ods_code}, {o.get_kind_display().lower()})"
+            )
 
 
 class RpiwImpactFilterForm(forms.Form):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from vmi_programme import audit, jobs
 from vmi_programme.access import Action, can
 from vmi_programme.models import Job, JobStatus, Organisation, OrganisationKind
+from vmi_programme.writes import model_update, save_validated
 
 from .analysis.peers import nearest_peers
 from .models import (
@@ -218,6 +219,58 @@ def set_characteristics(
             OrganisationCharacteristic, objects, existing, lambda i: (i.organisation_id, i.name)
         )
     return len(objects)
+
+
+# --------------------------------------------------------------------------- pages' writes
+
+MEASURE_EDITABLE = (
+    "code",
+    "name",
+    "unit",
+    "direction",
+    "computation",
+    "scale",
+    "numerator_label",
+    "denominator_label",
+    "valid_from",
+    "valid_to",
+    "source",
+    "notes",
+)
+# A measure's code names it in URLs, imports and stored ITS runs: it is set once.
+MEASURE_CHANGEABLE = tuple(name for name in MEASURE_EDITABLE if name != "code")
+CHARACTERISTIC_EDITABLE = ("name", "value", "as_of", "source")
+
+
+@transaction.atomic
+def create_measure(*, data: dict[str, Any]) -> Measure:
+    """A new measure (partnership-level; the page checks who may add one)."""
+    return save_validated(Measure(**{k: data[k] for k in MEASURE_EDITABLE if k in data}))
+
+
+@transaction.atomic
+def update_measure(*, measure: Measure, data: dict[str, Any]) -> Measure:
+    """Change a measure's definition; its code never changes. A ratio measure's stored values
+    are not recomputed here: its import recomputes them from their parts."""
+    return model_update(instance=measure, fields=MEASURE_CHANGEABLE, data=data)[0]
+
+
+@transaction.atomic
+def create_characteristic(
+    *, organisation: Organisation, data: dict[str, Any]
+) -> OrganisationCharacteristic:
+    """One characteristic of one organisation as of a date (the page checks the organisation
+    against the access policy, ``can_change_series``)."""
+    fields = {k: data[k] for k in CHARACTERISTIC_EDITABLE if k in data}
+    return save_validated(OrganisationCharacteristic(organisation=organisation, **fields))
+
+
+@transaction.atomic
+def update_characteristic(
+    *, characteristic: OrganisationCharacteristic, data: dict[str, Any]
+) -> OrganisationCharacteristic:
+    """Change a characteristic's name, value, date or source; its organisation never changes."""
+    return model_update(instance=characteristic, fields=CHARACTERISTIC_EDITABLE, data=data)[0]
 
 
 # --------------------------------------------------------------------------- peer groups

@@ -2,12 +2,23 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_manage
 
 app_name = "impact"
 urlpatterns = [
     path("", views.index, name="index"),
     path("measures/", views.measure_list, name="measure-list"),
+    path("measures/new/", views_manage.measure_create, name="measure-new"),
+    path("measures/<slug:code>/edit/", views_manage.measure_edit, name="measure-edit"),
+    path("characteristics/", views_manage.characteristic_list, name="characteristic-list"),
+    path("characteristics/new/", views_manage.characteristic_create, name="characteristic-new"),
+    path(
+        "characteristics/<int:pk>/edit/",
+        views_manage.characteristic_edit,
+        name="characteristic-edit",
+    ),
+    path("peers/<str:ods_code>/history/", views_manage.peer_group_history, name="peer-history"),
+    path("peers/<str:ods_code>/members/", views_manage.peer_group_members, name="peer-members"),
     path("measures/<slug:code>/", views.measure_detail, name="measure-detail"),
     path("measures/<slug:code>/<str:ods_code>/", views.series_detail, name="series-detail"),
     path("peers/", views.peer_group_list, name="peer-group-list"),
