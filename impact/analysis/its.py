@@ -11,7 +11,7 @@ from typing import Any, Literal, TypedDict
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
-from scipy import stats
+from scipy import special
 from statsmodels.stats.diagnostic import acorr_breusch_godfrey, acorr_ljungbox
 from statsmodels.stats.stattools import durbin_watson
 from statsmodels.tsa.arima.model import ARIMA
@@ -359,6 +359,7 @@ def controlled_its(
     offset: tuple[Any, Any] | None = None,
     dispersion: Literal["pearson", "fixed"] = "pearson",
     alpha: float = 0.05,
+    differences_only: bool = False,
 ) -> ControlledITSResult | dict[str, ControlledITSResult]:
     """Compare a treated organisation's interrupted series with its peers (controlled ITS).
 
@@ -386,6 +387,9 @@ def controlled_its(
     ``"ar"`` fits the treated-minus-control difference series with AR errors, whose b0..b3 are
     the differences b4..b7 (the group lines then come from separate AR fits).
     Poisson: ``offset`` is a pair (treated offset, control offset), each aligned like its series.
+    ``differences_only=True`` (for the many fits of a placebo test) fills only ``differences``
+    and ``settings``: no group terms, fitted lines, diagnostics or summary (ignored with AR
+    errors).
     Raises ValueError on the same bad inputs as :func:`segmented_regression`, or when a group
     has too few points.
     """
@@ -419,7 +423,13 @@ def controlled_its(
                 else:
                     pair = None
                 results[str(column)] = _controlled_one(
-                    treated, controls[column], intervention, offset=pair, n_peers=1, **options
+                    treated,
+                    controls[column],
+                    intervention,
+                    offset=pair,
+                    n_peers=1,
+                    differences_only=differences_only,
+                    **options,
                 )
             return results
         numeric = pd.DataFrame(
@@ -436,7 +446,13 @@ def controlled_its(
     else:
         raise ValueError("controls must be a pandas Series or DataFrame (one column per peer)")
     return _controlled_one(
-        treated, control_series, intervention, offset=offset, n_peers=n_peers, **options
+        treated,
+        control_series,
+        intervention,
+        offset=offset,
+        n_peers=n_peers,
+        differences_only=differences_only,
+        **options,
     )
 
 
@@ -655,25 +671,24 @@ def _design(
     fourier_terms: int,
 ) -> pd.DataFrame:
     after = (t >= t0).astype(float)
-    design = pd.DataFrame(
-        {
-            "baseline_level": np.ones(len(t)),
-            "pre_slope": t.astype(float),
-            "level_change": after,
-            "slope_change": (t - t0) * after,
-        }
-    )
+    # columns collected first and framed once (placebo tests build many designs)
+    columns: dict[str, np.ndarray] = {
+        "baseline_level": np.ones(len(t)),
+        "pre_slope": t.astype(float),
+        "level_change": after,
+        "slope_change": (t - t0) * after,
+    }
     name = "month" if cycle == 12 else "quarter"
     if seasonality == "month":
         # Deviation coding against the last season keeps b0 a deseasonalised level.
         for s in range(1, cycle):
-            design[f"{name}_{s}"] = (season == s).astype(float) - (season == cycle).astype(float)
+            columns[f"{name}_{s}"] = (season == s).astype(float) - (season == cycle).astype(float)
     elif seasonality == "fourier":
         for k in range(1, fourier_terms + 1):
             if 2 * k < cycle:
-                design[f"sin_{k}"] = np.sin(2 * np.pi * k * season / cycle)
-            design[f"cos_{k}"] = np.cos(2 * np.pi * k * season / cycle)
-    return design
+                columns[f"sin_{k}"] = np.sin(2 * np.pi * k * season / cycle)
+            columns[f"cos_{k}"] = np.cos(2 * np.pi * k * season / cycle)
+    return pd.DataFrame(columns)
 
 
 def _check_enough_points(
@@ -723,12 +738,14 @@ class _Fit:
         if not np.isfinite(se) or se <= 0:
             return math.nan, math.nan, math.nan
         stat = estimate / se
+        # scipy.special's t and normal functions (what scipy.stats calls, without its per-call
+        # overhead: placebo runs compute thousands of these)
         if self.use_t:
-            crit = float(stats.t.ppf(1 - alpha / 2, self.df_resid))
-            p = float(2 * stats.t.sf(abs(stat), self.df_resid))
+            crit = float(special.stdtrit(self.df_resid, 1 - alpha / 2))
+            p = float(2 * special.stdtr(self.df_resid, -abs(stat)))
         else:
-            crit = float(stats.norm.ppf(1 - alpha / 2))
-            p = float(2 * stats.norm.sf(abs(stat)))
+            crit = float(special.ndtri(1 - alpha / 2))
+            p = float(2 * special.ndtr(-abs(stat)))
         return estimate - crit * se, estimate + crit * se, p
 
     def combination(
@@ -959,6 +976,7 @@ def _controlled_one(
     dispersion: Literal["pearson", "fixed"],
     alpha: float,
     n_peers: int,
+    differences_only: bool = False,
 ) -> ControlledITSResult:
     _check_options(
         seasonality, fourier_terms, errors, hac_lags, ar_order, family, dispersion, alpha
@@ -1055,6 +1073,29 @@ def _controlled_one(
         alpha,
         family,
     )
+    if differences_only:
+        return ControlledITSResult(
+            differences=differences,
+            treated={},
+            control={},
+            seasonal_coefficients={},
+            fitted=pd.DataFrame(),
+            diagnostics={},
+            n_pre={"treated": int((tr.t < t0).sum()), "control": int((co.t < t0).sum())},
+            n_post={"treated": int((tr.t >= t0).sum()), "control": int((co.t >= t0).sum())},
+            settings={
+                "errors": errors,
+                "hac_lags": fit.hac_lags,
+                "hac_small_sample": _hac_small_sample(errors),
+                "alpha": alpha,
+                "inference": "t" if fit.use_t else "normal",
+                "df_resid": fit.df_resid,
+                "n_peers": n_peers,
+                "differences_only": True,
+            },
+            summary_text="",
+            warnings=fit.warnings,
+        )
     control_terms = {term: fit.coefficient(term, alpha, family) for term in MAIN_TERMS}
     control_terms["post_slope"] = fit.combination(
         "post_slope", {"pre_slope": 1.0, "slope_change": 1.0}, alpha, family
@@ -1158,10 +1199,14 @@ def _controlled_one(
 
 
 def _with_group(design: pd.DataFrame, z: float) -> pd.DataFrame:
-    out = design.copy()
-    for term, diff in zip(MAIN_TERMS, DIFFERENCE_TERMS, strict=True):
-        out[diff] = design[term] * z
-    return out
+    extra = pd.DataFrame(
+        {
+            diff: design[term].to_numpy() * z
+            for term, diff in zip(MAIN_TERMS, DIFFERENCE_TERMS, strict=True)
+        },
+        index=design.index,
+    )
+    return pd.concat([design, extra], axis=1)
 
 
 def _controlled_by_difference(

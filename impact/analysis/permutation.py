@@ -202,6 +202,7 @@ def placebo_its(
     if its_options.get("combine", "mean") != "mean":
         raise ValueError("placebo runs compare each unit with the mean of the others")
     its_options.pop("combine", None)
+    its_options.pop("differences_only", None)
     alpha = float(its_options.get("alpha", 0.05))
     minimum_detectable_effect(1.0, None, alpha=alpha, power=power)  # validates alpha, power
 
@@ -216,7 +217,14 @@ def placebo_its(
     for unit in names:
         others = pool.drop(columns=unit)
         try:
-            fit = controlled_its(pool[unit], others, intervention, combine="mean", **its_options)
+            fit = controlled_its(
+                pool[unit],
+                others,
+                intervention,
+                combine="mean",
+                differences_only=True,
+                **its_options,
+            )
         except ValueError as exc:
             skipped[unit] = str(exc)
             continue

@@ -336,3 +336,15 @@ def test_an_effect_of_the_mde_is_detected_with_about_80_percent_power(df):
     crit = stats.t.ppf(0.975, df)
     power = stats.nct.sf(crit, df, delta) + stats.nct.cdf(-crit, df, delta)
     assert power == pytest.approx(0.80, abs=0.01)
+
+
+@pytest.mark.parametrize("errors", ["ols", "hac", "hac_uncorrected"])
+def test_differences_only_fits_give_the_full_fits_differences(errors):
+    treated, peers, intervention = _pool(3, seed=9, effect=1.5)
+    full = controlled_its(treated, peers, intervention, errors=errors, seasonality="month")
+    lean = controlled_its(
+        treated, peers, intervention, errors=errors, seasonality="month", differences_only=True
+    )
+    assert lean.differences == full.differences
+    assert lean.settings["df_resid"] == full.settings["df_resid"]
+    assert lean.fitted.empty and lean.treated == {} and lean.summary_text == ""
