@@ -169,8 +169,9 @@ class MeasureForm(ServiceErrorsMixin, forms.ModelForm):
             "notes",
         ]
         widgets = {
-            "valid_from": forms.DateInput(attrs={"type": "date"}),
-            "valid_to": forms.DateInput(attrs={"type": "date"}),
+            # ISO: a date input shows nothing of an en-GB date, and saving would lose it.
+            "valid_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "valid_to": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -200,7 +201,7 @@ class CharacteristicForm(UniqueOnFieldMixin, forms.ModelForm):
     class Meta:
         model = OrganisationCharacteristic
         fields = ["organisation", "name", "value", "as_of", "source"]
-        widgets = {"as_of": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"as_of": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any):
         super().__init__(*args, **kwargs)

@@ -26,6 +26,11 @@ from .models import (
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, **kwargs):
+        # A date input reads and shows ISO dates only: the en-GB default (31/12/2019) would
+        # show an edited row's date as empty, and saving would lose it.
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
 
 class ProgrammeForm(ServiceErrorsMixin, forms.ModelForm):
     class Meta:

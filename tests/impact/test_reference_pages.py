@@ -200,3 +200,10 @@ def test_a_characteristic_already_recorded_for_that_date_is_refused_on_the_date(
     assert response.status_code == 400
     assert list(response.context["form"].errors) == ["as_of"]
     assert OrganisationCharacteristic.objects.get().value == 600.0
+
+
+def test_a_measures_edit_page_shows_its_era_so_saving_keeps_it(client, regulator_user, measures):
+    client.force_login(regulator_user)
+    html = client.get(reverse("impact:measure-edit", args=["fft_ae_recommend"])).content.decode()
+    # A date input shows only ISO dates: an en-GB 01/04/2013 would be blank, and lost on save.
+    assert 'value="2013-04-01"' in html and 'value="2020-03-01"' in html

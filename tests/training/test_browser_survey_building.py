@@ -31,16 +31,15 @@ def page(browser_page):
 def choose(page, box: str, typed: str, label_start: str) -> None:
     """Type in a picker's search box, wait for the match and choose it as a user would."""
     page.fill(box, typed)
-    option = page.locator(f"{box.replace('-search', '-matches')} option").first
+    # The list still holds the last search's matches until this one's answer arrives.
+    option = page.locator(
+        f"{box.replace('-search', '-matches')} option[value^='{label_start}']"
+    ).first
     option.wait_for(state="attached")
-    value = option.get_attribute("value")
-    assert value.startswith(label_start)
-    page.fill(box, value)
+    page.fill(box, option.get_attribute("value"))
 
 
-def test_a_kpo_builds_a_survey_opens_a_wave_invites_two_people_and_closes_it(
-    page, kpo_user, trust
-):
+def test_a_kpo_builds_a_survey_opens_a_wave_invites_two_people_and_closes_it(page, kpo_user, trust):
     for name in ("Ann Archer", "Bob Baker", "Cy Cole"):
         PersonFactory(organisation=trust, full_name=name)
     today = dt.date.today()

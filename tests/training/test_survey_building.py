@@ -332,3 +332,13 @@ def test_a_second_wave_of_the_same_name_or_a_taken_section_place_is_refused_on_t
         {"title": "Value", "key": "value", "order": section.order},
     )
     assert response.status_code == 400 and list(response.context["form"].errors) == ["order"]
+
+
+def test_a_waves_edit_page_shows_its_dates_so_saving_keeps_them(client, kpo_user, survey):
+    wave = SurveyWave.objects.create(
+        survey=survey, name="Spring", opens_on=dt.date(2019, 3, 1), closes_on=dt.date(2019, 3, 31)
+    )
+    client.force_login(kpo_user)
+    html = client.get(reverse("training:wave-edit", args=[wave.pk])).content.decode()
+    # A date input shows only ISO dates: an en-GB 01/03/2019 would be blank, and lost on save.
+    assert 'value="2019-03-01"' in html and 'value="2019-03-31"' in html
