@@ -13,6 +13,14 @@ class NetworksConfig(AppConfig):
 
         dashboard.register()  # its trust-dashboard panel and Table 5.4
 
+        from vmi_programme.activity_groups import ActivityGroup
+        from vmi_programme.activity_groups import register as register_activity
+
+        from .selectors import l4l_graduates
+
+        # L4L is training's; networks builds on training, so it names the group itself.
+        register_activity(ActivityGroup("l4l_graduate", "L4L graduates", l4l_graduates, order=30))
+
         from vmi_programme import deletes
 
         from .models import Nomination

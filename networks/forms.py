@@ -97,3 +97,17 @@ def _person_label(person: Person) -> str:
 
 class NominationUploadForm(forms.Form):
     file = forms.FileField(label="CSV or Excel file")
+
+
+class ActorMatchForm(forms.Form):
+    """Which collaborator record and which of the trust's people a match decision is about."""
+
+    collaborator = forms.ModelChoiceField(queryset=Person.objects.none())
+    person = forms.ModelChoiceField(queryset=Person.objects.none())
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only people of the page's trust: an id from another trust is "not one of the choices".
+        people = Person.objects.filter(organisation=organisation)
+        self.fields["collaborator"].queryset = people.filter(collaborator__isnull=False)
+        self.fields["person"].queryset = people.filter(collaborator__isnull=True)

@@ -9,8 +9,17 @@ from vmi_programme.jobs import JobContext, job_kind
 
 from .analysis import actor_metrics, layout, summarise
 from .analysis.metrics import _largest_component, build_graph
+from .analysis.position import MEASURES, compare_group, reach
 from .models import Interaction
-from .selectors import actor_key, invitation_count, wave_network
+from .selectors import (
+    NOT_MATCHED,
+    activity_members,
+    actor_key,
+    actor_people,
+    invitation_count,
+    l4l_statuses,
+    wave_network,
+)
 
 LAYOUT_SEED = 2018
 
@@ -20,7 +29,11 @@ def summarise_wave(job: JobContext, wave: int, **_: Any) -> dict:
     """Summary, per-actor measures and a stored layout of a trust's network in one wave.
 
     The result holds no names or person ids (see ``selectors.actor_key``), so it can be shown
-    to anyone who may view the trust; pages add names only for users allowed to see them.
+    to anyone who may view the trust; pages add names only for users allowed to see them. Nor
+    does it say which actor belongs to which improvement-activity group: only the comparison
+    of each group with everyone else, suppressed below five on either side
+    (``analysis.position``). Group memberships and L4L statuses are taken on the day the wave
+    closed.
     """
     organisation = job.job.organisation
     if organisation is None:
@@ -43,6 +56,34 @@ def summarise_wave(job: JobContext, wave: int, **_: Any) -> dict:
     positions = layout(graph, seed=LAYOUT_SEED)
     core = _largest_component(graph)
     people = {keys[p]: attrs for p, attrs in data["people"].items()}
+    job.progress(85, "Comparing with improvement activity")
+    as_of = survey_wave.closes_on
+    # The person each actor is: themself, or for a named collaborator the person a KPO
+    # confirmed they are (None while unmatched).
+    identity = actor_people(organisation, set(data["people"]))
+    known = {p for p in identity.values() if p is not None}
+    statuses = l4l_statuses(organisation, known, as_of)
+    l4l = {keys[a]: statuses[p] if p is not None else NOT_MATCHED for a, p in identity.items()}
+    reaches = reach(graph)
+    values = {
+        key: {
+            "betweenness": float(row["betweenness"]),
+            "degree": int(row["in_degree"]) + int(row["out_degree"]),
+            "reach": reaches[key],
+        }
+        for key, row in measures.iterrows()
+    }
+    activity = []
+    for group in activity_members(organisation, as_of):
+        member_keys = {keys[a] for a, p in identity.items() if p is not None and p in group.people}
+        comparisons = compare_group(values, member_keys, measures=MEASURES)
+        activity.append(
+            {
+                "key": group.key,
+                "label": group.label,
+                "comparisons": [c.to_dict() for c in comparisons],
+            }
+        )
     actors = []
     for key, row in measures.iterrows():
         x, y = positions[key]
@@ -59,6 +100,8 @@ def summarise_wave(job: JobContext, wave: int, **_: Any) -> dict:
                 "out_degree": int(row["out_degree"]),
                 "betweenness": round(float(row["betweenness"]), 6),
                 "brokerage": int(row["brokerage"]),
+                "reach": round(reaches[key], 6),
+                "l4l": l4l[key],
                 "core": key in core,
             }
         )
@@ -77,4 +120,10 @@ def summarise_wave(job: JobContext, wave: int, **_: Any) -> dict:
         "ties_by_interaction": by_type,
         "actors": actors,
         "ties": ties,
+        "layout_seed": LAYOUT_SEED,
+        "activity": {
+            "as_of": as_of.isoformat(),
+            "groups": activity,
+            "collaborators_unmatched": sum(1 for p in identity.values() if p is None),
+        },
     }

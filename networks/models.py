@@ -188,3 +188,63 @@ class PersonMerge(models.Model):
 
     def access_scope(self) -> Scope:
         return Scope(self.organisation_id)
+
+
+class ActorMatch(models.Model):
+    """A KPO's decision that a named collaborator is (or is not) one of the trust's people.
+
+    A collaborator record is made when a respondent names somebody not picked from the trust's
+    list; whether that is, say, an RPIW team member on the staff list is a person's judgement,
+    suggested by an exact name at the same trust and confirmed or rejected here. A confirmed
+    match lets the comparison by improvement activity count the collaborator as that person;
+    the records stay apart (merging is a separate, destructive step).
+    """
+
+    organisation = models.ForeignKey(
+        "vmi_programme.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    collaborator = models.ForeignKey(
+        "vmi_programme.Person", on_delete=models.CASCADE, related_name="actor_matches"
+    )
+    person = models.ForeignKey(
+        "vmi_programme.Person", on_delete=models.CASCADE, related_name="matched_collaborators"
+    )
+    confirmed = models.BooleanField(help_text="True: the same person; False: rejected.")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    history = AuditTrail()
+
+    class Meta:
+        ordering = ["-decided_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collaborator", "person"], name="one_decision_per_actor_match"
+            ),
+            models.UniqueConstraint(
+                fields=["collaborator"],
+                condition=Q(confirmed=True),
+                name="one_confirmed_match_per_collaborator",
+            ),
+            models.CheckConstraint(
+                condition=~Q(collaborator=F("person")), name="actor_match_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        verdict = "is" if self.confirmed else "is not"
+        return f"Collaborator {self.collaborator_id} {verdict} person {self.person_id}"
+
+    def access_scope(self) -> Scope:
+        return Scope(self.organisation_id)
+
+    def clean(self):
+        errors = {}
+        if self.collaborator_id and self.collaborator.organisation_id != self.organisation_id:
+            errors["collaborator"] = "The collaborator was named at another trust."
+        if self.person_id and self.person.organisation_id != self.organisation_id:
+            errors["person"] = "The person works at another trust."
+        if errors:
+            raise ValidationError(errors)

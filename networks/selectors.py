@@ -6,13 +6,18 @@ import datetime as dt
 import hashlib
 import hmac
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models.functions import Lower
 
+from training.models import Programme
+from training.progress import COMPLETED
+from training.selectors import programme_records
 from training.surveys import Invitation, Response, SurveyWave
-from vmi_programme import jobs
+from vmi_programme import activity_groups, jobs
 from vmi_programme.access import Action, can, visible_organisations
 from vmi_programme.models import (
     Job,
@@ -22,7 +27,7 @@ from vmi_programme.models import (
     Person,
 )
 
-from .models import Nomination
+from .models import ActorMatch, Collaborator, Nomination
 
 SUMMARISE = "networks.summarise"
 SEARCH_LIMIT = 10
@@ -296,3 +301,164 @@ def network_wave(as_of: dt.date | None = None, organisation: Organisation | None
     if as_of is not None:
         waves = waves.filter(opens_on__lte=as_of)
     return waves.order_by("-opens_on", "-pk").first()
+
+
+# --- Improvement activity: L4L status, activity groups, matching collaborators to people ---
+
+L4L = "L4L"
+#: an actor's L4L status on a date; "not enrolled" when they have no L4L enrolment by then,
+#: "not matched" for a named collaborator not (yet) matched to a person of the trust
+NOT_ENROLLED, NOT_MATCHED = "not_enrolled", "not_matched"
+
+
+def l4l_statuses(organisation: Organisation, person_ids: set[int], as_of: dt.date) -> dict:
+    """Each person's L4L status on ``as_of`` (training's derived status), else not enrolled."""
+    records = programme_records(
+        organisation_ids=[organisation.pk],
+        programme_ids=training_programme_ids(L4L),
+        person_ids=person_ids,
+    )
+    statuses = dict.fromkeys(person_ids, NOT_ENROLLED)
+    for record in records:
+        statuses[record.person_id] = record.status_on(as_of) or NOT_ENROLLED
+    return statuses
+
+
+def training_programme_ids(code: str) -> list[int]:
+    return list(Programme.objects.filter(code=code).values_list("pk", flat=True))
+
+
+def l4l_graduates(organisation_id: int, as_of: dt.date) -> set[int]:
+    """People of a trust who had completed L4L by ``as_of`` (registered as an activity group)."""
+    records = programme_records(
+        organisation_ids=[organisation_id], programme_ids=training_programme_ids(L4L)
+    )
+    return {r.person_id for r in records if r.status_on(as_of) == COMPLETED}
+
+
+@dataclass(frozen=True)
+class ActivityMembers:
+    key: str
+    label: str
+    people: set[int]
+
+
+def activity_members(organisation: Organisation, as_of: dt.date) -> list[ActivityMembers]:
+    """Every registered improvement-activity group with its people at a trust on a date."""
+    return [
+        ActivityMembers(g.key, g.label, g.members(organisation.pk, as_of))
+        for g in activity_groups.groups()
+    ]
+
+
+def actor_people(organisation: Organisation, person_ids: set[int]) -> dict[int, int | None]:
+    """The person each actor is: a respondent (invited) or a person picked or matched by name
+    at collection is themself; a collaborator record is the person a KPO confirmed, or None."""
+    collaborators = collaborator_ids(person_ids)
+    matches = confirmed_matches(organisation)
+    return {p: (matches.get(p) if p in collaborators else p) for p in person_ids}
+
+
+def confirmed_matches(organisation: Organisation) -> dict[int, int]:
+    """Collaborator record id → the trust's person a KPO confirmed they are."""
+    return dict(
+        ActorMatch.objects.filter(organisation=organisation, confirmed=True).values_list(
+            "collaborator_id", "person_id"
+        )
+    )
+
+
+def collaborator_ids(person_ids: set[int]) -> set[int]:
+    """Which of these people are collaborator records (first recorded because named)."""
+    return set(
+        Collaborator.objects.filter(person_id__in=person_ids).values_list("person_id", flat=True)
+    )
+
+
+def match_suggestions(organisation: Organisation) -> list[dict[str, Any]]:
+    """Collaborators whose name is exactly (ignoring case) that of a person on the trust's own
+    records, with no decision about that pair yet: the pairs a KPO confirms or rejects."""
+    collaborators = list(
+        Person.objects.filter(
+            organisation=organisation,
+            collaborator__isnull=False,
+            collaborator__merged_into__isnull=True,
+        )
+        .exclude(actor_matches__confirmed=True)
+        .values("id", "full_name", "job_title", "department")
+    )
+    if not collaborators:
+        return []
+    names = {" ".join(c["full_name"].split()).casefold() for c in collaborators}
+    candidates = (
+        Person.objects.filter(organisation=organisation, collaborator__isnull=True)
+        .annotate(lower_name=Lower("full_name"))
+        .filter(lower_name__in=names)
+        .values("id", "full_name", "job_title", "department", "professional_group")
+    )
+    by_name: dict[str, list[dict]] = defaultdict(list)
+    for person in candidates:
+        by_name[" ".join(person["full_name"].split()).casefold()].append(person)
+    decided = set(
+        ActorMatch.objects.filter(organisation=organisation).values_list(
+            "collaborator_id", "person_id"
+        )
+    )
+    suggestions = []
+    for collaborator in sorted(collaborators, key=lambda c: (c["full_name"], c["id"])):
+        name = " ".join(collaborator["full_name"].split()).casefold()
+        for person in by_name.get(name, []):
+            if (collaborator["id"], person["id"]) not in decided:
+                suggestions.append({"collaborator": collaborator, "person": person})
+    return suggestions
+
+
+def decided_matches(organisation: Organisation) -> QuerySet[ActorMatch]:
+    """The trust's match decisions, newest first (the page shows the latest 50)."""
+    return ActorMatch.objects.filter(organisation=organisation).select_related(
+        "collaborator", "person", "decided_by"
+    )
+
+
+def activity_people(
+    organisation: Organisation, wave: SurveyWave, result: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """The people of a stored network who belong to an improvement-activity group (on the day
+    the wave closed), with their measures: for users who may see names (the view checks).
+
+    Memberships are read now, so they may differ from the stored comparison until it is rerun.
+    """
+    actors = {a["key"]: a for a in result.get("actors", [])}
+    people = {
+        actor_key(pk): (pk, name)
+        for pk, name in Person.objects.filter(organisation=organisation).values_list(
+            "id", "full_name"
+        )
+    }
+    in_network = {people[key][0]: key for key in actors if key in people}
+    identity = actor_people(organisation, set(in_network))
+    groups = activity_members(organisation, wave.closes_on)
+    matched_names = dict(
+        Person.objects.filter(pk__in={p for p in identity.values() if p is not None}).values_list(
+            "id", "full_name"
+        )
+    )
+    rows = []
+    for actor_id, key in in_network.items():
+        person_id = identity[actor_id]
+        memberships = [g.label for g in groups if person_id is not None and person_id in g.people]
+        if not memberships:
+            continue
+        actor = actors[key]
+        rows.append(
+            {
+                "name": matched_names.get(person_id, people[key][1]),
+                "named_as": people[key][1] if person_id != actor_id else "",
+                "respondent": actor["respondent"],
+                "groups": memberships,
+                "degree": actor["in_degree"] + actor["out_degree"],
+                "betweenness": actor["betweenness"],
+                "reach": actor.get("reach"),
+            }
+        )
+    return sorted(rows, key=lambda r: (-r["betweenness"], r["name"]))

@@ -19,7 +19,14 @@ from vmi_programme.models import Organisation, Person
 from vmi_programme.writes import save_validated
 
 from .constants import MAX_NAMES, MIN_NAMES
-from .models import Collaborator, Interaction, Nomination, NominationSource, PersonMerge
+from .models import (
+    ActorMatch,
+    Collaborator,
+    Interaction,
+    Nomination,
+    NominationSource,
+    PersonMerge,
+)
 
 log = logging.getLogger(__name__)
 
@@ -303,3 +310,48 @@ def merge_people(keep: Person, duplicate: Person, *, user=None) -> PersonMerge:
         merge.save()
         nominations_changed(keep.organisation, waves.values(), user=user)
     return merge
+
+
+def decide_actor_match(
+    *, collaborator: Person, person: Person, confirmed: bool, user=None
+) -> ActorMatch:
+    """Record that a named collaborator is (``confirmed``) or is not ``person`` of the trust.
+
+    A collaborator has at most one confirmed match: confirming a second one is refused until
+    the first is rejected. A decision may be changed (its row is updated, and the audit trail
+    keeps the earlier one). Networks where the collaborator was named are recomputed, since
+    the comparison by improvement activity is part of the stored result.
+    """
+    if not Collaborator.objects.filter(person=collaborator, merged_into__isnull=True).exists():
+        raise ValidationError("Only a collaborator named in the survey can be matched.")
+    if collaborator.organisation_id != person.organisation_id:
+        raise ValidationError("A collaborator can only be matched to a person of the same trust.")
+    if Collaborator.objects.filter(person=person).exists():
+        raise ValidationError("Match a collaborator to a person on the trust's own records.")
+    with transaction.atomic():
+        if confirmed:
+            other = (
+                ActorMatch.objects.select_for_update()
+                .filter(collaborator=collaborator, confirmed=True)
+                .exclude(person=person)
+                .select_related("person")
+                .first()
+            )
+            if other is not None:
+                raise ValidationError(
+                    f"{collaborator.full_name} is already matched to {other.person.full_name}: "
+                    "reject that match first."
+                )
+        match = ActorMatch.objects.filter(collaborator=collaborator, person=person).first()
+        match = match or ActorMatch(
+            organisation_id=collaborator.organisation_id, collaborator=collaborator, person=person
+        )
+        match.confirmed = confirmed
+        match.decided_by = user if getattr(user, "is_authenticated", False) else None
+        match.decided_at = timezone.now()
+        save_validated(match)
+        waves = SurveyWave.objects.filter(
+            pk__in=Nomination.objects.filter(alter=collaborator).values("wave_id")
+        )
+        nominations_changed(collaborator.organisation, list(waves), user=user)
+    return match

@@ -19,8 +19,9 @@ from vmi_programme.exports import export_response, wants_export
 from vmi_programme.models import Organisation
 
 from . import selectors, services
-from .charts import actor_label, network_map
-from .forms import MergeForm, NameGeneratorFormSet, NominationUploadForm
+from .analysis.position import MEASURES, MIN_COUNT
+from .charts import COLOURINGS, SIZINGS, actor_label, describe_actors, has_map_fields, network_map
+from .forms import ActorMatchForm, MergeForm, NameGeneratorFormSet, NominationUploadForm
 from .imports import NominationImport
 from .models import Interaction, Nomination
 
@@ -122,16 +123,30 @@ def wave_network(request, trust_pk: int, wave_pk: int):
         result = stored.result or {}
         actors = result.get("actors", [])
         names = selectors.identities_for(request.user, organisation, {a["key"] for a in actors})
+        anonymise = not context["can_identify"]
         context["figure"] = network_map(
-            result, names, interaction=interaction, trust=organisation.short_name
+            result,
+            names,
+            interaction=interaction,
+            trust=organisation.short_name,
+            anonymise=anonymise,
         )
         context["summary_rows"] = _summary_rows(result.get("summary", {}))
         context["invitations"] = result.get("invitations")
         context["ties_by_interaction"] = result.get("ties_by_interaction", {})
-        brokers = sorted(actors, key=lambda a: (-a["brokerage"], -a["betweenness"]))[:10]
-        context["brokers"] = [
-            {**a, "label": actor_label(a, names)} for a in brokers if a["brokerage"] > 0
+        context["map_fields"] = has_map_fields(result)
+        context["colourings"] = [
+            (key, label)
+            for key, label in COLOURINGS.items()
+            if key != "l4l" or has_map_fields(result)
         ]
+        context["sizings"] = SIZINGS.items()
+        context["tie_kinds"] = [k for k in Interaction.values if interaction in (None, k)]
+        # Search by name only where names are shown; the list is the people on this map.
+        context["searchable"] = sorted(names[a["key"]] for a in actors if a["key"] in names)
+        described = describe_actors(actors, names, anonymise=anonymise)
+        brokers = sorted(described, key=lambda a: (-a["brokerage"], -a["betweenness"]))[:10]
+        context["brokers"] = [a for a in brokers if a["brokerage"] > 0]
     return render(request, "networks/wave.html", context)
 
 
@@ -184,8 +199,16 @@ def change_over_time(request, trust_pk: int):
         core_b = {a["key"]: a for a in second["actors"] if a["core"]}
         keys = set(core_a) | set(core_b)
         names = selectors.identities_for(request.user, organisation, keys)
-        joined = [core_b[k] for k in core_b.keys() - core_a.keys()]
-        left = [core_a[k] for k in core_a.keys() - core_b.keys()]
+        # Roles and departments as each wave's map shows them (small groups merged).
+        anonymise = not can(request.user, Action.VIEW_IDENTITIES, organisation)
+        shown_a = {
+            a["key"]: a for a in describe_actors(first["actors"], names, anonymise=anonymise)
+        }
+        shown_b = {
+            a["key"]: a for a in describe_actors(second["actors"], names, anonymise=anonymise)
+        }
+        joined = [shown_b[k] for k in core_b.keys() - core_a.keys()]
+        left = [shown_a[k] for k in core_a.keys() - core_b.keys()]
         context.update(
             before=before,
             after=after,
@@ -197,6 +220,157 @@ def change_over_time(request, trust_pk: int):
     return render(request, "networks/change.html", context)
 
 
+@require_safe
+def activity(request, trust_pk: int):
+    """Network position (betweenness, degree, reach) of RPIW team members, value-stream leads
+    and L4L graduates against everyone else, per wave, from the stored runs. People by name
+    for those who may see names; for everyone else only the stored, suppressed aggregates."""
+    organisation = _trust(trust_pk, request.user)
+    can_identify = can(request.user, Action.VIEW_IDENTITIES, organisation)
+    waves = list(selectors.network_waves(organisation))
+    rows = []
+    for wave in waves:
+        stored = selectors.stored_result(organisation, wave)
+        result = (stored.result or {}) if stored is not None else {}
+        rows.append(
+            {
+                "wave": wave,
+                "stored": stored,
+                "activity": result.get("activity"),
+                "groups": activity_rows(result.get("activity")),
+            }
+        )
+    chosen = next((r for r in rows if r["wave"].pk == _int(request.GET.get("wave"))), None)
+    chosen = chosen or next((r for r in reversed(rows) if r["activity"]), None)
+    people = None
+    if can_identify and chosen is not None and chosen["stored"] is not None:
+        people = selectors.activity_people(organisation, chosen["wave"], chosen["stored"].result)
+    return render(
+        request,
+        "networks/activity.html",
+        {
+            "trust": organisation,
+            "waves": rows,
+            "tables": [
+                {
+                    "label": label,
+                    "rows": [
+                        {
+                            "wave": row["wave"],
+                            "stored": row["stored"],
+                            "rerun": row["stored"] is not None and not row["activity"],
+                            "entry": row["groups"].get(key),
+                        }
+                        for row in rows
+                    ],
+                }
+                for key, label in _group_labels(rows)
+            ],
+            "chosen": chosen,
+            "people": people,
+            "can_identify": can_identify,
+            "can_change": can(request.user, Action.CHANGE, organisation),
+            "min_count": MIN_COUNT,
+        },
+    )
+
+
+def activity_rows(activity: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
+    """A stored comparison by group key: each measure's cells, formatted for the page."""
+    if not activity:
+        return {}
+    groups = {}
+    for group in activity.get("groups", []):
+        cells = {}
+        for c in group["comparisons"]:
+            if c["suppressed"]:
+                cells[c["measure"]] = None
+                continue
+            fmt = "{:.0f}" if c["measure"] == "degree" else "{:.3f}"
+            cells[c["measure"]] = {
+                "group": fmt.format(c["median_group"]),
+                "others": fmt.format(c["median_others"]),
+                "p": _p_value(c["p_value"]),
+                "r": f"{c['rank_biserial']:+.2f}",
+            }
+        first = group["comparisons"][0] if group["comparisons"] else {}
+        groups[group["key"]] = {
+            "label": group["label"],
+            "cells": [cells.get(m) for m in MEASURES],
+            "n_group": first.get("n_group"),
+            "n_others": first.get("n_others"),
+            "suppressed": bool(first.get("suppressed", True)),
+        }
+    return groups
+
+
+def _p_value(p: float) -> str:
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def _group_labels(rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    seen: dict[str, str] = {}
+    for row in rows:
+        for key, group in row["groups"].items():
+            seen.setdefault(key, group["label"])
+    return list(seen.items())
+
+
+@require_safe
+def matches(request, trust_pk: int):
+    """Suggested matches of named collaborators to the trust's people, for a KPO to decide."""
+    organisation = _trust(trust_pk, request.user)
+    require(request.user, Action.CHANGE, organisation)
+    require(request.user, Action.VIEW_IDENTITIES, organisation)
+    return render(
+        request,
+        "networks/matches.html",
+        {
+            "trust": organisation,
+            "suggestions": selectors.match_suggestions(organisation),
+            "decided": selectors.decided_matches(organisation)[:50],
+        },
+    )
+
+
+def _decide_match(request, trust_pk: int, *, confirmed: bool):
+    organisation = _trust(trust_pk, request.user)
+    require(request.user, Action.CHANGE, organisation)
+    require(request.user, Action.VIEW_IDENTITIES, organisation)
+    form = ActorMatchForm(request.POST, organisation=organisation)
+    if not form.is_valid():
+        messages.error(request, "That match is not one of this trust's collaborators and people.")
+        return redirect("networks:matches", trust_pk=organisation.pk)
+    collaborator, person = form.cleaned_data["collaborator"], form.cleaned_data["person"]
+    try:
+        services.decide_actor_match(
+            collaborator=collaborator, person=person, confirmed=confirmed, user=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        verdict = "is" if confirmed else "is not"
+        messages.success(
+            request,
+            f"Recorded: the {collaborator.full_name} named in the survey {verdict} "
+            f"{person.full_name} ({person.job_title or 'no job title'}). "
+            "The networks they were named in are being recomputed.",
+        )
+    return redirect("networks:matches", trust_pk=organisation.pk)
+
+
+@require_POST
+def match_confirm(request, trust_pk: int):
+    """Confirm that a named collaborator is a person on the trust's records."""
+    return _decide_match(request, trust_pk, confirmed=True)
+
+
+@require_POST
+def match_reject(request, trust_pk: int):
+    """Reject a suggested (or earlier confirmed) match."""
+    return _decide_match(request, trust_pk, confirmed=False)
+
+
 def _int(value: str | None) -> int | None:
     try:
         return int(value) if value else None
@@ -205,7 +379,15 @@ def _int(value: str | None) -> int | None:
 
 
 def _people_rows(actors: list[dict], names: dict[str, str]) -> list[dict]:
-    rows = [{**a, "label": actor_label(a, names)} for a in actors]
+    rows = [
+        {
+            **a,
+            "label": actor_label(a, names),
+            "role": a["role_shown"],
+            "department": a["department_shown"],
+        }
+        for a in actors
+    ]
     return sorted(rows, key=lambda a: (not a["respondent"], a["department"] or "", a["label"]))
 
 

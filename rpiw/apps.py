@@ -28,6 +28,7 @@ class RpiwConfig(AppConfig):
         deletes.register_scope_path(RpiwStatusChange, "rpiw__value_stream__organisation")
         deletes.register_scope_path(FollowUpReminder, "rpiw__value_stream__organisation")
         register_agenda_links()
+        register_activity_groups()
         register(
             NavItem(
                 "RPIWs",
@@ -99,3 +100,13 @@ def register_agenda_links() -> None:
             order=30,
         )
     )
+
+
+def register_activity_groups() -> None:
+    """Who took part in RPIWs and led value streams, for comparisons by improvement activity."""
+    from vmi_programme.activity_groups import ActivityGroup, register
+
+    from .selectors import rpiw_team_members, value_stream_leads
+
+    register(ActivityGroup("rpiw_team", "RPIW team members", rpiw_team_members, order=10))
+    register(ActivityGroup("value_stream_lead", "Value-stream leads", value_stream_leads, order=20))

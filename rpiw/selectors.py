@@ -924,3 +924,31 @@ def metric_with_stream(pk: int) -> ValueStreamMetric:
 def metric_points(metric: ValueStreamMetric) -> list[tuple[dt.date, Decimal]]:
     """(period end, value) of each recorded value of the metric, oldest first."""
     return list(metric.values.order_by("period_end").values_list("period_end", "value"))
+
+
+# --- For the improvement-activity registry (networks: network position against activity) -----
+
+
+def rpiw_team_members(organisation_id: int, as_of: dt.date) -> set[int]:
+    """People of a trust on the team of an RPIW whose workshop had started by ``as_of``
+    (cancelled and stood-down RPIWs left out: their teams never held the workshop)."""
+    return set(
+        Rpiw.objects.filter(
+            value_stream__organisation_id=organisation_id,
+            workshop_start__lte=as_of,
+            team__person__organisation_id=organisation_id,
+        )
+        .exclude(status__in=ENDED_WITHOUT_WORKSHOP)
+        .values_list("team__person_id", flat=True)
+    )
+
+
+def value_stream_leads(organisation_id: int, as_of: dt.date) -> set[int]:
+    """People of a trust who lead one of its value streams started by ``as_of``."""
+    return set(
+        ValueStream.objects.filter(
+            organisation_id=organisation_id,
+            started_on__lte=as_of,
+            lead__organisation_id=organisation_id,
+        ).values_list("lead_id", flat=True)
+    )

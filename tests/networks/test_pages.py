@@ -72,7 +72,17 @@ def test_everyone_else_sees_anonymous_nodes_and_no_names_reach_the_browser(
     for name in NAMES:
         assert name not in page.text
     assert "Respondent<" in page.text or "Respondent</b>" in page.text
-    assert "Matron" in page.text and "Theatres" in page.text  # roles and departments still shown
+    # A role or department held by fewer than five actors is merged, so it cannot single out.
+    assert "Matron" not in page.text and "Theatres" not in page.text
+    assert "Other (groups under 5)" in page.text
+
+
+def test_the_trusts_kpo_sees_roles_and_departments_however_few(
+    client, network, trust, wave, kpo_user
+):
+    client.force_login(kpo_user)
+    page = client.get(wave_url(trust, wave))
+    assert "Matron" in page.text and "Theatres" in page.text
 
 
 def test_stored_results_hold_no_names_or_person_ids(network, trust, wave):
@@ -119,7 +129,14 @@ def test_the_map_draws_respondents_as_circles_and_collaborators_as_squares(
 ):
     client.force_login(kpo_user)
     text = client.get(wave_url(trust, wave)).text
-    assert '"symbol":"circle"' in text and '"symbol":"square"' in text
+    spec = json.loads(re.search(r'id="network-map-spec">(.*?)</script>', text).group(1))
+    symbols = {
+        symbol
+        for trace in spec["figure"]["data"]
+        if (trace.get("meta") or {}).get("role") == "nodes"
+        for symbol in trace["marker"]["symbol"]
+    }
+    assert symbols == {"circle", "square"}
     assert "2 respondents (circles) and 2 collaborators (squares), 4 ties shown" in text
 
 
