@@ -13,14 +13,19 @@ KPO facilitator / lead    view, change, identities     —                view
 executive (CEO / TGT)     view, change, approve        —                view
 analyst                   view, change, identities     —                view
 TGB member                view                         —                view, change
-regulator                 view                         view             view, change
+regulator                 view                         view             view, change, users
+trust administrator       view, users                  —                view
 administrator             everything                   everything       everything
 ========================  ===========================  ===============  ====================
 
 "identities" is the right to see survey respondents' names; "approve" is approving a
 value-stream metric change at the TGT. "audit" is reading the audit trail (/audit/): a trust's
 KPO lead for their trust's records, the regulator for partnership-level records, administrators
-for all. Anonymous users may do nothing.
+for all. "users" is managing people and accounts (``Action.MANAGE_USERS``): a trust
+administrator adds, invites, deactivates and erases their own trust's people and grants its
+trust-level roles; at partnership level it is granting the partnership's roles (regulator,
+TGB member), which the regulator and administrators do. Who may grant which role is
+:func:`can_grant_role`. Anonymous users may do nothing.
 
 Partnership-level meetings (the TGB, the KPO leads' meeting) are read by their members: a
 scope with ``members_of_series`` lets only those who may change partnership records (the
@@ -47,6 +52,7 @@ class Action(StrEnum):
     APPROVE = "approve"
     VIEW_IDENTITIES = "view_identities"
     VIEW_AUDIT = "view_audit"  # read the audit trail (who changed what; /audit/)
+    MANAGE_USERS = "manage_users"  # people, accounts, roles; subject-access exports, erasure
 
 
 OWN, OTHER, PARTNERSHIP = "own", "other", "partnership"
@@ -78,7 +84,9 @@ RULES: dict[str, dict[Action, set[str]]] = {
         Action.VIEW: {OWN, OTHER, PARTNERSHIP},
         Action.CHANGE: {PARTNERSHIP},
         Action.VIEW_AUDIT: {PARTNERSHIP},
+        Action.MANAGE_USERS: {PARTNERSHIP},
     },
+    Role.TRUST_ADMIN: {Action.VIEW: {OWN, PARTNERSHIP}, Action.MANAGE_USERS: {OWN}},
     Role.ADMINISTRATOR: {action: {OWN, OTHER, PARTNERSHIP} for action in Action},
 }
 
@@ -244,6 +252,32 @@ def can_run_analysis(user: Any, organisation: Any) -> bool:
     """Run an analysis of a trust's data: those who may change the trust's records (its KPO,
     executives, analysts), or the partnership's (the regulator, TGB members, administrators)."""
     return can(user, Action.CHANGE, organisation) or can(user, Action.CHANGE, Scope.partnership())
+
+
+# Who grants which role (``can_grant_role``): a trust's own roles by whoever manages its
+# users; the trust administrator role by its KPO lead (or an administrator); the partnership's
+# roles by whoever manages users at partnership level; the administrator role only by an
+# administrator.
+TRUST_ROLES = frozenset(
+    {Role.KPO_FACILITATOR, Role.KPO_LEAD, Role.EXECUTIVE, Role.ANALYST, Role.TRUST_ADMIN}
+)
+PARTNERSHIP_ROLES = frozenset({Role.REGULATOR, Role.TGB_MEMBER})
+
+
+def can_grant_role(user: Any, role: str, person: Any) -> bool:
+    """May this user give ``role`` to (or take it from) ``person``?"""
+    actor = actor_for(user)
+    if actor is None:
+        return False
+    if actor.has_role(Role.ADMINISTRATOR):
+        return True
+    if role == Role.TRUST_ADMIN:
+        return actor.has_role(Role.KPO_LEAD) and person.organisation_id == actor.organisation_id
+    if role in TRUST_ROLES:
+        return can(user, Action.MANAGE_USERS, person)
+    if role in PARTNERSHIP_ROLES:
+        return can(user, Action.MANAGE_USERS, Scope.partnership())
+    return False
 
 
 def can_view_partnership(user: Any) -> bool:

@@ -97,6 +97,11 @@ class Person(models.Model):
         blank=True,
         related_name="person",
     )
+    # A leaver's records stay, under their name, until erased (docs/PRIVACY.md).
+    left_on = models.DateField(null=True, blank=True, help_text="When they left the trust.")
+    # Set when their personal data was erased (vmi_programme/privacy.py): the row stays, named
+    # ERASED_NAME, so the records and tables that count them are unchanged.
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     history = AuditTrail()
 
@@ -116,6 +121,7 @@ class Role(models.TextChoices):
     REGULATOR = "regulator", "Regulator"
     TGB_MEMBER = "tgb_member", "TGB member"
     ANALYST = "analyst", "Analyst"
+    TRUST_ADMIN = "trust_admin", "Trust administrator"
     ADMINISTRATOR = "administrator", "Administrator"
 
 
