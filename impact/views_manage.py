@@ -173,7 +173,8 @@ def peer_group_members(request, ods_code: str):
     records a new group (the earlier ones are kept, and runs that used them still say so)."""
     trust = _trust_to_choose_peers_for(request, ods_code)
     current = selectors.current_peer_group(trust)
-    codes = [m.peer.ods_code for m in current.members.all()] if current else []
+    members = current.members.all() if current else []
+    codes = [m.peer.ods_code for m in members if m.peer.ods_code]
     form = PeerMembersForm(posted(request), initial={"peers": "\n".join(codes)})
 
     def save(data):

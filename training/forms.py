@@ -83,12 +83,12 @@ class SurveyForm(ServiceErrorsMixin, forms.ModelForm):
     def __init__(self, *args, organisation_id: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         # The partnership's programmes, and the owning trust's own.
-        self.fields["programme"].queryset = Programme.objects.filter(
+        programme = self.fields["programme"]
+        assert isinstance(programme, forms.ModelChoiceField)
+        programme.queryset = Programme.objects.filter(
             Q(organisation__isnull=True) | Q(organisation_id=organisation_id)
         )
-        self.fields[
-            "programme"
-        ].help_text = (
+        programme.help_text = (
             "Whose participants are surveyed; leave empty for a survey of anyone at the trust."
         )
 

@@ -60,13 +60,15 @@ class UniqueOnFieldMixin(ServiceErrorsMixin):
 
     def _post_clean(self) -> None:
         super()._post_clean()  # type: ignore[misc]
-        errors = self._errors.get(NON_FIELD_ERRORS) if self._errors else None
-        for error in list(errors.as_data() if errors else []):
+        errors = self.errors.get(NON_FIELD_ERRORS)  # the ErrorDict being filled: no new clean
+        if errors is None:
+            return
+        for error in list(errors.as_data()):
             if field := self._field_for(error):
                 errors.data.remove(error)
                 self._add_on_field(field, error)
-        if errors is not None and not errors:
-            del self._errors[NON_FIELD_ERRORS]
+        if not errors:
+            del self.errors[NON_FIELD_ERRORS]
 
     def add_validation_error(self, exc: ValidationError) -> None:
         if not hasattr(exc, "error_dict"):
