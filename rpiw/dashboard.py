@@ -139,12 +139,13 @@ def sustainment_panel(organisation: Organisation, period: Period, user: Any) -> 
         records, lambda r: r.value_stream, thresholds, window=window, as_of=as_of
     )
     rpiws = sustainment.rollup_by(
-        records, lambda r: (r.rpiw_id, r.rpiw), thresholds, window=window, as_of=as_of
+        records, lambda r: r.rpiw_id, thresholds, window=window, as_of=as_of
     )
+    references = {r.rpiw_id: r.rpiw for r in records}
     with_losses = sorted(
         (
-            {"rpiw_id": key[0], "reference": key[1], **_rollup_row(rollup)}
-            for key, rollup in rpiws.items()
+            {"rpiw_id": pk, "reference": references[pk], **_rollup_row(rollup)}
+            for pk, rollup in rpiws.items()
             if rollup.lost
         ),
         key=lambda row: (-row["lost"], row["reference"]),

@@ -49,7 +49,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeVar
 
 __all__ = [
     "CHECKPOINTS",
@@ -79,6 +79,7 @@ CHECKPOINTS = (60, 90, 120)  # when it is judged (120 only for RPIWs with that f
 TREND_MIN_MEASURES = 3
 
 Number = Decimal | float | int
+K = TypeVar("K", bound=Hashable)
 
 
 class Verdict(StrEnum):
@@ -186,7 +187,7 @@ class CheckpointVerdict:
         }
 
 
-def _exact(value: Number | None, what: str) -> Fraction | None:
+def _exact(value: Number | Fraction | None, what: str) -> Fraction | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal | Fraction):
@@ -347,15 +348,15 @@ def rollup(
 
 def rollup_by(
     records: Iterable[MeasureRecord],
-    key: Callable[[MeasureRecord], Hashable],
+    key: Callable[[MeasureRecord], K],
     thresholds: Thresholds,
     *,
     window: Window | None = None,
     as_of: dt.date | None = None,
-) -> dict[Hashable, Rollup]:
+) -> dict[K, Rollup]:
     """One :func:`rollup` per group (e.g. ``key=lambda r: r.value_stream``), in first-seen order;
     a group whose records all fall outside the window is left out."""
-    groups: dict[Hashable, Rollup] = {}
+    groups: dict[K, Rollup] = {}
     for record in records:
         standing = latest_known(record, thresholds, window=window, as_of=as_of)
         if standing is not None:
