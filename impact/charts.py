@@ -94,3 +94,39 @@ def paired_dots(pairs: list[dict[str, Any]], *, label: str, unit: str) -> SafeSt
         fig,
         description=f"{label}: {len(pairs)} paired measures, {improved} lower after the RPIW.",
     )
+
+
+def funnel_figure(result: Any, *, scale: float, unit: str, title: str) -> SafeString:
+    """Organisations as points (value against denominator) inside the 95% and 99.8% funnel
+    around the target (Spiegelhalter 2005), with the over-dispersion adjustment applied."""
+    curve = result.curve
+    fig = go.Figure()
+    for name, colour, dash in (("998", "#d5281b", "dash"), ("95", "#ffb81c", "dot")):
+        label = "99.8%" if name == "998" else "95%"
+        for side in ("upper", "lower"):
+            fig.add_scatter(
+                x=curve["denominator"], y=[v * scale for v in curve[f"{side}_{name}"]],
+                mode="lines", name=f"{label} limits", legendgroup=name,
+                showlegend=side == "upper", line={"color": colour, "dash": dash},
+                hoverinfo="skip",
+            )  # fmt: skip
+    fig.add_hline(y=result.target * scale, line={"color": "#212b32"})
+    outside = {"above_998", "below_998"}
+    fig.add_scatter(
+        x=[u.denominator for u in result.units], y=[u.value * scale for u in result.units],
+        mode="markers", name="Organisations", text=[u.label for u in result.units],
+        marker={"size": 9, "color": [
+            "#d5281b" if u.position in outside else "#005eb8" for u in result.units
+        ]},
+        hovertemplate="%{text}: %{y:.3g} (denominator %{x:,.0f})<extra></extra>",
+    )  # fmt: skip
+    nhs_layout(fig, y_title=unit, x_title="Denominator (log scale)", height=460)
+    fig.update_xaxes(type="log")
+    beyond = [u.label for u in result.units if u.position in outside]
+    described = (
+        f"{title}: {len(result.units)} organisations around the target "
+        f"{result.target * scale:.3g}{unit}; adjustment {result.adjustment} "
+        f"(φ = {result.phi:.3g}, τ² = {result.tau2:.3g}). "
+        + (f"Outside the 99.8% limits: {', '.join(beyond)}." if beyond else "All within 99.8%.")
+    )
+    return figure_html(fig, description=described)

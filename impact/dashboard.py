@@ -39,7 +39,7 @@ from vmi_programme.summary_tables import (
     report_date,
 )
 
-from . import rpiw_impact
+from . import its_inference, rpiw_impact
 from . import selectors as impact_selectors
 from .analysis.spc import xmr
 from .charts import rpiw_bars
@@ -422,6 +422,7 @@ def section_8_2_its(as_of: dt.date | None = None) -> SummaryTable:
                 "measure": ITS_MEASURES[measure],
                 "trust": trust,
                 **summary,
+                **its_inference.placebo_summary(job.result),
                 "computed": job.finished_at.date() if job.finished_at else None,
                 "stale": "stale: data changed since" if job.stale else "no",
             }
@@ -431,7 +432,9 @@ def section_8_2_its(as_of: dt.date | None = None) -> SummaryTable:
         title="Section 8.2: organisational series against peers (interrupted time series)",
         caption="From the newest stored ITS run of each trust and measure (July 2015 "
         "intervention): the trend after the programme started, its change, and the trust "
-        "against the mean of its peers after July 2015. Significant = p < .05.",
+        "against the mean of its peers after July 2015 (Newey–West errors), and where that "
+        "gap ranks when each peer in turn is analysed as if treated (placebo permutation "
+        "test). Significant = p < .05; the two tests are flagged where they disagree.",
         columns=[
             ("measure", "Measure"),
             ("trust", "Trust"),
@@ -441,11 +444,23 @@ def section_8_2_its(as_of: dt.date | None = None) -> SummaryTable:
             ("trend_change", "Change in trend"),
             ("vs_peers", "After July 2015 vs peers"),
             ("peer_trend", "Peers' trend after"),
+            ("permutation", "Vs peers: placebo rank"),
+            ("agreement", "HAC and placebo test"),
             ("stale", "Stale?"),
         ],
         rows=rows,
         formats=dict.fromkeys(
-            ("measure", "trust", "trend_after", "trend_change", "vs_peers", "peer_trend", "stale"),
+            (
+                "measure",
+                "trust",
+                "trend_after",
+                "trend_change",
+                "vs_peers",
+                "permutation",
+                "agreement",
+                "peer_trend",
+                "stale",
+            ),
             TEXT,
         )
         | {"pre_mean": DECIMAL2, "mean": DECIMAL2},

@@ -245,3 +245,78 @@ class RpiwImpactFilterForm(forms.Form):
     def __init__(self, *args: Any, trusts: list[str] = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["trust"].choices = [(t, t) for t in trusts]
+
+
+class ChartBaselineForm(forms.Form):
+    """Fix a baseline, or recalculate the limits, of an SPC chart from one of its points."""
+
+    change = forms.ChoiceField(
+        label="What to do",
+        choices=[
+            ("fix", "Fix the limits on a baseline starting at this point"),
+            ("rebase", "Recalculate the limits from this point"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    starts_on = forms.TypedChoiceField(label="From the point", coerce=pd.Timestamp)
+    points = forms.IntegerField(
+        label="Points in the baseline",
+        min_value=2,
+        max_value=500,
+        required=False,
+        help_text="For a fixed baseline: how many points the limits are computed from "
+        "(Making Data Count advises at least 15).",
+    )
+    reason = forms.CharField(
+        label="Why",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text="e.g. the process changed after the RPIW; recorded with your name.",
+    )
+
+    def __init__(self, *args: Any, periods: list, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["starts_on"].choices = [(p.isoformat(), p.isoformat()) for p in periods]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("change") == "fix" and not data.get("points"):
+            self.add_error("points", "Say how many points the fixed baseline holds.")
+        if not (data.get("reason") or "").strip():
+            self.add_error("reason", "Say why the limits change.")
+        if data.get("starts_on") is not None:
+            data["starts_on"] = data["starts_on"].date()
+        return data
+
+
+class FunnelForm(forms.Form):
+    """Which measure and months a funnel plot compares organisations on."""
+
+    measure = forms.ChoiceField(label="Measure")
+    end = forms.CharField(
+        label="Last month",
+        required=False,
+        help_text="YYYY-MM; the latest month with data if empty.",
+    )
+    months = forms.IntegerField(
+        label="Months", min_value=1, max_value=60, initial=12, required=False,
+        help_text="How many months up to the last one are summed per organisation.",
+    )  # fmt: skip
+    adjustment = forms.ChoiceField(
+        label="Over-dispersion",
+        required=False,
+        choices=[
+            ("auto", "Random effects if over-dispersed (χ² test at 5%)"),
+            ("additive", "Random effects (additive τ²)"),
+            ("multiplicative", "Multiplicative (φ)"),
+            ("none", "None (binomial or Poisson limits)"),
+        ],
+    )
+
+    def __init__(self, *args: Any, measures: list, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["measure"].choices = [(m.code, m.name) for m in measures]
+
+    def clean_end(self) -> str:
+        value = self.cleaned_data.get("end") or ""
+        return _month(value, "last month") if value.strip() else ""

@@ -8,7 +8,7 @@ import pandas as pd
 
 from vmi_programme.jobs import JobContext, job_kind
 
-from .analysis import its
+from .analysis import its, permutation
 from .models import Measure
 from .selectors import series_table
 from .services import ITS_KIND
@@ -81,5 +81,17 @@ def run_its(
     job.progress(75, "Fitting the controlled ITS (trust minus peers)")
     controlled = its.controlled_its(own_series, peer_table, point, **options)
     result["controlled"] = controlled.to_dict()
+    job.progress(85, f"Placebo runs: each of the {len(peers_found)} peers as if treated")
+    result["placebo"] = None
+    if not isinstance(controlled, its.ControlledITSResult):
+        raise ValueError("internal: the controlled ITS against the peers' mean is one result")
+    try:
+        placebo = permutation.placebo_its(
+            own_series, peer_table, point, real=controlled, treated_label=trust, **options
+        )
+    except ValueError as exc:
+        result["notes"].append(f"The placebo (permutation) test could not be run: {exc}")
+    else:
+        result["placebo"] = placebo.to_dict()
     job.progress(95, "Storing the result")
     return result

@@ -233,3 +233,63 @@ class PeerGroupMember(models.Model):
 
     def access_scope(self) -> Scope:
         return self.group.access_scope()
+
+
+class LimitChange(models.TextChoices):
+    FIX = "fix", "Fix the limits on a baseline from this point"
+    REBASE = "rebase", "Recalculate the limits from this point"
+
+
+class ChartBaseline(models.Model):
+    """A baseline fixed, or the limits recalculated, on one SPC chart from one point, and why.
+
+    ``chart_key`` names the chart's series: ``series:<measure code>:<ODS code>`` (an
+    organisational series), ``metric:<pk>`` (a value-stream metric) or ``board:<pk>`` (a
+    production-board measure). ``organisation`` owns the series, for the access policy. A fixed
+    baseline computes the limits from its first ``points`` points and extends them forward; a
+    rebase starts new limits computed from all the points up to the next change.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="chart_baselines"
+    )
+    chart_key = models.CharField(max_length=120)
+    change = models.CharField(max_length=10, choices=LimitChange.choices)
+    starts_on = models.DateField(help_text="The period from which the change applies.")
+    points = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="How many points the fixed baseline holds."
+    )
+    reason = models.TextField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    history = AuditTrail()
+
+    class Meta:
+        ordering = ["chart_key", "starts_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chart_key", "starts_on"], name="chart_baseline_once_per_point"
+            ),
+            models.CheckConstraint(
+                condition=Q(change__in=LimitChange.values), name="chart_baseline_change_valid"
+            ),
+            models.CheckConstraint(
+                condition=(Q(change=LimitChange.FIX) & Q(points__gte=2))
+                | (Q(change=LimitChange.REBASE) & Q(points__isnull=True)),
+                name="chart_baseline_fix_has_points",
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="chart_baseline_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        # The audit trail shows this: what changed, from when, and why.
+        return (
+            f"{self.chart_key}: {self.get_change_display()} ({self.starts_on:%b %Y}), "
+            f"because {self.reason[:80]}"
+        )
+
+    def access_scope(self) -> Scope:
+        return series_scope(self.organisation)

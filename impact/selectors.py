@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
-from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet, Sum
 
 from vmi_programme.access import Action, can_view_partnership, restrict
 from vmi_programme.models import (
@@ -16,7 +16,15 @@ from vmi_programme.models import (
     OrganisationKind,
 )
 
-from .models import Measure, OrganisationCharacteristic, PeerGroup, PeerGroupMember, SeriesValue
+from .models import (
+    ChartBaseline,
+    Computation,
+    Measure,
+    OrganisationCharacteristic,
+    PeerGroup,
+    PeerGroupMember,
+    SeriesValue,
+)
 from .services import ITS_KIND
 
 
@@ -186,3 +194,60 @@ def latest_its_runs(measures: list[str], organisation: Organisation | None = Non
     for run in runs.order_by("-finished_at", "-pk"):
         latest.setdefault((run.parameters.get("measure"), run.organisation.short_name), run)
     return latest
+
+
+# SPC pages: baselines of a chart, and the cross-trust funnel.
+
+
+def chart_baselines(chart_key: str) -> list[ChartBaseline]:
+    """The baseline changes of one chart, oldest point first, with who made them."""
+    return list(
+        ChartBaseline.objects.filter(chart_key=chart_key)
+        .select_related("created_by")
+        .order_by("starts_on", "pk")
+    )
+
+
+def is_proportion(measure: Measure) -> bool:
+    """A ratio measure in per cent (or a bare fraction) is a proportion; other ratios are rates
+    per unit of exposure (e.g. per 1,000 bed days)."""
+    return measure.computation == Computation.RATIO and (
+        measure.unit.strip() == "%" or measure.scale == 1.0
+    )
+
+
+def funnel_measures() -> QuerySet:
+    """Ratio measures that have stored numerators and denominators (a funnel needs both)."""
+    return (
+        Measure.objects.filter(computation=Computation.RATIO)
+        .annotate(
+            n_parts=Count("values", filter=Q(values__denominator__isnull=False)),
+            last_period=Max("values__period", filter=Q(values__denominator__isnull=False)),
+        )
+        .filter(n_parts__gt=0)
+        .order_by("name")
+    )
+
+
+def funnel_rows(
+    measure: Measure, organisations: QuerySet, *, start: dt.date, end: dt.date
+) -> list[dict[str, Any]]:
+    """Per organisation, the numerator and denominator summed over [start, end]: one query.
+
+    Months with either part missing are left out of both sums, so a suppressed month does not
+    count as zero events.
+    """
+    rows = (
+        SeriesValue.objects.filter(
+            measure=measure,
+            organisation__in=organisations,
+            period__gte=start,
+            period__lte=end,
+            numerator__isnull=False,
+            denominator__isnull=False,
+        )
+        .values("organisation__ods_code", "organisation__short_name", "organisation__kind")
+        .annotate(numerator=Sum("numerator"), denominator=Sum("denominator"), months=Count("pk"))
+        .order_by("organisation__short_name")
+    )
+    return [dict(row) for row in rows]

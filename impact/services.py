@@ -12,15 +12,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from vmi_programme import audit, jobs
+from vmi_programme import audit, deletes, jobs
 from vmi_programme.access import Action, can
 from vmi_programme.models import Job, JobStatus, Organisation, OrganisationKind
 from vmi_programme.writes import model_update, save_validated
 
 from .analysis.peers import nearest_peers
 from .models import (
+    ChartBaseline,
     Computation,
     Direction,
+    LimitChange,
     Measure,
     OrganisationCharacteristic,
     PeerGroup,
@@ -413,3 +415,40 @@ def rerun_affected_runs(measure_code: str, org_codes: Iterable[str], *, user: An
         parameters = {**job.parameters, "rerun_of": job.pk}
         jobs.submit(ITS_KIND, parameters, user=user, organisation=job.organisation)
     return len(affected)
+
+
+# --------------------------------------------------------------------------- SPC baselines
+
+
+def record_chart_baseline(
+    *,
+    user: Any,
+    organisation: Organisation,
+    chart_key: str,
+    change: str,
+    starts_on: dt.date,
+    points: int | None,
+    reason: str,
+) -> ChartBaseline:
+    """Fix a baseline (``change="fix"``, with ``points``) or recalculate the limits
+    (``"rebase"``) of one SPC chart from ``starts_on``, recording who and why.
+
+    The caller has checked that ``user`` may change the chart's series. A second change at the
+    same point of the same chart is refused (a ValidationError); the audit trail keeps each one.
+    """
+    baseline = ChartBaseline(
+        organisation=organisation,
+        chart_key=chart_key,
+        change=change,
+        starts_on=starts_on,
+        points=points if change == LimitChange.FIX else None,
+        reason=reason.strip(),
+        created_by=user,
+    )
+    with transaction.atomic():
+        return save_validated(baseline)
+
+
+def remove_chart_baseline(*, user: Any, baseline: ChartBaseline) -> None:
+    """Withdraw a baseline change (the audit trail keeps who made and who removed it)."""
+    deletes.delete(user, baseline)

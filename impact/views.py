@@ -6,25 +6,39 @@ SPC and the RPIW t-tests are cheap closed-form calculations, computed when the p
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from governance.selectors import daily_work as daily_work_selectors
 from rpiw import selectors as rpiw_selectors
-from vmi_programme.access import Action, can_run_analysis, require, restrict
+from rpiw.models import ENDED_WITHOUT_WORKSHOP
+from vmi_programme.access import Action, can, can_run_analysis, require, restrict
 from vmi_programme.exports import export_response, wants_export
 from vmi_programme.imports import import_url
 from vmi_programme.jobs import JobRefused
 from vmi_programme.models import Job, Organisation, OrganisationKind
 
-from . import rpiw_impact, selectors, services
-from .charts import its_figure, paired_dots, rpiw_bars
-from .forms import ItsRunForm, ManualPeersForm, NearestPeersForm, RpiwImpactFilterForm
-from .models import Measure
-from .spc_chart import xmr_chart
+from . import its_inference, rpiw_impact, selectors, services
+from .analysis.funnel import funnel
+from .charts import funnel_figure, its_figure, paired_dots, rpiw_bars
+from .forms import (
+    ChartBaselineForm,
+    FunnelForm,
+    ItsRunForm,
+    ManualPeersForm,
+    NearestPeersForm,
+    RpiwImpactFilterForm,
+)
+from .models import ChartBaseline, Measure, series_scope
+from .spc_chart import ChartMark, chart_options, default_chart, spc_chart
 
 
 def _partner_trusts(user, action=Action.VIEW):
@@ -81,42 +95,25 @@ def measure_detail(request, code: str):
 
 
 def series_detail(request, code: str, ods_code: str):
-    """One organisation's monthly series of a measure, with its XmR chart."""
-    measure = get_object_or_404(Measure, code=code)
-    organisation = get_object_or_404(
-        selectors.visible_series_organisations(request.user), ods_code=ods_code
-    )
-    values = list(selectors.series_values(measure, organisation))
+    """One organisation's monthly series of a measure, with its SPC chart (?chart= to choose)."""
+    series = _organisational_series(request, code, ods_code)
+    values = series.rows  # type: ignore[attr-defined]
     if wants_export(request):
         return export_response(
             [{"org_code": ods_code, "period": v.period, "value": v.value,
               "numerator": v.numerator, "denominator": v.denominator} for v in values],
-            f"{measure.code}-{ods_code}",
+            f"{code}-{ods_code}",
             fmt=wants_export(request),
         )  # fmt: skip
-    observed = [v for v in values if v.value is not None]
-    chart, chart_error = None, ""
-    if observed:
-        try:
-            chart = xmr_chart(
-                [v.value for v in observed],
-                [v.period.strftime("%Y-%m") for v in observed],
-                title=f"{measure.name}: {organisation.short_name}",
-                unit=measure.unit,
-                improvement=measure.improvement,
-            )
-        except ValueError as exc:
-            chart_error = str(exc)
     return render(
         request,
         "impact/series_detail.html",
         {
-            "measure": measure,
-            "organisation": organisation,
+            "measure": series.measure,  # type: ignore[attr-defined]
+            "organisation": series.organisation,
             "values": values,
-            "missing": len(values) - len(observed),
-            "chart": chart,
-            "chart_error": chart_error,
+            "missing": sum(1 for v in values if v.value is None),
+            **_chart_context(request, series),
         },
     )
 
@@ -261,6 +258,7 @@ def its_run_detail(request, pk: int):
             context["peer_rows"] = _coefficient_rows(
                 result["peer_group"], ("coefficients", "derived")
             )
+        context["inference"] = its_inference.placebo_section(result)
     return render(request, "impact/its_run_detail.html", context)
 
 
@@ -386,70 +384,308 @@ def spc_index(request):
 IMPROVEMENT = {"higher": "increase", "lower": "decrease"}
 
 
-def _spc_page(request, *, title, subtitle, unit, rows, improvement, target, back_url):
-    chart, chart_error = None, ""
-    if rows:
-        try:
-            chart = xmr_chart(
-                [float(value) for _, value in rows],
-                [period.isoformat() for period, _ in rows],
-                title=title,
-                unit=unit,
-                improvement=improvement,
-                target=None if target is None else float(target),
-            )
-        except ValueError as exc:
-            chart_error = str(exc)
+def board_measure_spc(request, pk: int):
+    """SPC chart of a production-board measure (daily work), with its target."""
     return render(
-        request,
-        "impact/spc_chart.html",
-        {
-            "title": title,
-            "subtitle": subtitle,
-            "chart": chart,
-            "chart_error": chart_error,
-            "n": len(rows),
-            "back_url": back_url,
-        },
+        request, "impact/spc_chart.html", _chart_context(request, _board_series(request, pk))
     )
 
 
-def board_measure_spc(request, pk: int):
-    """XmR chart of a production-board measure (daily work), with its target."""
+def value_stream_metric_spc(request, pk: int):
+    """SPC chart of a value-stream metric (rpiw app), its target, RPIWs and definition changes."""
+    return render(
+        request, "impact/spc_chart.html", _chart_context(request, _metric_series(request, pk))
+    )
+
+
+# --------------------------------------------------------------------------- SPC family pages
+
+
+@dataclass
+class ChartSeries:
+    """One chartable series, whatever app holds it: its points, owner, kind and marks."""
+
+    key: str
+    title: str
+    subtitle: str
+    unit: str
+    organisation: Organisation
+    owner: object  # what the access policy is asked about (CHANGE to fix a baseline)
+    url: str
+    periods: list
+    values: list[float]
+    denominators: list[float] | None = None
+    scale: float = 1.0
+    proportion: bool = False
+    improvement: str | None = None
+    target: float | None = None
+    marks: list[ChartMark] = field(default_factory=list)
+
+
+def _rpiw_marks(organisation, start, end, *, value_stream_id=None) -> list[ChartMark]:
+    """RPIW workshops held in [start, end] (of one value stream, when given)."""
+    return [
+        ChartMark(r.workshop_start, f"RPIW {r.reference}", "rpiw", detail=r.title)
+        for r in rpiw_selectors.rpiws_planned_in(organisation, start, end)
+        if r.status not in ENDED_WITHOUT_WORKSHOP
+        and (value_stream_id is None or r.value_stream_id == value_stream_id)
+    ]
+
+
+def _organisational_series(request, code: str, ods_code: str) -> ChartSeries:
+    measure = get_object_or_404(Measure, code=code)
+    organisation = get_object_or_404(
+        selectors.visible_series_organisations(request.user), ods_code=ods_code
+    )
+    rows = list(selectors.series_values(measure, organisation))
+    parts = [r for r in rows if r.numerator is not None and r.denominator is not None]
+    with_parts = (
+        measure.computation == "ratio"
+        and parts
+        and len(parts) == sum(1 for r in rows if r.value is not None)
+    )
+    used = parts if with_parts else [r for r in rows if r.value is not None]
+    series = ChartSeries(
+        key=f"series:{measure.code}:{organisation.ods_code}",
+        title=f"{measure.name}: {organisation.short_name}",
+        subtitle=organisation.name,
+        unit=measure.unit,
+        organisation=organisation,
+        owner=series_scope(organisation),
+        url=reverse("impact:series-detail", args=[measure.code, organisation.ods_code]),
+        periods=[r.period for r in used],
+        values=[r.numerator if with_parts else r.value for r in used],
+        denominators=[r.denominator for r in used] if with_parts else None,
+        scale=measure.scale,
+        proportion=selectors.is_proportion(measure),
+        improvement=measure.improvement,
+    )
+    if used:
+        series.marks = _rpiw_marks(organisation, used[0].period, used[-1].period)
+        for on, label in ((measure.valid_from, "Definition starts"),
+                          (measure.valid_to, "Definition ends")):  # fmt: skip
+            if on and used[0].period < on <= used[-1].period:
+                series.marks.append(ChartMark(on, label, "definition"))
+    series.rows = rows  # type: ignore[attr-defined]  # the table and the export list them all
+    series.measure = measure  # type: ignore[attr-defined]
+    return series
+
+
+def _metric_series(request, pk: int) -> ChartSeries:
+    try:
+        metric = rpiw_selectors.metric_detail(pk)
+    except ObjectDoesNotExist:  # rpiw's ValueStreamMetric.DoesNotExist
+        raise Http404("No such metric.") from None
+    require(request.user, Action.VIEW, metric)
+    rows = rpiw_selectors.metric_points(metric)
+    stream = metric.value_stream
+    series = ChartSeries(
+        key=f"metric:{metric.pk}",
+        title=f"{metric.name}: {stream.name}",
+        subtitle=f"Value-stream metric ({metric.get_category_display()}), {stream.organisation}",
+        unit=metric.unit,
+        organisation=stream.organisation,
+        owner=metric,
+        url=reverse("impact:value-stream-metric-spc", args=[metric.pk]),
+        periods=[period for period, _ in rows],
+        values=[float(value) for _, value in rows],
+        improvement=IMPROVEMENT.get(metric.direction),
+        target=None if metric.target is None else float(metric.target),
+    )
+    if rows:
+        start, end = rows[0][0], rows[-1][0]
+        series.marks = _rpiw_marks(stream.organisation, start, end, value_stream_id=stream.pk)
+        series.marks += [
+            ChartMark(
+                v.effective_from, f"Definition v{v.number}", "definition", detail=v.definition
+            )
+            for v in metric.versions.all()
+            if v.number > 1 and start < v.effective_from <= end
+        ]
+    return series
+
+
+def _board_series(request, pk: int) -> ChartSeries:
     try:
         measure = daily_work_selectors.board_measure_with_board(pk)
     except ObjectDoesNotExist:  # governance's BoardMeasure.DoesNotExist
         raise Http404("No such measure.") from None
     require(request.user, Action.VIEW, measure)
     rows = daily_work_selectors.board_measure_points(measure)
-    return _spc_page(
-        request,
-        title=f"{measure.name}: {measure.board.team.name}",
-        subtitle=f"Production board “{measure.board.title}”, {measure.board.team.organisation}",
+    team = measure.board.team
+    return ChartSeries(
+        key=f"board:{measure.pk}",
+        title=f"{measure.name}: {team.name}",
+        subtitle=f"Production board “{measure.board.title}”, {team.organisation}",
         unit=measure.unit,
-        rows=rows,
+        organisation=team.organisation,
+        owner=measure,
+        url=reverse("impact:board-measure-spc", args=[measure.pk]),
+        periods=[period for period, _ in rows],
+        values=[float(value) for _, value in rows],
         improvement=IMPROVEMENT.get(measure.direction),
-        target=measure.target,
-        back_url="",
+        target=None if measure.target is None else float(measure.target),
     )
 
 
-def value_stream_metric_spc(request, pk: int):
-    """XmR chart of a value-stream metric (rpiw app), with its current target."""
+def _chart_series(request, chart_key: str) -> ChartSeries:
+    """The series a chart key names (404 for a key that names nothing)."""
+    kind, _, rest = chart_key.partition(":")
+    if kind == "series" and rest.count(":") == 1:
+        return _organisational_series(request, *rest.split(":"))
+    if kind in ("metric", "board") and rest.isascii() and rest.isdigit() and len(rest) < 10:
+        return (_metric_series if kind == "metric" else _board_series)(request, int(rest))
+    raise Http404("No such chart.")
+
+
+def _chart_context(request, series: ChartSeries, *, form=None) -> dict:
+    """The chart of the requested kind (?chart=), its baselines, marks and the baseline form."""
+    has_denominators = series.denominators is not None
+    options = dict(chart_options(has_denominators=has_denominators))
+    kind = default_chart(has_denominators=has_denominators, proportion=series.proportion)
+    requested = request.GET.get("chart", "")
+    chart_error = ""
+    if requested and requested not in options:
+        chart_error = (
+            f"There is no “{requested[:20]}” chart for this series; choose one of: "
+            + ", ".join(options.values())
+            + "."
+        )
+    elif requested:
+        kind = requested
+    baselines = selectors.chart_baselines(series.key)
+    baseline_marks = [
+        ChartMark(
+            b.starts_on,
+            ("Limits fixed" if b.change == "fix" else "Limits recalculated") + f": {b.reason[:40]}",
+            b.change,
+            points=b.points,
+        )
+        for b in baselines
+    ]
+    chart = None
+    if series.values:
+        try:
+            chart = spc_chart(
+                series.values, series.periods, kind=kind, title=series.title,
+                denominators=series.denominators, scale=series.scale, unit=series.unit,
+                improvement=series.improvement, target=series.target,
+                baselines=baseline_marks, marks=series.marks,
+            )  # fmt: skip
+        except ValueError as exc:
+            chart_error = str(exc)
+    may_change = can(request.user, Action.CHANGE, series.owner)
+    if may_change and form is None and series.periods:
+        form = ChartBaselineForm(periods=series.periods, initial={"change": "fix", "points": 15})
+    return {
+        "series": series,
+        "chart": chart,
+        "chart_kind": kind,
+        "chart_options": options,
+        "chart_error": chart_error,
+        "baselines": baselines,
+        "may_change": may_change,
+        "baseline_form": form if may_change else None,
+        "n": len(series.values),
+    }
+
+
+@require_POST
+def spc_baseline_add(request):
+    """Fix a baseline or recalculate the limits of a chart from a point, with a reason."""
+    series = _chart_series(request, request.POST.get("chart_key", ""))
+    require(request.user, Action.CHANGE, series.owner)
+    form = ChartBaselineForm(request.POST, periods=series.periods)
+    if form.is_valid():
+        try:
+            services.record_chart_baseline(
+                user=request.user,
+                organisation=series.organisation,
+                chart_key=series.key,
+                change=form.cleaned_data["change"],
+                starts_on=form.cleaned_data["starts_on"],
+                points=form.cleaned_data["points"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "The chart's limits were changed and the reason recorded.")
+            return redirect(series.url)
+    # Show the chart again with the form's errors (400: the submission was refused).
+    context = _chart_context(request, series, form=form)
+    return render(request, "impact/spc_chart.html", context, status=400)
+
+
+@require_POST
+def spc_baseline_remove(request, pk: int):
+    """Withdraw a baseline change; the audit trail keeps who made it and who removed it."""
+    baseline = get_object_or_404(ChartBaseline, pk=pk)
+    series = _chart_series(request, baseline.chart_key)
+    require(request.user, Action.CHANGE, series.owner)
+    services.remove_chart_baseline(user=request.user, baseline=baseline)
+    messages.success(request, "The baseline change was removed.")
+    return redirect(series.url)
+
+
+@require_safe
+def funnel_page(request):
+    """Organisations compared on a proportion or rate over chosen months: a funnel plot
+    (Spiegelhalter 2005) from the stored numerators and denominators of every organisation the
+    user may see (all of them for the regulator)."""
+    measures = list(selectors.funnel_measures())
+    form = FunnelForm(
+        request.GET if "measure" in request.GET else None,
+        measures=measures,
+        initial={"measure": measures[0].code if measures else "", "months": 12},
+    )
+    context: dict = {"form": form, "measures": measures, "figure": None, "result": None}
+    if not form.is_bound or not form.is_valid():
+        return render(
+            request, "impact/spc_funnel.html", context, status=400 if form.errors else 200
+        )
+    measure = next(m for m in measures if m.code == form.cleaned_data["measure"])
+    end = (
+        dt.date.fromisoformat(form.cleaned_data["end"] + "-01")
+        if form.cleaned_data["end"]
+        else measure.last_period
+    )
+    months = form.cleaned_data["months"] or 12
+    start = (pd.Period(end, "M") - (months - 1)).to_timestamp().date()
+    rows = selectors.funnel_rows(
+        measure, selectors.visible_series_organisations(request.user), start=start, end=end
+    )
+    proportion = selectors.is_proportion(measure)
+    context.update({"measure": measure, "start": start, "end": end, "rows": rows})
+    if wants_export(request):
+        return export_response(
+            rows, f"funnel-{measure.code}-{end:%Y-%m}", fmt=wants_export(request)
+        )
     try:
-        metric = rpiw_selectors.metric_with_stream(pk)
-    except ObjectDoesNotExist:  # rpiw's ValueStreamMetric.DoesNotExist
-        raise Http404("No such metric.") from None
-    require(request.user, Action.VIEW, metric)
-    rows = rpiw_selectors.metric_points(metric)
-    return _spc_page(
-        request,
-        title=f"{metric.name}: {metric.value_stream.name}",
-        subtitle=f"Value-stream metric ({metric.get_category_display()}), "
-        f"{metric.value_stream.organisation}",
-        unit=metric.unit,
-        rows=rows,
-        improvement=IMPROVEMENT.get(metric.direction),
-        target=metric.target,
-        back_url="",
+        result = funnel(
+            [r["numerator"] for r in rows],
+            [r["denominator"] for r in rows],
+            [r["organisation__short_name"] for r in rows],
+            kind="proportion" if proportion else "rate",
+            adjustment=form.cleaned_data["adjustment"] or "auto",
+        )
+    except ValueError as exc:
+        context["error"] = str(exc)
+        return render(request, "impact/spc_funnel.html", context)
+    context.update(
+        {
+            "result": result,
+            "units": [
+                {"unit": u, "value": u.value * measure.scale, "row": row}
+                for u, row in zip(result.units, rows, strict=True)
+            ],
+            "target": result.target * measure.scale,
+            "figure": funnel_figure(
+                result,
+                scale=measure.scale,
+                unit=measure.unit,
+                title=f"{measure.name}, {start:%b %Y} to {end:%b %Y}",
+            ),
+        }
     )
+    return render(request, "impact/spc_funnel.html", context)

@@ -71,3 +71,33 @@ def figure_html(fig: go.Figure, *, description: str, element_id: str | None = No
         f'<script type="application/json" id="{element_id}-spec">{spec}</script>'
         f'<figcaption class="nhsuk-body-s">{caption}</figcaption></figure>'
     )
+
+
+def mark_points(
+    fig: go.Figure,
+    marks: list[tuple[object, str, str]],
+    *,
+    spans: list[tuple[object, object, str]] | None = None,
+) -> go.Figure:
+    """Mark dates or categories on the x axis: a dotted vertical line and a label per
+    ``(x, label, colour)``, and a light band per ``(x0, x1, colour)`` span (e.g. a baseline).
+
+    Shapes and annotations rather than ``add_vline(annotation_text=...)``, which cannot place a
+    label on a category axis.
+    """
+    for x0, x1, colour in spans or []:
+        fig.add_shape(
+            type="rect", x0=x0, x1=x1, y0=0, y1=1, yref="paper", fillcolor=colour,
+            opacity=0.12, line={"width": 0}, layer="below",
+        )  # fmt: skip
+    for number, (x, label, colour) in enumerate(marks):
+        fig.add_shape(
+            type="line", x0=x, x1=x, y0=0, y1=1, yref="paper",
+            line={"color": colour, "dash": "dot", "width": 1.5},
+        )  # fmt: skip
+        fig.add_annotation(
+            x=x, y=1 - 0.07 * (number % 4), yref="paper", text=html.escape(label),
+            showarrow=False, xanchor="left", font={"color": colour, "size": 11},
+            bgcolor="rgba(255,255,255,0.8)",
+        )  # fmt: skip
+    return fig

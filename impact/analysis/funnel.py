@@ -245,4 +245,4 @@ def _spread(
 
 
 def _limit(kind: Kind, values: np.ndarray) -> np.ndarray:
-    return np.clip(values, 0.0, 1.0 if kind == "proportion" else np.inf)
+    return np.asarray(np.clip(values, 0.0, 1.0 if kind == "proportion" else np.inf), dtype=float)
