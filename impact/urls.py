@@ -36,8 +36,6 @@ urlpatterns = [
         name="value-stream-metric-spc",
     ),
     path("spc/baselines/", views.spc_baseline_add, name="spc-baseline-add"),
-    path(
-        "spc/baselines/<int:pk>/remove/", views.spc_baseline_remove, name="spc-baseline-remove"
-    ),
+    path("spc/baselines/<int:pk>/remove/", views.spc_baseline_remove, name="spc-baseline-remove"),
     path("spc/funnel/", views.funnel_page, name="funnel"),
 ]

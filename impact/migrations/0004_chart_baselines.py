@@ -8,60 +8,187 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('impact', '0003_history_field_names'),
-        ('vmi_programme', '0013_tmp_people'),
+        ("impact", "0003_history_field_names"),
+        ("vmi_programme", "0008_history"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalChartBaseline',
+            name="HistoricalChartBaseline",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('history_source', models.CharField(choices=[('web', 'Web page'), ('api', 'API'), ('admin', 'Admin site'), ('import', 'Import'), ('job', 'Job'), ('command', 'Command')], db_index=True, default='command', max_length=10)),
-                ('history_ip_address', models.GenericIPAddressField(blank=True, null=True)),
-                ('history_owner_id', models.IntegerField(blank=True, db_index=True, null=True)),
-                ('history_object_repr', models.CharField(blank=True, max_length=200)),
-                ('chart_key', models.CharField(max_length=120)),
-                ('change', models.CharField(choices=[('fix', 'Fix the limits on a baseline from this point'), ('rebase', 'Recalculate the limits from this point')], max_length=10)),
-                ('starts_on', models.DateField(help_text='The period from which the change applies.')),
-                ('points', models.PositiveSmallIntegerField(blank=True, help_text='How many points the fixed baseline holds.', null=True)),
-                ('reason', models.TextField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='vmi_programme.organisation')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "history_source",
+                    models.CharField(
+                        choices=[
+                            ("web", "Web page"),
+                            ("api", "API"),
+                            ("admin", "Admin site"),
+                            ("import", "Import"),
+                            ("job", "Job"),
+                            ("command", "Command"),
+                        ],
+                        db_index=True,
+                        default="command",
+                        max_length=10,
+                    ),
+                ),
+                ("history_ip_address", models.GenericIPAddressField(blank=True, null=True)),
+                ("history_owner_id", models.IntegerField(blank=True, db_index=True, null=True)),
+                ("history_object_repr", models.CharField(blank=True, max_length=200)),
+                ("chart_key", models.CharField(max_length=120)),
+                (
+                    "change",
+                    models.CharField(
+                        choices=[
+                            ("fix", "Fix the limits on a baseline from this point"),
+                            ("rebase", "Recalculate the limits from this point"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "starts_on",
+                    models.DateField(help_text="The period from which the change applies."),
+                ),
+                (
+                    "points",
+                    models.PositiveSmallIntegerField(
+                        blank=True, help_text="How many points the fixed baseline holds.", null=True
+                    ),
+                ),
+                ("reason", models.TextField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="vmi_programme.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical chart baseline',
-                'verbose_name_plural': 'historical chart baselines',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical chart baseline",
+                "verbose_name_plural": "historical chart baselines",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='ChartBaseline',
+            name="ChartBaseline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('chart_key', models.CharField(max_length=120)),
-                ('change', models.CharField(choices=[('fix', 'Fix the limits on a baseline from this point'), ('rebase', 'Recalculate the limits from this point')], max_length=10)),
-                ('starts_on', models.DateField(help_text='The period from which the change applies.')),
-                ('points', models.PositiveSmallIntegerField(blank=True, help_text='How many points the fixed baseline holds.', null=True)),
-                ('reason', models.TextField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='chart_baselines', to='vmi_programme.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("chart_key", models.CharField(max_length=120)),
+                (
+                    "change",
+                    models.CharField(
+                        choices=[
+                            ("fix", "Fix the limits on a baseline from this point"),
+                            ("rebase", "Recalculate the limits from this point"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "starts_on",
+                    models.DateField(help_text="The period from which the change applies."),
+                ),
+                (
+                    "points",
+                    models.PositiveSmallIntegerField(
+                        blank=True, help_text="How many points the fixed baseline holds.", null=True
+                    ),
+                ),
+                ("reason", models.TextField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="chart_baselines",
+                        to="vmi_programme.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['chart_key', 'starts_on'],
-                'constraints': [models.UniqueConstraint(fields=('chart_key', 'starts_on'), name='chart_baseline_once_per_point'), models.CheckConstraint(condition=models.Q(('change__in', ['fix', 'rebase'])), name='chart_baseline_change_valid'), models.CheckConstraint(condition=models.Q(models.Q(('change', 'fix'), ('points__gte', 2)), models.Q(('change', 'rebase'), ('points__isnull', True)), _connector='OR'), name='chart_baseline_fix_has_points'), models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='chart_baseline_has_reason')],
+                "ordering": ["chart_key", "starts_on"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("chart_key", "starts_on"), name="chart_baseline_once_per_point"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("change__in", ["fix", "rebase"])),
+                        name="chart_baseline_change_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("change", "fix"), ("points__gte", 2)),
+                            models.Q(("change", "rebase"), ("points__isnull", True)),
+                            _connector="OR",
+                        ),
+                        name="chart_baseline_fix_has_points",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("reason", ""), _negated=True),
+                        name="chart_baseline_has_reason",
+                    ),
+                ],
             },
         ),
     ]
