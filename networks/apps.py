@@ -28,6 +28,30 @@ class NetworksConfig(AppConfig):
         # A nomination names its respondent and whom they named: only an administrator
         # deletes one outside the respondent's own answer (ADR 9).
         deletes.register_identity_bearing(Nomination)
+
+        from vmi_programme import privacy
+
+        from .models import PersonMerge
+
+        # What others typed about a person, which may not match their name: blanked when that
+        # person is erased; nominations name people until their retention date (PRIVACY.md).
+        privacy.register(
+            privacy.PersonalData(
+                "Nominations naming them", Nomination, "alter", erase={"named_as": ""}
+            ),
+            privacy.PersonalData(
+                "Merges of their records", PersonMerge, "kept", erase={"duplicate_name": ""}
+            ),
+            privacy.RetentionRule(
+                "Nominations",
+                Nomination,
+                date_path="wave__closes_on",
+                group_path="wave",
+                person_fields=("respondent", "alter"),
+                setting="PRIVACY_NOMINATION_RETENTION_DAYS",
+                blank={"named_as": ""},
+            ),
+        )
         register(
             NavItem(
                 "Networks",

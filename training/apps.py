@@ -24,6 +24,27 @@ class TrainingConfig(AppConfig):
         deletes.register_scope_path(SurveySection, "survey__organisation")
         deletes.register_scope_path(CohortSession, "cohort__organisation")
 
+        from vmi_programme import privacy
+
+        from .models import Assessment
+
+        # A person's data beyond the keys to them (found by privacy itself): their survey
+        # responses and answers, their assessments; invitations (and so the responses through
+        # them) name them until the retention date (docs/PRIVACY.md).
+        privacy.register(
+            privacy.PersonalData("Survey responses", Response, "invitation__person"),
+            privacy.PersonalData("Survey answers", Answer, "response__invitation__person"),
+            privacy.PersonalData("Module assessments", Assessment, "enrolment__person"),
+            privacy.RetentionRule(
+                "Survey responses",
+                Invitation,
+                date_path="wave__closes_on",
+                group_path="wave",
+                person_fields=("person",),
+                setting="PRIVACY_SURVEY_RESPONSE_RETENTION_DAYS",
+            ),
+        )
+
         register(
             NavItem(
                 "Training",

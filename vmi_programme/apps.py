@@ -8,7 +8,7 @@ class VmiProgrammeConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from . import jobs  # noqa: F401  (core job kinds)
+        from . import jobs, people_import, privacy  # noqa: F401  (job kinds, the staff list)
         from .access import Action, relations
         from .imports import jobs as import_jobs  # noqa: F401  (the import check and commit)
         from .middleware import stamp_sign_in
@@ -31,6 +31,18 @@ class VmiProgrammeConfig(AppConfig):
                 "job-list",
                 order=95,
                 description="Recorded analyses: their progress, results and errors.",
+            )
+        )
+        from .people_pages import may_open_people
+
+        register(
+            NavItem(
+                "People",
+                "people-list",
+                order=92,
+                visible=may_open_people,
+                description="A trust's people and accounts: invitations, roles, leavers, "
+                "subject-access requests and erasure.",
             )
         )
         register(

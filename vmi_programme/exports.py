@@ -126,3 +126,13 @@ def export_response(
     response = HttpResponse(body, content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{slugify(filename)}.{fmt}"'
     return response
+
+
+def json_response(data: Any, filename: str) -> HttpResponse:
+    """An attachment download of JSON-safe ``data`` (a subject-access export, say)."""
+    import json
+
+    body = json.dumps(data, indent=2, ensure_ascii=False, default=str).encode("utf-8")
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{slugify(filename)}.json"'
+    return response

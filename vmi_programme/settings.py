@@ -290,7 +290,17 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 60.0,
         "options": {"expires": 55},  # with no worker, reap messages do not pile up
     },
+    "apply-retention": {  # nightly: pseudonymise survey records past retention (PRIVACY.md)
+        "task": "vmi_programme.tasks.apply_retention",
+        "schedule": crontab(hour=2, minute=15),
+    },
 }
+# How long survey responses (their invitations) and name-generator nominations name the people
+# in them, in days after their wave closed; then privacy.apply_retention pseudonymises them.
+PRIVACY_SURVEY_RESPONSE_RETENTION_DAYS = env.int(
+    "PRIVACY_SURVEY_RESPONSE_RETENTION_DAYS", default=3 * 365
+)
+PRIVACY_NOMINATION_RETENTION_DAYS = env.int("PRIVACY_NOMINATION_RETENTION_DAYS", default=3 * 365)
 
 # Sustainment of RPIW measures (rpiw/sustainment.py, docs/SUSTAINMENT.md): at 60/90/120 days a
 # measure keeping at least "sustained" of its 30-day improvement is sustained, one keeping at

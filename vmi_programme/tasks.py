@@ -1,4 +1,5 @@
-"""Celery tasks of the core: the one task that runs any recorded job, and the jobs reaper."""
+"""Celery tasks of the core: the one task that runs any recorded job, the jobs reaper, and the
+daily retention run."""
 
 import logging
 
@@ -34,6 +35,12 @@ def run_job(self, job_id: int) -> str:
 def reap_jobs() -> str:
     """Re-queue, re-send or fail jobs nobody is running (beat runs it every minute)."""
     return str(jobs.reap())
+
+
+@shared_task(ignore_result=True)
+def apply_retention() -> str:
+    """Submit the recorded retention job (beat runs it daily; docs/PRIVACY.md)."""
+    return str(jobs.submit("programme.apply_retention", {}).pk)
 
 
 @worker_ready.connect

@@ -8,7 +8,17 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from . import accounts, api, audit_page, bench, health, imports, person_picker, views
+from . import (
+    accounts,
+    api,
+    audit_page,
+    bench,
+    health,
+    imports,
+    people_pages,
+    person_picker,
+    views,
+)
 
 router = DefaultRouter()
 router.register("organisations", api.OrganisationViewSet)
@@ -32,6 +42,22 @@ urlpatterns = [
     path("organisations/", views.organisation_list, name="organisation-list"),
     path("audit/", audit_page.audit_trail, name="audit-trail"),
     path("people/search.json", person_picker.person_search, name="person-search"),
+    path("people/", people_pages.people_list, name="people-list"),
+    path("people/new/", people_pages.person_add, name="person-add"),
+    path("people/<int:pk>/", people_pages.person_detail, name="person-detail"),
+    path("people/<int:pk>/edit/", people_pages.person_edit, name="person-edit"),
+    path("people/<int:pk>/roles/", people_pages.role_grant, name="person-role-grant"),
+    path(
+        "people/<int:pk>/roles/<str:role>/remove/",
+        people_pages.role_remove,
+        name="person-role-remove",
+    ),
+    path("people/<int:pk>/invite/", people_pages.person_invite, name="person-invite"),
+    path("people/<int:pk>/leave/", people_pages.person_deactivate, name="person-deactivate"),
+    path("people/<int:pk>/return/", people_pages.person_reactivate, name="person-reactivate"),
+    path("people/<int:pk>/export.json", people_pages.person_export, name="person-export"),
+    path("people/<int:pk>/erase/", people_pages.person_erase, name="person-erase"),
+    path("invitations/<str:token>/", people_pages.invitation_accept, name="invitation-accept"),
     path("jobs/", views.job_list, name="job-list"),
     path("jobs/<int:pk>/", views.job_detail, name="job-detail"),
     path("jobs/<int:pk>/status.json", views.job_status, name="job-status"),

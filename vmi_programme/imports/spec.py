@@ -127,9 +127,13 @@ class ImportSpec:
     max_rows: int = 50_000  # whole-file specs only
     chunk_size: int = 5_000  # streaming specs: rows per write_chunk
 
+    # The action the user needs on the organisation they import into (the upload form offers
+    # the trusts where they have it).
+    action: Action = Action.CHANGE
+
     def authorise(self, ctx: ImportContext) -> None:
         """Raise PermissionDenied unless the user may import into ``ctx.organisation``."""
-        require(ctx.user, Action.CHANGE, ctx.organisation)
+        require(ctx.user, self.action, ctx.organisation)
 
     def prepare(self, ctx: ImportContext) -> None:
         """Preload lookups into ``ctx.state`` (called once before the rows are cleaned)."""
