@@ -634,10 +634,12 @@ def funnel_page(request):
     (Spiegelhalter 2005) from the stored numerators and denominators of every organisation the
     user may see (all of them for the regulator)."""
     measures = list(selectors.funnel_measures())
+    # Without a choice, the first measure over the latest twelve months is drawn.
+    default = {"measure": measures[0].code, "months": "12"} if measures else None
     form = FunnelForm(
-        request.GET if "measure" in request.GET else None,
+        request.GET if "measure" in request.GET else default,
         measures=measures,
-        initial={"measure": measures[0].code if measures else "", "months": 12},
+        initial={"months": 12},
     )
     context: dict = {"form": form, "measures": measures, "figure": None, "result": None}
     if not form.is_bound or not form.is_valid():

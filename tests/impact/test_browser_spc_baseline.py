@@ -2,6 +2,7 @@
 chart and in the table (who, why), and finds the change in the audit trail."""
 
 import datetime as dt
+import os
 
 import numpy as np
 import pandas as pd
@@ -43,13 +44,16 @@ def test_a_kpo_lead_fixes_a_baseline_with_a_reason_and_sees_it_on_the_chart_and_
     page.select_option("select[name=starts_on]", dt.date(2016, 1, 1).isoformat())
     page.fill("input[name=points]", "18")
     page.fill("textarea[name=reason]", "Baseline before the retention programme")
-    page.click("#baseline-form button[type=submit]")
+    with page.expect_navigation():
+        page.click("#baseline-form button[type=submit]")
     page.wait_for_selector(".vmi-chart .main-svg", timeout=30000)
 
     # On the chart: the annotation and the shaded baseline (a Plotly shape).
-    annotations = page.locator(".vmi-chart .annotation-text").all_inner_texts()
+    annotations = page.locator(".vmi-chart .annotation-text").all_text_contents()
     assert any("Limits fixed: Baseline before the retention" in a for a in annotations)
     assert page.locator(".vmi-chart .shapelayer path").count() >= 2
+    if path := os.environ.get("VMI_SCREENSHOT"):
+        page.screenshot(path=path, full_page=True)
     # In the table: who and why.
     row = page.locator("#baseline-table tbody tr").first.inner_text()
     assert "Baseline before the retention programme" in row

@@ -309,3 +309,18 @@ def test_the_funnel_downloads_as_csv(measures, regulator_user, client):
 
     assert response.status_code == 200
     assert b"RT00" in response.content
+
+
+def test_the_funnel_page_draws_the_first_measure_over_the_latest_year_by_default(
+    measures, regulator_user, client
+):
+    measure = measures["staff_turnover"]
+    for i, organisation in enumerate(_trusts(3)):
+        _fill_ratio(measure, organisation, n=20, seed=i)
+    client.force_login(regulator_user)
+    response = client.get(reverse("impact:funnel"))
+
+    assert response.status_code == 200
+    assert response.context["measure"] == measure
+    assert response.context["end"] == dt.date(2017, 8, 1)
+    assert len(response.context["result"].units) == 3
