@@ -207,3 +207,20 @@ def test_a_measures_edit_page_shows_its_era_so_saving_keeps_it(client, regulator
     html = client.get(reverse("impact:measure-edit", args=["fft_ae_recommend"])).content.decode()
     # A date input shows only ISO dates: an en-GB 01/04/2013 would be blank, and lost on save.
     assert 'value="2013-04-01"' in html and 'value="2020-03-01"' in html
+
+
+@pytest.mark.parametrize("size", [5, 120])
+def test_the_characteristics_and_peer_history_pages_query_the_same_at_two_sizes(
+    client, analyst, trust, peers, size, django_assert_max_num_queries
+):
+    services.set_characteristics(
+        [(trust, f"feature_{n:03}", float(n)) for n in range(size)], as_of=dt.date(2019, 3, 31)
+    )
+    for n in range(min(size, 25)):
+        services.set_manual_peers(trust, [peers[n % 4].ods_code], notes=f"group {n}")
+    client.force_login(analyst)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("impact:characteristic-list")).status_code == 200
+    with django_assert_max_num_queries(10):
+        page = client.get(reverse("impact:peer-history", args=[trust.ods_code]))
+    assert page.status_code == 200 and len(page.context["page"].object_list) == min(size, 10)

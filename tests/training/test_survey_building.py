@@ -342,3 +342,21 @@ def test_a_waves_edit_page_shows_its_dates_so_saving_keeps_them(client, kpo_user
     html = client.get(reverse("training:wave-edit", args=[wave.pk])).content.decode()
     # A date input shows only ISO dates: an en-GB 01/03/2019 would be blank, and lost on save.
     assert 'value="2019-03-01"' in html and 'value="2019-03-31"' in html
+
+
+@pytest.mark.parametrize("size", [2, 30])
+def test_the_survey_list_and_a_surveys_page_query_the_same_at_two_sizes(
+    client, kpo_user, trust, size, django_assert_max_num_queries
+):
+    for n in range(size):
+        survey = Survey.objects.create(organisation=trust, title=f"Survey {n:02}")
+        section = SurveySection.objects.create(survey=survey, order=1, key="a", title="A")
+        for q in range(1, 4):
+            _question(section, q, f"q{q}")
+        SurveyWave.objects.create(survey=survey, name="W", opens_on=TODAY, closes_on=TODAY)
+    client.force_login(kpo_user)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("training:survey-list"))
+    assert len(response.context["rows"]) == size
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("training:survey", args=[survey.pk])).status_code == 200
