@@ -9,6 +9,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 import plotly
@@ -219,6 +220,23 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "vmi_programme.accounts.lockout_response"
 
+# Single sign-on by OpenID Connect (vmi_programme/oidc.py, README "Single sign-on", ADR 14):
+# OIDC_PROVIDERS a JSON list of providers (key, name, issuer, client_id, client_secret, ...),
+# OIDC_GROUP_ROLES a JSON object from a group claim's group to a trust's roles.
+# PASSWORD_SIGNIN=off hides the password form and refuses its POSTs (the embedded demo keeps it).
+OIDC_PROVIDERS = env.json("OIDC_PROVIDERS", default=[])
+OIDC_GROUP_ROLES = env.json("OIDC_GROUP_ROLES", default={})
+PASSWORD_SIGNIN = env.bool("PASSWORD_SIGNIN", default=True)
+# Signing out posts a form that redirects to the provider's end-session page: CSP's form-action
+# must allow the providers' origins.
+OIDC_FORM_ACTION_ORIGINS = sorted(
+    {
+        "{0.scheme}://{0.netloc}".format(urlsplit(str(provider["issuer"])))
+        for provider in OIDC_PROVIDERS
+        if isinstance(provider, dict) and provider.get("issuer")
+    }
+)
+
 # Content-Security-Policy (django-csp): everything from this site, nothing from a CDN. Scripts
 # are our static files (Plotly, charts.js, NHS.UK frontend) plus base.html's two small inline
 # scripts, which carry the request's nonce. Styles allow 'unsafe-inline' because Plotly writes
@@ -234,7 +252,7 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
-        "form-action": [SELF],
+        "form-action": [SELF, *OIDC_FORM_ACTION_ORIGINS],
         "frame-ancestors": [NONE],
     },
 }

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -15,6 +14,7 @@ from . import (
     bench,
     health,
     imports,
+    oidc_views,
     people_pages,
     person_picker,
     views,
@@ -27,12 +27,14 @@ router.register("jobs", api.JobViewSet)
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Password and single sign-on (OpenID Connect, vmi_programme/oidc.py).
+    path("login/", oidc_views.SignInView.as_view(), name="login"),
+    path("logout/", oidc_views.SignOutView.as_view(), name="logout"),
+    path("oidc/callback/", oidc_views.callback, name="oidc-callback"),
+    path("oidc/pending/", oidc_views.pending, name="oidc-pending"),
+    path("oidc/approvals/", oidc_views.approvals, name="oidc-approvals"),
+    path("oidc/approvals/<int:pk>/approve/", oidc_views.approve, name="oidc-approve"),
+    path("oidc/<slug:key>/", oidc_views.start, name="oidc-start"),
     path("account/tokens/", accounts.token_list, name="account-tokens"),
     path(
         "account/tokens/<str:digest>/revoke/",
@@ -73,6 +75,8 @@ urlpatterns = [
     path("", include("governance.urls")),
     path("", include("dashboards.urls")),
     path("health/", health.health, name="health"),
+    # With PASSWORD_SIGNIN off, the admin's own password form is refused too.
+    path("admin/login/", oidc_views.admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
     # The core API has its own namespace so its route names ("meeting-detail", "job-list")
     # never shadow the pages' names.

@@ -3,6 +3,7 @@
 from .imports import ImportBatch, ImportStatus
 from .invitations import AccountInvitation, Pseudonym
 from .jobs import Job, JobQueue, JobStatus
+from .oidc import OidcIdentity
 from .organisations import (
     Organisation,
     OrganisationKind,
@@ -20,6 +21,7 @@ __all__ = [
     "Job",
     "JobQueue",
     "JobStatus",
+    "OidcIdentity",
     "Organisation",
     "OrganisationKind",
     "Partnership",
