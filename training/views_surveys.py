@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from vmi_programme.access import Action, can, require, restrict
@@ -100,6 +101,7 @@ def survey_detail(request, pk: int):
                 "-opens_on"
             ),
             "may_change": can(request.user, Action.CHANGE, survey),
+            "today": timezone.localdate(),  # a wave open today may be closed today
             # As on the waves' page: a trust's own invitations, for who may see respondents.
             "can_invite": (own := _own_organisation(request.user)) is not None
             and can(request.user, Action.VIEW_IDENTITIES, own),

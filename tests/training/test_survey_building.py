@@ -210,6 +210,11 @@ def test_a_wave_not_yet_open_cannot_be_closed_and_says_why(client, kpo_user, sur
         closes_on=TODAY + dt.timedelta(days=20),
     )
     client.force_login(kpo_user)
+    # Not offered on the survey's page; refused with the reason if posted anyway.
+    assert (
+        "Close today"
+        not in client.get(reverse("training:survey", args=[survey.pk])).content.decode()
+    )
     response = client.post(reverse("training:wave-close", args=[wave.pk]), follow=True)
     assert "cannot close before it opens" in response.content.decode()
     wave.refresh_from_db()

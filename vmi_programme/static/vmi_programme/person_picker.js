@@ -120,7 +120,8 @@
     var list = document.createElement("datalist");
     input.type = "text";
     input.id = field.id + suffix;
-    input.className = "nhsuk-input vmi-person-picker";
+    input.className = "nhsuk-input vmi-person-picker" +
+      (field.className.indexOf("--error") !== -1 ? " nhsuk-input--error" : "");
     input.setAttribute("autocomplete", "off");
     input.setAttribute("role", "combobox");
     input.setAttribute("data-person-picker-for", field.id);
