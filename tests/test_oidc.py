@@ -420,6 +420,17 @@ def test_a_kpo_lead_approves_their_trusts_waiting_account(client, sso, trust):
     assert _signed_in_as(client) == str(identity.user_id)
 
 
+def test_a_trust_administrator_approves_their_trusts_waiting_account(client, sso, trust):
+    identity = _waiting(client)
+    client.force_login(user_with_roles(trust, Role.TRUST_ADMIN, username="trust-admin"))
+    assert "Nia Newcomer" in client.get("/oidc/approvals/").content.decode()
+    client.post(
+        f"/oidc/approvals/{identity.pk}/approve/", {f"a{identity.pk}-organisation": trust.pk}
+    )
+    identity.refresh_from_db()
+    assert identity.approved_at is not None
+
+
 def test_another_trusts_kpo_lead_and_a_facilitator_cannot_approve(client, sso, trust, other_trust):
     identity = _waiting(client)
     for user in (
@@ -444,6 +455,10 @@ def test_an_administrator_places_an_account_with_no_trust(client, settings, prov
     lead = user_with_roles(trust, Role.KPO_LEAD, username="lead")
     client.force_login(lead)
     assert "Nia Newcomer" not in client.get("/oidc/approvals/").content.decode()
+    refused = client.post(
+        f"/oidc/approvals/{identity.pk}/approve/", {f"a{identity.pk}-organisation": trust.pk}
+    )
+    assert refused.status_code == 403
     admin = user_with_roles(trust, Role.ADMINISTRATOR, username="admin")
     client.force_login(admin)
     client.post(

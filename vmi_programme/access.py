@@ -248,6 +248,23 @@ def visible_organisations(user: Any, action: Action | str = Action.VIEW) -> Quer
     return restrict(Organisation.objects.all(), user, action, via="")  # "" = the row itself
 
 
+def account_approval_organisations(user: Any) -> QuerySet:
+    """Where this user may approve an account single sign-on made (``vmi_programme/oidc.py``):
+    wherever they manage users (a trust administrator their trust, an administrator every one),
+    and a KPO lead their own trust."""
+    allowed = visible_organisations(user, Action.MANAGE_USERS)
+    actor = actor_for(user)
+    if actor is not None and actor.has_role(Role.KPO_LEAD) and actor.organisation_id:
+        allowed = allowed | Organisation.objects.filter(pk=actor.organisation_id)
+    return allowed
+
+
+def can_place_account(user: Any) -> bool:
+    """May this user approve an account single sign-on made with no trust, choosing its trust?
+    Only who manages users in every trust (an administrator)."""
+    return {OWN, OTHER} <= relations(user, Action.MANAGE_USERS)
+
+
 def can_run_analysis(user: Any, organisation: Any) -> bool:
     """Run an analysis of a trust's data: those who may change the trust's records (its KPO,
     executives, analysts), or the partnership's (the regulator, TGB members, administrators)."""

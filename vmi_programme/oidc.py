@@ -22,9 +22,10 @@ leaves out). Userinfo is read only with the same ``sub``.
 
 Which account (``sign_in_account``): the identity already linked (by issuer and subject); else
 the one account whose e-mail address matches a *verified* ``email`` claim (or the person with that
-address, who then gets an account); else a new account with no roles, waiting for approval by an
-administrator or its trust's KPO lead, unless a mapped group gives it roles. Roles are the app's;
-a mapped group only adds its roles, and takes them away again when the group goes.
+address, who then gets an account); else a new account with no roles, waiting for approval by
+its trust's KPO lead or trust administrator (or an administrator), unless a mapped group gives it
+roles. Roles are the app's; a mapped group only adds its roles, and takes them away again when
+the group goes.
 """
 
 from __future__ import annotations

@@ -23,10 +23,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from mozilla_django_oidc.views import OIDCAuthenticationRequestView
 
-from . import oidc
-from .access import actor_for
+from . import access, oidc
 from .form_page import posted
-from .models import OidcIdentity, Organisation, Role
+from .models import OidcIdentity, Organisation
 
 log = logging.getLogger(__name__)
 
@@ -185,24 +184,10 @@ def admin_login(request: HttpRequest) -> HttpResponse:
 # --- Accounts waiting for approval ----------------------------------------------------------------
 
 
-def _approvable_organisations(user):
-    """Where this user may approve accounts: everywhere for an administrator, their own trust
-    for a KPO lead, nowhere for anyone else."""
-    actor = actor_for(user)
-    if actor is None:
-        return Organisation.objects.none()
-    if actor.has_role(Role.ADMINISTRATOR):
-        return Organisation.objects.all()
-    if actor.has_role(Role.KPO_LEAD) and actor.organisation_id:
-        return Organisation.objects.filter(pk=actor.organisation_id)
-    return Organisation.objects.none()
-
-
 def _may_approve(user, identity: OidcIdentity, organisations) -> bool:
     person = getattr(identity.user, "person", None)
-    if person is None:  # no trust yet: an administrator's to place
-        actor = actor_for(user)
-        return actor is not None and actor.has_role(Role.ADMINISTRATOR)
+    if person is None:  # no trust yet: placed by who manages users everywhere
+        return access.can_place_account(user)
     return organisations.filter(pk=person.organisation_id).exists()
 
 
@@ -227,7 +212,7 @@ class ApproveForm(forms.Form):
 @require_GET
 def approvals(request: HttpRequest) -> HttpResponse:
     """Accounts single sign-on created, waiting for approval, that this user may approve."""
-    organisations = _approvable_organisations(request.user)
+    organisations = access.account_approval_organisations(request.user)
     if not organisations.exists():
         raise PermissionDenied
     names = {provider.key: provider.name for provider in oidc.providers()}
@@ -250,7 +235,7 @@ def _form_for(identity: OidcIdentity, organisations, data=None) -> ApproveForm:
 
 @require_POST
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
-    organisations = _approvable_organisations(request.user)
+    organisations = access.account_approval_organisations(request.user)
     identity = get_object_or_404(
         OidcIdentity.objects.select_related("user"), pk=pk, approved_at__isnull=True
     )
