@@ -102,12 +102,26 @@ class NominationUploadForm(forms.Form):
 class ActorMatchForm(forms.Form):
     """Which collaborator record and which of the trust's people a match decision is about."""
 
-    collaborator = forms.ModelChoiceField(queryset=Person.objects.none())
-    person = forms.ModelChoiceField(queryset=Person.objects.none())
+    # Ids bounded to the database's integers: a 30-digit id is "not valid", not an overflow.
+    collaborator = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+    person = forms.IntegerField(min_value=1, max_value=2**63 - 1)
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        # Only people of the page's trust: an id from another trust is "not one of the choices".
-        people = Person.objects.filter(organisation=organisation)
-        self.fields["collaborator"].queryset = people.filter(collaborator__isnull=False)
-        self.fields["person"].queryset = people.filter(collaborator__isnull=True)
+        self.organisation = organisation
+
+    def clean(self):
+        data = super().clean()
+        # Only people of the page's trust: an id from another trust is not found.
+        people = Person.objects.filter(organisation=self.organisation)
+        lookups = {
+            "collaborator": people.filter(collaborator__isnull=False),
+            "person": people.filter(collaborator__isnull=True),
+        }
+        for name, queryset in lookups.items():
+            if data.get(name) is not None:
+                found = queryset.filter(pk=data[name]).first()
+                if found is None:
+                    self.add_error(name, "Not one of this trust's people.")
+                data[name] = found
+        return data

@@ -397,8 +397,8 @@ def match_suggestions(organisation: Organisation) -> list[dict[str, Any]]:
         .values("id", "full_name", "job_title", "department", "professional_group")
     )
     by_name: dict[str, list[dict]] = defaultdict(list)
-    for person in candidates:
-        by_name[" ".join(person["full_name"].split()).casefold()].append(person)
+    for candidate in candidates:
+        by_name[" ".join(candidate["full_name"].split()).casefold()].append(dict(candidate))
     decided = set(
         ActorMatch.objects.filter(organisation=organisation).values_list(
             "collaborator_id", "person_id"

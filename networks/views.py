@@ -281,7 +281,7 @@ def activity_rows(activity: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
         return {}
     groups = {}
     for group in activity.get("groups", []):
-        cells = {}
+        cells: dict[str, dict[str, str] | None] = {}
         for c in group["comparisons"]:
             if c["suppressed"]:
                 cells[c["measure"]] = None
