@@ -7,6 +7,8 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rpiw.sustainment import (
     CHECKPOINTS,
@@ -320,3 +322,38 @@ def test_the_roll_up_agrees_with_a_pandas_implementation_on_random_measures():
             ), (trust, sustained, lost)
         assert sum(r.measures for r in ours.values()) == n
         assert {r.sustained > 0 and r.partly > 0 and r.lost > 0 for r in ours.values()} == {True}
+
+
+# --- Properties -----------------------------------------------------------------------------
+
+values = st.integers(min_value=-1000, max_value=1000)
+
+
+@settings(max_examples=300, deadline=None)
+@given(b=values, v30=values, vd=values, scale=st.integers(1, 50), shift=values)
+def test_a_verdict_does_not_depend_on_the_unit_or_the_origin(b, v30, vd, scale, shift):
+    # minutes or hours, a count or a count plus a constant: the share of the gain is the same
+    def moved(x):
+        return Decimal(x) * scale + shift
+
+    plain = verdict_at(MeasureRecord(b, {30: v30, 60: vd}), 60, T)
+    scaled = verdict_at(MeasureRecord(moved(b), {30: moved(v30), 60: moved(vd)}), 60, T)
+    assert (plain.verdict, plain.share) == (scaled.verdict, scaled.share)
+
+
+@settings(max_examples=300, deadline=None)
+@given(b=values, v30=values, vd=values)
+def test_higher_is_better_is_lower_is_better_upside_down(b, v30, vd):
+    lower_ = verdict_at(MeasureRecord(b, {30: v30, 60: vd}, lower_is_better=True), 60, T)
+    higher_ = verdict_at(MeasureRecord(-b, {30: -v30, 60: -vd}, lower_is_better=False), 60, T)
+    assert lower_ == higher_
+
+
+@settings(max_examples=200, deadline=None)
+@given(b=values, v30=values, vd=values)
+def test_moving_the_checkpoint_value_towards_the_30_day_value_never_worsens_the_verdict(b, v30, vd):
+    rank = {Verdict.LOST: 0, Verdict.PARTLY: 1, Verdict.SUSTAINED: 2}
+    before = verdict_at(MeasureRecord(b, {30: v30, 60: vd}), 60, T)
+    closer = verdict_at(MeasureRecord(b, {30: v30, 60: (vd + v30) / 2}), 60, T)
+    if before.verdict in rank and before.share <= 1:
+        assert rank[closer.verdict] >= rank[before.verdict]
