@@ -169,7 +169,7 @@ def person_add(request: HttpRequest) -> HttpResponse:
         heading="Add a person",
         back_url=reverse("people-list"),
         success="Person added.",
-        next_url=lambda person: reverse("person-detail", args=[person.pk]),
+        next_url=lambda person: reverse("person-detail", args=[getattr(person, "pk", None)]),
     )
 
 

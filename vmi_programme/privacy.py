@@ -42,7 +42,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
-from django.db.models import F, Value
+from django.db.models import F, ForeignObjectRel, Value
 from django.db.models.functions import Cast, Left, Replace
 from django.utils import timezone
 
@@ -109,15 +109,15 @@ def personal_data() -> list[PersonalData]:
     registered = {(entry.model, entry.person_path): entry for entry in _REGISTRY}
     # Hidden relations too (related_name="+"): a proposer or caller-out is still the person.
     for relation in Person._meta.get_fields(include_hidden=True):
-        if not relation.auto_created or relation.concrete:
+        if not isinstance(relation, ForeignObjectRel):
             continue  # Person's own fields, not a key pointing at it
-        model = relation.related_model
+        model: Any = relation.related_model
         if model._meta.auto_created or issubclass(model, audit.HistoricalAudit):
             continue  # a many-to-many's table (its owner is listed), or the audit trail's
         path = relation.field.name
         if (model, path) in registered:
             continue
-        label = f"{model._meta.verbose_name_plural.capitalize()} ({path.replace('_', ' ')})"
+        label = f"{str(model._meta.verbose_name_plural).capitalize()} ({path.replace('_', ' ')})"
         found.append(PersonalData(label, model, path))
     return found + list(_REGISTRY)
 
@@ -125,12 +125,16 @@ def personal_data() -> list[PersonalData]:
 # --- Subject access ---------------------------------------------------------------------------
 
 
-def _value(value: Any, subject: Person) -> Any:
+def _value(value: Any, subject: Person, personal: set[type[models.Model]]) -> Any:
     if isinstance(value, Person):
         return "the person" if value.pk == subject.pk else ANOTHER_PERSON
     if isinstance(value, get_user_model()):
         return "the person" if value.pk == subject.user_id else ANOTHER_PERSON
     if isinstance(value, models.Model):
+        # A record about someone (a response, an invitation) is named by its kind and number:
+        # its own name may be another person's.
+        if type(value) in personal:
+            return f"{value._meta.verbose_name} {value.pk}"
         return str(value)
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
@@ -139,7 +143,7 @@ def _value(value: Any, subject: Person) -> Any:
     return str(value)
 
 
-def _row(obj: models.Model, subject: Person) -> dict[str, Any]:
+def _row(obj: models.Model, subject: Person, personal: set[type[models.Model]]) -> dict[str, Any]:
     row: dict[str, Any] = {"id": obj.pk}
     for model_field in obj._meta.concrete_fields:
         if model_field.primary_key:
@@ -153,7 +157,7 @@ def _row(obj: models.Model, subject: Person) -> dict[str, Any]:
             value = getattr(obj, model_field.attname)
         if model_field.choices and not model_field.is_relation:
             value = getattr(obj, f"get_{model_field.name}_display")()
-        row[model_field.name] = _value(value, subject)
+        row[model_field.name] = _value(value, subject, personal)
     return row
 
 
@@ -161,15 +165,17 @@ def subject_access_export(person: Person) -> dict[str, Any]:
     """Everything the app holds about ``person``, for a subject-access request (JSON-safe)."""
     account = person.user
     records: dict[str, list[dict[str, Any]]] = {}
-    for entry in personal_data():
+    entries = personal_data()
+    personal = {entry.model for entry in entries}
+    for entry in entries:
         rows = entry.model._default_manager.filter(**{entry.person_path: person}).order_by("pk")
-        found = [_row(obj, person) for obj in rows]
+        found = [_row(obj, person, personal) for obj in rows]
         if found:
             records[entry.label] = found
     return {
         "exported_at": timezone.now().isoformat(),
         "about": "Everything the NHS-VMI programme app holds about this person (UK GDPR art. 15).",
-        "person": _row(person, person),
+        "person": _row(person, person, personal),
         "account": None
         if account is None
         else {
@@ -317,11 +323,12 @@ def erase_person(*, user: Any, person: Person) -> ErasureReport:
         person.email = ""
         person.erased_at = timezone.now()
         person.left_on = person.left_on or timezone.localdate()
-        person._audit_repr = f"{ERASED_NAME} ({person.organisation.short_name})"
+        repr_ = f"{ERASED_NAME} ({person.organisation.short_name})"
+        person._audit_repr = repr_  # type: ignore[attr-defined]  (read by audit._repr)
         person.save()
         # The person's versions in the audit trail, whatever they were called then.
         report.history_rows += Person.history.filter(id=person.pk).update(
-            full_name=ERASED_NAME, email="", history_object_repr=person._audit_repr
+            full_name=ERASED_NAME, email="", history_object_repr=repr_
         )
         for model in apps.get_models():
             if model._meta.db_table == "django_session":
@@ -361,7 +368,7 @@ def erase_person_job(job: JobContext, person: int, **_: Any) -> dict:
 def _group_key(rule: RetentionRule, group_id: Any) -> str:
     # Named by what the group is (a wave), not by the rule, so a wave's invitations and its
     # nominations share one stand-in per person.
-    target = rule.model._meta.get_field(rule.group_path).related_model
+    target: Any = rule.model._meta.get_field(rule.group_path).related_model
     return f"{target._meta.label_lower}:{group_id}"
 
 

@@ -161,7 +161,7 @@ def reactivate(*, user: Any, person: Person) -> Person:
     with transaction.atomic():
         person.left_on = None
         person.save(update_fields=["left_on"])
-        if person.user_id is not None:
+        if person.user is not None:
             person.user.is_active = True
             person.user.save(update_fields=["is_active"])
     return person
@@ -205,7 +205,7 @@ def invite(*, user: Any, person: Person, absolute: Callable[[str], str]) -> Acco
         raise ValidationError("Add this person's e-mail address before inviting them.")
     if person.left_on is not None:
         raise ValidationError("This person has left; reactivate them before inviting them.")
-    if person.user_id is not None and person.user.is_active:
+    if person.user is not None and person.user.is_active:
         raise ValidationError(f"{person.full_name} already has an account.")
     with transaction.atomic():
         for earlier in AccountInvitation.objects.filter(
