@@ -44,11 +44,17 @@ def for_trust(organisation: Organisation, period: Period, panels: dict[str, Any]
     return [flag for check in checks if (flag := check(organisation, period, panels))]
 
 
+def _listed(names: list[str], limit: int) -> str:
+    """The first ``limit`` names and how many more: a sentence can end after it ("…." did)."""
+    shown = ", ".join(names[:limit])
+    return f"{shown} and {len(names) - limit} more" if len(names) > limit else shown
+
+
 def no_golden_thread(organisation, period, panels) -> Insight | None:
     streams = panels["golden_thread"]["unaligned_streams"]
     if not streams:
         return None
-    names = ", ".join(s.name for s in streams[:5]) + ("…" if len(streams) > 5 else "")
+    names = _listed([s.name for s in streams], 5)
     total = len(panels["value_streams"]["streams"])
     return Insight(
         "no_golden_thread",
@@ -136,9 +142,7 @@ def metrics_never_revised(organisation, period, panels) -> Insight | None:
         "metrics_never_revised",
         "Metrics never revised after missed targets",
         f"{len(stuck)} value-stream metrics have missed their target for {MISSED_MONTHS} "
-        f"months running with no change ever proposed: {', '.join(stuck[:4])}"
-        + ("…" if len(stuck) > 4 else "")
-        + ".",
+        f"months running with no change ever proposed: {_listed(stuck, 4)}.",
         "Trusts that gave themselves 'permission to go, these metrics are not right, let's "
         "change them' learnt to set metrics that matter (report § 6.5).",
         panels["value_streams"]["detail_url"],
@@ -150,7 +154,7 @@ def executives_not_in_l4l(organisation, period, panels) -> Insight | None:
     if not people:
         return None
     total = len(panels["training"]["executives"])
-    names = ", ".join(p.full_name for p in people[:4]) + ("…" if len(people) > 4 else "")
+    names = _listed([p.full_name for p in people], 4)
     return Insight(
         "executives_not_in_l4l",
         "Executives not enrolled in L4L",

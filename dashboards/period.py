@@ -7,7 +7,9 @@ here because "programme to date" needs the programme's start (governance).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
+from django.db.models import Max
 from django.utils import timezone
 
 from governance.selectors.context import programme_start
@@ -20,26 +22,68 @@ PRESETS = {
 }
 
 
+def data_end(today: dt.date) -> dt.date:
+    """The last day of the latest month with recorded data, never later than ``today``.
+
+    The presets end here, not at today: a partnership whose records stop in July 2019 would
+    otherwise get a "last 12 months" with nothing in it and "latest (Jul 2019)" values in a
+    November 2026 report (issue 17). Today's month when there are no records at all.
+    """
+    from governance.models import Huddle, Meeting
+    from impact.models import SeriesValue
+    from rpiw.models import Measurement, MetricValue
+    from training.models import Assessment
+
+    sources = [
+        (MetricValue, "period_end"),
+        (Measurement, "measured_on"),
+        (SeriesValue, "period"),
+        (Huddle, "date"),
+        (Meeting, "date"),
+        (Assessment, "assessed_on"),
+    ]
+    latest = [
+        model._default_manager.filter(**{f"{name}__lte": today}).aggregate(last=Max(name))["last"]
+        for model, name in sources
+    ]
+    last = max((day for day in latest if day is not None), default=today)
+    return min(month_end(last), today)
+
+
 def preset_period(name: str, today: dt.date | None = None) -> Period:
-    today = today or timezone.localdate()
+    today = data_end(today or timezone.localdate())
     _, months = PRESETS[name]
     start = programme_start() if months is None else add_months(month_start(today), 1 - months)
-    return Period(start, today, name)
+    return Period(min(start, month_start(today)), today, name)
 
 
 def period_from(params, *, default: str = "12m", today: dt.date | None = None) -> Period:
     """The period asked for with ``?from=YYYY-MM&to=YYYY-MM`` or ``?period=<preset>``.
 
-    A bad or reversed pair falls back to the default preset rather than failing the page; the
-    end is never later than today.
+    A bad or reversed pair falls back to the default preset rather than failing the page, and
+    the period says so (``Period.notice``, shown on the page); the end is never later than today.
     """
     today = today or timezone.localdate()
     if params.get("period") in PRESETS:
         return preset_period(params["period"], today)
-    start, end = parse_month(params.get("from")), parse_month(params.get("to"))
+    asked_from, asked_to = params.get("from"), params.get("to")
+    start, end = parse_month(asked_from), parse_month(asked_to)
     if start and end and start <= end:
         return Period(start, min(month_end(end), today) if end <= today else today)
-    return preset_period(default, today)
+    fallback = preset_period(default, today)
+    if not (asked_from or asked_to):
+        return fallback
+    if start and end:
+        why = (
+            f"The period asked for starts ({start:%B %Y}) after it ends ({end:%B %Y}), "
+            f"so this page shows {PRESETS[default][0].lower()} instead."
+        )
+    else:
+        why = (
+            "The period asked for is not two months written as YYYY-MM, so this page shows "
+            f"{PRESETS[default][0].lower()} instead."
+        )
+    return replace(fallback, notice=why)
 
 
 def presets(today: dt.date | None = None) -> list[dict]:

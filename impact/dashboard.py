@@ -127,8 +127,8 @@ def metric_spark(metric, values: list, period: Period) -> dict[str, Any]:
             )
         described = (
             f"{metric.name}: {len(shown)} monthly values in the period, latest "
-            f"{latest.value:g} {metric.unit}"
-            + (f" against a target of {metric.target:g}" if metric.target is not None else "")
+            f"{_plain(latest.value)} {metric.unit}"
+            + (f" against a target of {_plain(metric.target)}" if metric.target is not None else "")
             + "."
         )
         chart = figure_html(
@@ -140,9 +140,27 @@ def metric_spark(metric, values: list, period: Period) -> dict[str, Any]:
         "on_target": on_target,
         "chart": chart,
         "variation": _icon(VARIATION_ICONS, result.variation_icon) if result else None,
-        "assurance": _icon(ASSURANCE_ICONS, result.assurance_icon) if result else None,
+        "assurance": _assurance(result),
         "revised": bool(metric.change_requests.all()),
     }
+
+
+def _plain(value: Any) -> str:
+    """A stored decimal as a person writes it: 23.6, not 23.6000; 24, not 24.0000."""
+    return f"{float(value):g}"
+
+
+def _assurance(result: Any) -> dict[str, str] | None:
+    """The assurance icon, only while the latest point is common cause.
+
+    The process limits describe the whole series; once the latest point is a special cause the
+    process has moved away from them, and "consistently failing the target" would describe the
+    process that was, printed beside a latest value that meets the target (issue 17). Making
+    Data Count recalculates the limits after a shift before judging assurance again.
+    """
+    if result is None or result.variation_icon not in (None, "common_cause"):
+        return None
+    return _icon(ASSURANCE_ICONS, result.assurance_icon)
 
 
 def value_streams_panel(

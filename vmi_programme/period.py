@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 def month_start(day: dt.date) -> dt.date:
@@ -41,6 +41,8 @@ class Period:
     start: dt.date
     end: dt.date
     preset: str = ""
+    # Why the page shows another period than the one asked for (a reversed or unreadable pair).
+    notice: str = field(default="", compare=False)
 
     @property
     def label(self) -> str:

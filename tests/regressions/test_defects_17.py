@@ -1,0 +1,122 @@
+"""What a careful user tripped over (issue 17 items 7-8), each with the check that would have
+caught it."""
+
+import datetime as dt
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from django.template.loader import render_to_string
+
+from rpiw import services as rpiw_services
+from rpiw.models import MetricCategory
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+
+
+def _lead_time_metric(trust, values):
+    stream = rpiw_services.save_value_stream(
+        organisation=trust, name="Cardiology", started_on=D(2015, 1, 5)
+    )
+    metric = rpiw_services.add_metric(
+        stream,
+        category=MetricCategory.DELIVERY,
+        name="Median pathway lead time",
+        definition="Median hours from referral to discharge",
+        unit="hours",
+        direction="lower",
+        target=Decimal("24"),
+        effective_from=D(2015, 1, 5),
+    )
+    for month, value in enumerate(values):
+        day = D(2015 + month // 12, month % 12 + 1, 28)
+        rpiw_services.record_metric_value(metric, day, Decimal(value))
+    return stream
+
+
+# --- Item 7: the value-stream cards -------------------------------------------------------
+
+
+def test_a_metric_card_on_target_after_a_shift_does_not_say_consistently_failing(trust):
+    from impact.dashboard import value_streams_panel
+    from vmi_programme.period import Period
+
+    # Two years at 40 hours, then a step down to 23.6: the latest point is on target and a
+    # special cause; the whole-series limits lie above the target.
+    _lead_time_metric(trust, ["40.0", "41.0", "39.0", "40.5"] * 6 + ["23.6000"] * 3)
+    panel = value_streams_panel(trust, Period(D(2015, 1, 1), D(2017, 3, 31)))
+    card = panel["streams"][0]["metrics"][0]
+    assert card["on_target"] is True
+    assert card["variation"]["key"] == "improvement_low"
+    assert card["assurance"] is None  # was "Consistently failing the target"
+    html = render_to_string("impact/_trust_value_streams_panel.html", {"p": panel})
+    assert "Consistently failing" not in html
+    # The stream's line of metrics on target is a sentence of its own, not "– 1 of 1 …".
+    assert "1 of 1 metric on target" in html
+    assert "– 1 of 1" not in html
+    # The chart's description writes numbers as a person would (23.6, not 23.6000).
+    assert "latest 23.6 hours against a target of 24." in html
+
+
+def test_a_stable_metric_keeps_its_assurance_icon(trust):
+    from impact.dashboard import value_streams_panel
+    from vmi_programme.period import Period
+
+    _lead_time_metric(trust, ["40.0", "41.0", "39.0", "40.5"] * 6)
+    panel = value_streams_panel(trust, Period(D(2015, 1, 1), D(2016, 12, 31)))
+    card = panel["streams"][0]["metrics"][0]
+    assert card["variation"]["key"] == "common_cause"
+    assert card["assurance"]["key"] == "fail" and card["on_target"] is False
+
+
+# --- Item 7: the period -------------------------------------------------------------------
+
+
+def test_the_default_period_ends_at_the_latest_month_with_data_not_today(trust):
+    from dashboards.period import period_from, preset_period
+
+    _lead_time_metric(trust, ["40"] * 55)  # January 2015 to July 2019
+    today = D(2026, 11, 30)
+    period = period_from({}, default="12m", today=today)
+    assert (period.start, period.end) == (D(2018, 8, 1), D(2019, 7, 31))
+    assert preset_period("programme", today).end == D(2019, 7, 31)
+    # A month asked for explicitly is shown as asked.
+    assert period_from({"from": "2020-01", "to": "2020-06"}, today=today).end == D(2020, 6, 30)
+
+
+def test_with_no_records_the_default_period_ends_today(db):
+    from dashboards.period import period_from
+
+    assert period_from({}, today=D(2026, 11, 30)).end == D(2026, 11, 30)
+
+
+def test_a_reversed_period_is_replaced_and_the_page_says_so(client, kpo_user, trust):
+    from dashboards.period import period_from
+
+    period = period_from({"from": "2019-06", "to": "2018-01"}, default="programme")
+    assert period.preset == "programme"
+    assert "starts (June 2019) after it ends (January 2018)" in period.notice
+    assert "not two months" in period_from({"from": "June", "to": "2018-01"}).notice
+    assert period_from({}).notice == ""
+    client.force_login(kpo_user)
+    response = client.get(f"/dashboard/{trust.short_name}/?from=2019-06&to=2018-01")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'id="period-notice"' in page and "after it ends (January 2018)" in page
+
+
+# --- Item 7: insight text -----------------------------------------------------------------
+
+
+def test_an_insight_naming_many_value_streams_says_how_many_more_instead_of_an_ellipsis(trust):
+    from dashboards.insights import no_golden_thread
+
+    streams = [SimpleNamespace(name=f"Stream {n}") for n in range(7)]
+    panels = {
+        "golden_thread": {"unaligned_streams": streams, "detail_url": "/rpiw/golden-thread/"},
+        "value_streams": {"streams": streams},
+    }
+    insight = no_golden_thread(trust, None, panels)
+    assert "Stream 4 and 2 more)" in insight.sentence
+    assert "…" not in insight.sentence
