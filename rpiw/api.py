@@ -190,6 +190,7 @@ class MetricValueViewSet(ServiceWrites, ScopedModelViewSet):
             data.get("period_end", instance.period_end),
             data.get("value", instance.value),
             note=data.get("note", instance.note),
+            replace=True,  # an update of this value, which is what a PUT or PATCH asks for
         )
 
 

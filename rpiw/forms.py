@@ -107,6 +107,11 @@ class MetricValueForm(NhsFormMixin, forms.Form):
     period_end = forms.DateField(widget=DATE, initial=dt.date.today)
     value = forms.DecimalField(max_digits=16, decimal_places=4)
     note = forms.CharField(required=False, max_length=300)
+    replace = forms.BooleanField(
+        required=False,
+        label="Replace the value already recorded",
+        help_text="Only if this month already has a value and it was wrong.",
+    )
 
 
 class ChangeRequestForm(NhsFormMixin, forms.ModelForm):

@@ -145,9 +145,30 @@ def update_metric_details(metric: ValueStreamMetric, **fields: Any) -> ValueStre
 
 @transaction.atomic
 def record_metric_value(
-    metric: ValueStreamMetric, period_end: dt.date, value: Decimal, note: str = ""
+    metric: ValueStreamMetric,
+    period_end: dt.date,
+    value: Decimal,
+    note: str = "",
+    *,
+    replace: bool = False,
 ) -> MetricValue:
+    """Record a metric's value for the month ending ``period_end``.
+
+    A month that already has a value keeps it unless ``replace`` says to change it: a second
+    entry for the same month is refused with the value already there, never silently written
+    over it (issue 17).
+    """
     existing = MetricValue.objects.filter(metric=metric, period_end=period_end).first()
+    if existing is not None and not replace:
+        raise ValidationError(
+            {
+                "period_end": (
+                    f"{period_end:%-d %B %Y} already has a value, {existing.value.normalize():f}"
+                    f"{' ' + metric.unit if metric.unit else ''}. To change it, tick "
+                    "'Replace the value already recorded' and record it again."
+                )
+            }
+        )
     point = existing or MetricValue(metric=metric, period_end=period_end)
     point.value, point.note = value, note
     return save_validated(point)
@@ -185,6 +206,28 @@ def tgt_meetings(organisation_id: int):
     ).select_related("series")
 
 
+#: How many of the trust's latest TGT meetings the decision form offers.
+DECISION_MEETINGS = 12
+
+
+def earliest_decision(request: MetricChangeRequest) -> dt.date | None:
+    """The first day a change can be decided: not before the version it replaces took effect,
+    since the new version takes effect on the day it is decided and must follow that one."""
+    current = MetricVersion.objects.filter(metric_id=request.metric_id).order_by("-number").first()
+    return current.effective_from if current else None
+
+
+def decision_meetings(request: MetricChangeRequest, *, today: dt.date | None = None):
+    """The TGT meetings a change may be recorded as decided at: the trust's latest few that have
+    taken place since the current version took effect (not ~140 back to 2015, nor future ones)."""
+    today = today or timezone.localdate()
+    meetings = tgt_meetings(request.metric.value_stream.organisation_id).filter(date__lte=today)
+    if (earliest := earliest_decision(request)) is not None:
+        meetings = meetings.filter(date__gte=earliest)
+    latest = meetings.order_by("-date").values_list("pk", flat=True)[:DECISION_MEETINGS]
+    return meetings.filter(pk__in=list(latest)).order_by("-date")
+
+
 @transaction.atomic
 def decide_metric_change(
     request: MetricChangeRequest,
@@ -210,6 +253,16 @@ def decide_metric_change(
         meeting.series.kind == MeetingKind.TGT and meeting.series.organisation_id == organisation_id
     ):
         raise ValidationError({"meeting": "Choose a TGT meeting of this trust."})
+    earliest, decided = earliest_decision(request), decided_on or meeting.date
+    if earliest is not None and decided < earliest:
+        raise ValidationError(
+            {
+                "meeting": f"Choose a TGT meeting on or after {earliest:%-d %B %Y}, when the "
+                "metric's current version took effect: the new version must follow it."
+            }
+        )
+    if decided > timezone.localdate():
+        raise ValidationError({"meeting": "Choose a TGT meeting that has taken place."})
     decider = Person.objects.filter(user_id=user.pk).first()
     if decider is None:
         raise ValidationError("Your account has no staff record to record the decision against.")

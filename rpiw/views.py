@@ -286,8 +286,7 @@ def change_decide(request, pk: int):
         MetricChangeRequest.objects.select_related("metric__value_stream__organisation"), pk=pk
     )
     require(request.user, Action.APPROVE, change)
-    organisation_id = change.metric.value_stream.organisation_id
-    form = DecisionForm(request.POST or None, meetings=services.tgt_meetings(organisation_id))
+    form = DecisionForm(request.POST or None, meetings=services.decision_meetings(change))
     if request.method == "POST" and form.is_valid():
         try:
             services.decide_metric_change(

@@ -120,3 +120,89 @@ def test_an_insight_naming_many_value_streams_says_how_many_more_instead_of_an_e
     insight = no_golden_thread(trust, None, panels)
     assert "Stream 4 and 2 more)" in insight.sentence
     assert "…" not in insight.sentence
+
+
+# --- Item 7: recording a metric value -----------------------------------------------------
+
+
+def test_recording_a_value_for_a_month_that_has_one_is_refused_unless_replacing(
+    client, kpo_user, trust
+):
+    from rpiw.models import MetricValue
+
+    stream = _lead_time_metric(trust, ["40.5"])  # January 2015
+    metric = stream.metrics.get()
+    client.force_login(kpo_user)
+    url = f"/rpiw/metrics/{metric.pk}/values/"
+    response = client.post(url, {"value-period_end": "2015-01-28", "value-value": "12"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "28 January 2015 already has a value, 40.5 hours" in page
+    assert MetricValue.objects.get(metric=metric).value == Decimal("40.5")
+    response = client.post(
+        url, {"value-period_end": "2015-01-28", "value-value": "12", "value-replace": "on"}
+    )
+    assert response.status_code == 302
+    assert MetricValue.objects.get(metric=metric).value == Decimal("12")
+
+
+# --- Item 7: dates keep their year --------------------------------------------------------
+
+
+def test_no_template_prints_a_day_and_month_without_its_year():
+    """'done 30 Nov' of which year? A day-and-month format is allowed only as the start of a
+    range whose end, right after the dash, carries the year ('2–6 Mar 2019')."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    date_filter = re.compile(r'\|date:"([^"]*)"\s*}}(.{0,6})')
+    faults = []
+    templates = [*root.glob("templates/**/*.html"), *root.glob("*/templates/**/*.html")]
+    for template in templates:
+        if ".venv" in template.parts:
+            continue
+        for number, line in enumerate(template.read_text().splitlines(), start=1):
+            for match in date_filter.finditer(line):
+                fmt, after = match.groups()
+                has_day_and_month = re.search(r"[jd]", fmt) and re.search(r"[MFbNn]", fmt)
+                starts_a_range = after.lstrip().startswith(("–{{", "- {{", "– {{"))
+                if has_day_and_month and not re.search(r"[Yy]", fmt) and not starts_a_range:
+                    faults.append(f"{template.relative_to(root)}:{number}: {fmt!r}")
+    assert not faults, "\n".join(faults)
+
+
+# --- Item 7: deciding a metric change -----------------------------------------------------
+
+
+def test_a_metric_change_cannot_make_a_version_dated_before_the_one_it_replaces(trust):
+    from django.core.exceptions import ValidationError
+
+    from factories import PersonFactory, user_with_roles
+    from governance.models import MeetingKind
+    from governance.services import meetings
+    from vmi_programme.models import Role
+
+    stream = _lead_time_metric(trust, [])  # version 1 from 5 January 2015
+    metric = stream.metrics.get()
+    executive = user_with_roles(trust, Role.EXECUTIVE, username="exec")
+    tgt = meetings.create_series(MeetingKind.TGT, "SASH TGT", organisation=trust)
+    before = meetings.create_meeting(tgt, D(2014, 11, 4))
+    held = [meetings.create_meeting(tgt, D(2015, month, 3)) for month in range(1, 13)]
+    held += [meetings.create_meeting(tgt, D(2016, 1, 5))]
+    future = meetings.create_meeting(tgt, dt.date.today() + dt.timedelta(days=30))
+    proposer = PersonFactory(organisation=trust)
+    change = rpiw_services.propose_metric_change(
+        metric, proposed_by=proposer, rationale="Too broad", new_target=Decimal("20")
+    )
+    offered = list(rpiw_services.decision_meetings(change))
+    # The latest twelve held since version 1 took effect, newest first; never the future one.
+    assert offered == sorted(held, key=lambda m: m.date, reverse=True)[:12]
+    assert before not in offered and future not in offered
+    with pytest.raises(ValidationError, match="on or after 5 January 2015"):
+        rpiw_services.decide_metric_change(change, user=executive, approve=True, meeting=before)
+    with pytest.raises(ValidationError, match="taken place"):
+        rpiw_services.decide_metric_change(change, user=executive, approve=True, meeting=future)
+    rpiw_services.decide_metric_change(change, user=executive, approve=True, meeting=held[-1])
+    dates = list(metric.versions.order_by("number").values_list("effective_from", flat=True))
+    assert dates == [D(2015, 1, 5), D(2016, 1, 5)]
