@@ -146,6 +146,48 @@ def test_recording_a_value_for_a_month_that_has_one_is_refused_unless_replacing(
     assert MetricValue.objects.get(metric=metric).value == Decimal("12")
 
 
+# --- Item 7: imports ----------------------------------------------------------------------
+
+
+def _checked_enrolments(user, trust, csv_text):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from vmi_programme.imports.pipeline import store_upload, validate_batch
+    from vmi_programme.imports.spec import get_spec
+
+    spec = get_spec("training.enrolments")
+    upload = SimpleUploadedFile("enrolments.csv", csv_text.encode())
+    batch = store_upload(spec, upload, user, organisation=trust)
+    validate_batch(batch, user)
+    batch.refresh_from_db()
+    return batch
+
+
+def test_an_import_error_names_the_files_column_heading_not_the_specs_key(kpo_user, trust):
+    batch = _checked_enrolments(
+        kpo_user,
+        trust,
+        "Programme,Cohort,Cohort start date,Participant,Email,Enrolled on\n"
+        "L4L,L4L cohort 12,next spring,Ann Lee,ann.lee@example.nhs.uk,2021-03-29\n",
+    )
+    columns = {error["column"] for error in batch.preview["errors"]}
+    assert "Cohort start date" in columns
+    assert "cohort_start" not in columns
+    sample_columns = {e["column"] for e in batch.preview["sample"][0]["errors"]}
+    assert "Cohort start date" in sample_columns
+
+
+def test_an_import_summary_says_1_new_cohort_not_1_new_cohorts():
+    from vmi_programme.models import ImportBatch
+    from vmi_programme.models.imports import counted
+
+    batch = ImportBatch(summary={"new people": 1, "new cohorts": 1, "enrolments": 12})
+    assert batch.summary_text == "1 new person, 1 new cohort, 12 enrolments"
+    assert counted(1, "RPIWs created") == "1 RPIW created"
+    assert counted(1, "breaches") == "1 breach"
+    assert counted(0, "new cohorts") == "0 new cohorts"
+
+
 # --- Item 7: dates keep their year --------------------------------------------------------
 
 

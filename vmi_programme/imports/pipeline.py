@@ -162,10 +162,11 @@ def validate_batch(batch: ImportBatch, user: Any, *, report: Report = _no_report
     needs_encoding = False
     row_count = 0
     whole_file: list[tuple[int, dict]] = []
+    headings: dict[str, str] = {}
     with _stored_file(batch) as fh:
         try:
             table = _rows(batch, spec, fh)
-            ignored = table.ignored_headers
+            ignored, headings = table.ignored_headers, table.headings
             spec.prepare(ctx)
             for number, values, problems in table.rows:
                 row_count += 1
@@ -209,12 +210,12 @@ def validate_batch(batch: ImportBatch, user: Any, *, report: Report = _no_report
     batch.preview = {
         "row_count": row_count,
         "error_count": errors.count,
-        "errors": _error_dicts(errors.kept),
+        "errors": _error_dicts(errors.kept, headings),
         "sample": [
             {
                 "number": r.number,
                 "values": {k: _storable(v) for k, v in r.values.items()},
-                "errors": _error_dicts(r.errors),
+                "errors": _error_dicts(r.errors, headings),
             }
             for r in sample
         ],
@@ -239,11 +240,14 @@ def _storable(cell: str) -> str:
     return cell if len(cell) <= 200 else cell[:200] + "…"
 
 
-def _error_dicts(errors: list[RowError]) -> list[dict]:
+def _error_dicts(errors: list[RowError], headings: dict[str, str] | None = None) -> list[dict]:
+    """Errors as the preview stores them; a spec's column key becomes the file's heading for it
+    (a user reads "Cohort start", the heading they typed, never ``cohort_start``)."""
+    headings = headings or {}
     return [
         {
             "row": e.row,
-            "column": _storable(e.column) if e.column else e.column,
+            "column": _storable(headings.get(e.column, e.column)) if e.column else e.column,
             "message": e.message.replace("\x00", "\N{SYMBOL FOR NULL}"),
         }
         for e in errors

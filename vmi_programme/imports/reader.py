@@ -17,7 +17,7 @@ import csv
 import datetime as dt
 import itertools
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import IO, Any
 
@@ -47,6 +47,8 @@ class TableReader:
     ignored_headers: list[str]
     rows: Iterator[tuple[int, dict[str, str], dict[str, str]]]
     progress: Any  # () -> fraction of the file read, 0..1
+    # Each column the spec reads → its heading as written in the file, to name it in errors.
+    headings: dict[str, str] = field(default_factory=dict)
 
 
 def _cell_text(value: Any) -> str:
@@ -216,9 +218,8 @@ def open_table(
         ]
     if errors:
         raise ImportFailed(errors)
-    # A bad cell is named by the spec's column name, or its heading if the spec does not read it.
+    # A bad cell is named by its heading in the file (the user's word for it, not the spec's key).
     names = {position: heading for position, heading in enumerate(header) if heading}
-    names.update({position: name for name, position in positions.items()})
 
     def rows() -> Iterator[tuple[int, dict[str, str], dict[str, str]]]:
         for number, cells in itertools.chain(head[header_index + 1 :], records):
@@ -235,4 +236,5 @@ def open_table(
             }
             yield number, values, problems
 
-    return TableReader(header_row, ignored, rows(), progress)
+    headings = {name: header[position] for name, position in positions.items()}
+    return TableReader(header_row, ignored, rows(), progress, headings)

@@ -239,7 +239,7 @@ def confirm_view(request, pk: int):
     batch.refresh_from_db()
     spec = get_spec(batch.spec)
     if batch.status == ImportStatus.COMMITTED:  # the job ran in this process (no broker)
-        counts = ", ".join(f"{v} {k}" for k, v in batch.summary.items()) or "done"
+        counts = batch.summary_text or "done"
         messages.success(request, f"Imported {batch.filename}: {counts}.")
         if spec.success_url_name:
             return redirect(spec.success_url_name)

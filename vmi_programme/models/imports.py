@@ -81,3 +81,23 @@ class ImportBatch(models.Model):
     @property
     def error_count(self) -> int:
         return self.preview.get("error_count", len(self.errors))
+
+    @property
+    def summary_text(self) -> str:
+        """What the import wrote, in words: "1 new cohort, 12 enrolments" (not "1 new cohorts")."""
+        return ", ".join(counted(value, key) for key, value in (self.summary or {}).items())
+
+
+def counted(number: int, plural: str) -> str:
+    """``number`` and a specs' plural summary key, made singular for one ("1 RPIW created")."""
+    if number != 1:
+        return f"{number} {plural}"
+
+    def one(word: str) -> str:
+        if word == "people":
+            return "person"
+        if word.endswith(("ches", "shes", "sses")):
+            return word[:-2]
+        return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+    return f"1 {' '.join(one(word) for word in plural.split())}"
