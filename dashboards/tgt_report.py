@@ -132,9 +132,47 @@ def render_pdf(context: dict[str, Any]) -> bytes:
     """The report as PDF (xhtml2pdf renders the print template; no browser, no system libs)."""
     from xhtml2pdf import pisa
 
-    html = render_to_string("dashboards/tgt_report_pdf.html", context)
+    html = render_to_string(
+        "dashboards/tgt_report_pdf.html", {**context, "pdf_charts": metric_charts(context)}
+    )
     out = io.BytesIO()
     status = pisa.CreatePDF(html, dest=out, encoding="utf-8")
     if status.err:
         raise ValueError("The PDF could not be rendered.")
     return out.getvalue()
+
+
+#: How many months of each metric the PDF's charts show, up to the report's month.
+CHART_MONTHS = 24
+
+
+def metric_charts(context: dict[str, Any]) -> list[dict[str, str]]:
+    """Each value-stream metric's last two years to the report's month, as a chart the PDF can
+    hold (``pdf_charts``: the page's Plotly charts need a browser)."""
+    from dashboards.pdf_charts import data_uri, line_chart_svg
+
+    end = context["period"].end
+    charts = []
+    for stream in context["panels"]["value_streams"]["streams"]:
+        for entry in stream["metrics"]:
+            metric = entry["metric"]
+            points = [
+                (v.period_end, float(v.value)) for v in metric.values.all() if v.period_end <= end
+            ][-CHART_MONTHS:]
+            if not points:
+                continue
+            label = f"{stream['stream'].name}: {metric.name}"
+            target = float(metric.target) if metric.target is not None else None
+            unit = f" {metric.unit}" if metric.unit else ""
+            charts.append(
+                {
+                    "label": label,
+                    "description": (
+                        f"{len(points)} monthly values to {points[-1][0]:%B %Y}, latest "
+                        f"{points[-1][1]:g}{unit}"
+                        + (f", target {target:g}" if target is not None else "")
+                    ),
+                    "src": data_uri(line_chart_svg(points, target=target, label=label)),
+                }
+            )
+    return charts

@@ -100,11 +100,17 @@ def partnership_summary(request):
         table = partnership.table_by_key(request.GET.get("table", ""), as_of)
         if table is None:
             raise Http404("No such table.")
+        # Values as the page prints them (and the raw figures beside), titled and dated: live
+        # data is dated by the day it is downloaded, never called "as published" (issue 17).
+        figures_of = as_of or timezone.localtime()
         return export_response(
             table.rows,
-            f"partnership-{table.key}-{as_of or 'as-published'}",
+            f"partnership-{table.key}-{as_of or timezone.localdate()}",
             fmt=fmt,
             columns=table.columns,
+            title=table.title,
+            as_of=figures_of,
+            shown=table.cells,
         )
     return render(
         request,

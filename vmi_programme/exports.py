@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -84,20 +84,47 @@ def render_export(dataset: tablib.Dataset, fmt: str) -> bytes:
     raise ValueError(f"Unknown export format {fmt!r}; use one of {', '.join(FORMATS)}.")
 
 
-def _xlsx(dataset: tablib.Dataset) -> bytes:
+def _xlsx(
+    dataset: tablib.Dataset,
+    *,
+    title: str = "",
+    as_of: str = "",
+    full: tablib.Dataset | None = None,
+) -> bytes:
     """The dataset as an XLSX workbook whose text cells are all values, never formulas.
 
-    openpyxl stores any string beginning with ``=`` as a formula; the cells are already
-    neutralised, and each text cell is typed as a string here as well, so no value can become one.
+    With a ``title`` the sheet is named after it and starts with the title and an as-of row
+    above the headings; ``full`` (the same table unrounded) goes into a second sheet, "Full
+    precision", for analysts. openpyxl stores any string beginning with ``=`` as a formula; the
+    cells are already neutralised, and each text cell is typed as a string here as well, so no
+    value can become one.
     """
     from openpyxl import Workbook
+
+    workbook = Workbook()
+    _fill_sheet(workbook.active, dataset, title=title, as_of=as_of, name=title or "Export")
+    if full is not None:
+        _fill_sheet(workbook.create_sheet(), full, title=title, as_of=as_of, name="Full precision")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# Characters a sheet name may not hold, and its longest length (Excel's rules).
+_SHEET_NAME_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
+_SHEET_NAME_MAX = 31
+
+
+def _fill_sheet(sheet, dataset: tablib.Dataset, *, title: str, as_of: str, name: str) -> None:
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Export"
-    for row_number, row in enumerate([dataset.headers or [], *dataset], start=1):
+    sheet.title = (
+        " ".join(name.translate(_SHEET_NAME_FORBIDDEN).split())[:_SHEET_NAME_MAX] or "Export"
+    )
+    above = [[title], [as_of], []] if title else []
+    header_row = len(above) + 1
+    for row_number, row in enumerate([*above, dataset.headers or [], *dataset], start=1):
         for column_number, value in enumerate(row, start=1):
             cell = sheet.cell(row=row_number, column=column_number)
             if isinstance(value, str):
@@ -106,12 +133,19 @@ def _xlsx(dataset: tablib.Dataset) -> bytes:
                 cell.data_type = "s"  # a value, never a formula
             else:
                 cell.value = value
-            if row_number == 1:
+            if row_number == header_row or (title and row_number == 1):
                 cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    sheet.freeze_panes = f"A{header_row + 1}"
+
+
+def as_of_text(moment: dt.date | dt.datetime | None = None) -> str:
+    """The as-of row of a download: "Figures as of 30 November 2026, 17:59" (now by default)."""
+    from django.utils import timezone
+
+    moment = moment or timezone.localtime()
+    if isinstance(moment, dt.datetime):
+        return f"Figures as of {timezone.localtime(moment):%-d %B %Y, %H:%M}"
+    return f"Figures as of {moment:%-d %B %Y}"
 
 
 def export_response(
@@ -120,12 +154,63 @@ def export_response(
     *,
     fmt: str = "csv",
     columns: Columns | None = None,
+    title: str = "",
+    as_of: dt.date | dt.datetime | None = None,
+    shown: Callable[[Mapping[str, Any]], Sequence[str]] | None = None,
 ) -> HttpResponse:
-    """An attachment download of the rows as CSV or XLSX."""
-    body = render_export(to_dataset(rows, columns), fmt)
+    """An attachment download of the rows as CSV or XLSX.
+
+    ``title`` heads the XLSX sheet (its name too) above an as-of row (``as_of``, or now).
+    ``shown(row)`` gives a row's cells as the page prints them (69%, < .001): the download then
+    holds those, and the raw figures beside them — a second sheet, "Full precision", in XLSX;
+    a "(full precision)" column after each figure in CSV, whose first row stays the headings.
+    """
+    if shown is None:
+        dataset, full = to_dataset(rows, columns), None
+    else:
+        dataset, full = _as_shown(list(rows), columns or [], shown)
+    if fmt == "xlsx":
+        body = _xlsx(dataset, title=title, as_of=as_of_text(as_of) if title else "", full=full)
+    elif full is not None:
+        body = render_export(_side_by_side(dataset, full), fmt)
+    else:
+        body = render_export(dataset, fmt)
     response = HttpResponse(body, content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{slugify(filename)}.{fmt}"'
     return response
+
+
+def _as_shown(
+    rows: list[Mapping[str, Any]], columns: Columns, shown: Callable
+) -> tuple[tablib.Dataset, tablib.Dataset]:
+    headers = [neutralise(str(label)) for _, label in columns]
+    printed = tablib.Dataset(headers=headers)
+    for row in rows:
+        printed.append([_cell(cell) for cell in shown(row)])
+    return printed, to_dataset(rows, columns)
+
+
+def _side_by_side(printed: tablib.Dataset, full: tablib.Dataset) -> tablib.Dataset:
+    """Each column as printed, followed by its full-precision figures where they differ."""
+    differs = [
+        index
+        for index in range(len(printed.headers or []))
+        if any(str(p[index]) != str(f[index]) for p, f in zip(printed, full, strict=True))
+    ]
+    headers: list[str] = []
+    for index, heading in enumerate(printed.headers or []):
+        headers.append(heading)
+        if index in differs:
+            headers.append(f"{heading} (full precision)")
+    both = tablib.Dataset(headers=headers)
+    for p, f in zip(printed, full, strict=True):
+        cells: list[Any] = []
+        for index, value in enumerate(p):
+            cells.append(value)
+            if index in differs:
+                cells.append(f[index])
+        both.append(cells)
+    return both
 
 
 def json_response(data: Any, filename: str) -> HttpResponse:

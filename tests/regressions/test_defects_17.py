@@ -188,6 +188,121 @@ def test_an_import_summary_says_1_new_cohort_not_1_new_cohorts():
     assert counted(0, "new cohorts") == "0 new cohorts"
 
 
+# --- Item 8: downloads --------------------------------------------------------------------
+
+
+def _table():
+    from vmi_programme.summary_tables import P_VALUE, PERCENT, SummaryTable
+
+    return SummaryTable(
+        key="7-3",
+        title="Table 7.3: RPIW impact",
+        caption="",
+        columns=[("trust", "Trust"), ("share", "Share"), ("p", "p")],
+        rows=[{"trust": "SASH", "share": 68.6411149825784, "p": 7.97848505130976e-22}],
+        formats={"share": PERCENT, "p": P_VALUE},
+    )
+
+
+def test_an_xlsx_download_holds_values_as_shown_a_title_an_as_of_row_and_full_precision():
+    import io
+
+    from openpyxl import load_workbook
+
+    from vmi_programme.exports import export_response
+
+    table = _table()
+    response = export_response(
+        table.rows,
+        "partnership-7-3",
+        fmt="xlsx",
+        columns=table.columns,
+        title=table.title,
+        as_of=D(2019, 7, 31),
+        shown=table.cells,
+    )
+    workbook = load_workbook(io.BytesIO(response.content))
+    shown, full = workbook.worksheets
+    assert shown.title == "Table 7.3 RPIW impact"  # not "Tablib Dataset"
+    rows = [[c.value for c in row] for row in shown.iter_rows()]
+    assert rows[0][0] == "Table 7.3: RPIW impact"
+    assert rows[1][0] == "Figures as of 31 July 2019"
+    assert rows[3] == ["Trust", "Share", "p"]
+    assert rows[4] == ["SASH", "69%", "< .001"]
+    assert full.title == "Full precision"
+    full_rows = [[c.value for c in row] for row in full.iter_rows()]
+    assert full_rows[4] == ["SASH", 68.6411149825784, 7.97848505130976e-22]
+
+
+def test_a_csv_download_shows_each_figure_as_printed_with_its_full_precision_beside_it():
+    import csv
+    import io
+
+    from vmi_programme.exports import export_response
+
+    table = _table()
+    response = export_response(
+        table.rows, "t", fmt="csv", columns=table.columns, title=table.title, shown=table.cells
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == ["Trust", "Share", "Share (full precision)", "p", "p (full precision)"]
+    assert rows[1][:4] == ["SASH", "69%", "68.6411149825784", "< .001"]
+
+
+def test_the_partnership_summary_download_is_dated_and_titled_not_called_as_published(
+    client, regulator_user, trust
+):
+    import io
+    import re
+
+    from openpyxl import load_workbook
+
+    client.force_login(regulator_user)
+    page = client.get("/partnership/").content.decode()
+    link = re.search(r'href="\?table=([\w.-]+)&amp;format=xlsx"', page)
+    assert link, "the partnership summary offers no XLSX download"
+    response = client.get(f"/partnership/?table={link.group(1)}&format=xlsx")
+    assert response.status_code == 200
+    disposition = response["Content-Disposition"]
+    assert "as-published" not in disposition
+    assert dt.date.today().isoformat() in disposition
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    assert str(sheet["A2"].value).startswith("Figures as of ")
+
+
+# --- Item 8: the TGT report's PDF ---------------------------------------------------------
+
+
+def test_the_tgt_report_pdf_has_its_charts_and_no_heading_alone_at_a_pages_foot(
+    client, kpo_user, trust
+):
+    import io
+
+    from pypdf import PdfReader
+
+    for number in range(8):  # enough charts to run over several pages
+        stream = _lead_time_metric(trust, [str(40 - month / 2) for month in range(30)])
+        stream.name = f"Stream {number}"
+        stream.save(update_fields=["name"])
+    client.force_login(kpo_user)
+    response = client.get(f"/tgt-report/{trust.short_name}/2017-06.pdf")
+    assert response.status_code == 200
+    pages = [
+        [line.strip() for line in page.extract_text().splitlines() if line.strip()]
+        for page in PdfReader(io.BytesIO(response.content)).pages
+    ]
+    text = "\n".join("\n".join(page) for page in pages)
+    # A chart per metric: its heading, its axis labels and its description.
+    assert text.count("24 monthly values to June 2017, latest 25.5 hours, target 24") == 8
+    assert "Stream 7: Median pathway lead time" in text and "Jul 2015" in text
+    assert len(pages) > 2
+    headings = {f"Stream {n}: Median pathway lead time" for n in range(8)} | {
+        line for page in pages for line in page if line[:2] in {f"{n}." for n in range(1, 8)}
+    }
+    for number, page in enumerate(pages[:-1], start=1):
+        assert page[-1] not in headings, f"page {number} ends with the heading {page[-1]!r}"
+
+
 # --- Item 7: dates keep their year --------------------------------------------------------
 
 
