@@ -363,3 +363,55 @@ def test_a_metric_change_cannot_make_a_version_dated_before_the_one_it_replaces(
     rpiw_services.decide_metric_change(change, user=executive, approve=True, meeting=held[-1])
     dates = list(metric.versions.order_by("number").values_list("effective_from", flat=True))
     assert dates == [D(2015, 1, 5), D(2016, 1, 5)]
+
+
+# --- Item 7: the Impact page's ITS summaries ----------------------------------------------
+
+
+def _its_result(level, level_p, slope, slope_p, unit="%", direction="lower"):
+    def term(estimate, p):
+        return {"estimate": estimate, "p_value": p}
+
+    return {
+        "measure": {"name": "Staff turnover", "unit": unit, "direction": direction},
+        "intervention": "2015-07",
+        "own": {
+            "coefficients": {
+                "level_change": term(level, level_p),
+                "slope_change": term(slope, slope_p),
+            },
+            "summary_text": "From July 2015 the level changed by +0.00 (95% CI …",
+        },
+    }
+
+
+def test_an_its_summary_is_a_whole_plain_sentence_with_a_verdict():
+    from impact.templatetags.impact_format import its_verdict
+
+    text = its_verdict(_its_result(-0.052471957, 0.1467, -0.0054, 8.5e-7))
+    assert text == (
+        "From July 2015, the level fell by 0.052 percentage points (could be chance, p = .147); "
+        "the trend fell by 0.065 percentage points a year (p < .001). Verdict: improving."
+    )
+    assert "…" not in text and "+0.00" not in text
+    worse = its_verdict(_its_result(0.8, 0.01, 0.0, 0.9, unit="% recommend", direction="lower"))
+    assert worse.endswith("Verdict: worsening.")
+    flat = its_verdict(_its_result(0.01, 0.8, 0.0001, 0.6))
+    assert flat.endswith("Verdict: no clear change.")
+
+
+def test_the_impact_page_shows_the_verdict_not_a_truncated_summary(client, regulator_user):
+    from vmi_programme.models import Job
+
+    html = render_to_string(
+        "impact/index.html",
+        {
+            "latest": {
+                "staff_turnover": [
+                    Job(pk=1, result=_its_result(-0.05, 0.15, -0.005, 1e-6), status="succeeded")
+                ]
+            }
+        },
+    )
+    assert "Verdict: improving." in html
+    assert "+0.00 (95% CI" not in html and "…" not in html
