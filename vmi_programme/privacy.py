@@ -324,7 +324,8 @@ def erase_person(*, user: Any, person: Person) -> ErasureReport:
         person.erased_at = timezone.now()
         person.left_on = person.left_on or timezone.localdate()
         repr_ = f"{ERASED_NAME} ({person.organisation.short_name})"
-        person._audit_repr = repr_  # type: ignore[attr-defined]  (read by audit._repr)
+        # audit._repr reads it: the history row written now is named without the name.
+        person._audit_repr = repr_  # type: ignore[attr-defined]
         person.save()
         # The person's versions in the audit trail, whatever they were called then.
         report.history_rows += Person.history.filter(id=person.pk).update(

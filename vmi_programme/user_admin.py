@@ -177,7 +177,7 @@ def invitation_token(invitation: AccountInvitation) -> str:
 def invitation_for_token(token: str) -> AccountInvitation:
     """The open invitation a link's token names; ``ValidationError`` saying why not otherwise."""
     try:
-        pk = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE.total_seconds())
+        pk = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE)
     except signing.SignatureExpired:
         raise ValidationError(
             "This invitation has expired. Ask your trust administrator for a new one."

@@ -15,6 +15,7 @@ ROLE_INTROS = {
     Role.REGULATOR: "View the partnership side by side and run the TGB.",
     Role.TGB_MEMBER: "Take part in the TGB: agendas, reflections on the compact, breaches.",
     Role.ANALYST: "Import data and run t-tests, interrupted time series, SPC and network analyses.",
+    Role.TRUST_ADMIN: "Manage your trust's people: accounts, invitations, roles and leavers.",
     Role.ADMINISTRATOR: "Manage organisations, people, roles and programme configuration.",
 }
 
