@@ -356,3 +356,27 @@ def test_only_who_manages_a_trusts_users_imports_its_staff_list(trust, other_tru
     kpo = user_with_roles(trust, Role.KPO_LEAD, username="lead")
     with pytest.raises(PermissionDenied):
         preview(spec, _csv(STAFF_LIST), kpo, organisation=trust)
+
+
+# --- The policy: who manages users where ------------------------------------------------------
+
+MANAGES = {
+    Role.TRUST_ADMIN: {"own"},
+    Role.REGULATOR: {"partnership"},
+    Role.ADMINISTRATOR: {"own", "other", "partnership"},
+}
+
+
+@pytest.mark.parametrize("role", list(Role), ids=str)
+def test_who_manages_users_where(role, trust, other_trust):
+    from vmi_programme.access import Action, can
+    from vmi_programme.scope import Scope
+
+    user = user_with_roles(trust, role)
+    where = {
+        "own": PersonFactory(organisation=trust),
+        "other": PersonFactory(organisation=other_trust),
+        "partnership": Scope.partnership(),
+    }
+    for relation, target in where.items():
+        assert can(user, Action.MANAGE_USERS, target) is (relation in MANAGES.get(role, set()))
