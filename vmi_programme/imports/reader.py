@@ -218,8 +218,10 @@ def open_table(
         ]
     if errors:
         raise ImportFailed(errors)
-    # A bad cell is named by its heading in the file (the user's word for it, not the spec's key).
+    # A bad cell is named by the spec's column name, or its heading if the spec does not read it
+    # (the stored preview names every column by its heading in the file: ``headings``).
     names = {position: heading for position, heading in enumerate(header) if heading}
+    names.update({position: name for name, position in positions.items()})
 
     def rows() -> Iterator[tuple[int, dict[str, str], dict[str, str]]]:
         for number, cells in itertools.chain(head[header_index + 1 :], records):
