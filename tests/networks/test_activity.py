@@ -151,6 +151,24 @@ def test_the_activity_page_reads_stored_results_in_few_queries(
         assert client.get(activity_url(trust)).status_code == 200
 
 
+def test_the_activity_page_needs_no_more_queries_for_a_bigger_network(
+    client, network, trust, wave, invite, staff, kpo_user, django_assert_max_num_queries
+):
+    more = [PersonFactory(organisation=trust, full_name=f"Extra {n}") for n in range(20)]
+    for index, person in enumerate(more):
+        save_name_generator_answer(
+            invite(person),
+            [
+                NamedPerson(person_id=more[(index + 1) % 20].pk, interactions=["advice"]),
+                NamedPerson(person_id=staff[PEOPLE[index % 12]].pk, interactions=["advice"]),
+            ],
+        )
+    client.force_login(kpo_user)
+    with django_assert_max_num_queries(25):
+        page = client.get(activity_url(trust))
+    assert page.status_code == 200 and len(page.context["people"]) == 5
+
+
 # --- Matching named collaborators to people -----------------------------------------------
 
 
