@@ -29,11 +29,11 @@ def summarise_wave(job: JobContext, wave: int, **_: Any) -> dict:
     """Summary, per-actor measures and a stored layout of a trust's network in one wave.
 
     The result holds no names or person ids (see ``selectors.actor_key``), so it can be shown
-    to anyone who may view the trust; pages add names only for users allowed to see them. Nor
-    does it say which actor belongs to which improvement-activity group: only the comparison
-    of each group with everyone else, suppressed below five on either side
-    (``analysis.position``). Group memberships and L4L statuses are taken on the day the wave
-    closed.
+    to anyone who may view the trust; pages add names only for users allowed to see them. Each
+    actor's L4L status is kept (the map colours by it, like role and department), but not who
+    was on an RPIW team or led a value stream: only each group's comparison with everyone
+    else, withheld below five on either side (``analysis.position``). Group memberships and
+    L4L statuses are taken on the day the wave closed.
     """
     organisation = job.job.organisation
     if organisation is None:
