@@ -60,7 +60,8 @@
     input.className = "nhsuk-input vmi-person-picker" +
       (select.className.indexOf("--error") !== -1 ? " nhsuk-input--error" : "");
     input.setAttribute("autocomplete", "off");
-    input.setAttribute("role", "combobox");
+    // No role attribute: an input with a list (the datalist) is a combobox already; an explicit
+    // role="combobox" would owe an aria-expanded it cannot keep true (axe: aria-required-attr).
     input.setAttribute("data-person-picker-for", select.id);
     list.id = select.id + "-matches";
     input.setAttribute("list", list.id);
@@ -123,7 +124,8 @@
     input.className = "nhsuk-input vmi-person-picker" +
       (field.className.indexOf("--error") !== -1 ? " nhsuk-input--error" : "");
     input.setAttribute("autocomplete", "off");
-    input.setAttribute("role", "combobox");
+    // No role attribute: an input with a list (the datalist) is a combobox already; an explicit
+    // role="combobox" would owe an aria-expanded it cannot keep true (axe: aria-required-attr).
     input.setAttribute("data-person-picker-for", field.id);
     input.placeholder = "Start typing a name to add someone";
     list.id = field.id + "-matches";

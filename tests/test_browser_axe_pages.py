@@ -1,0 +1,71 @@
+"""axe-core over every page type (issue 17's guard): one URL per URL pattern, ids from the
+seeded demo (tests/url_samples.py), opened in headless Chromium by the administrator, who may
+open every page; no serious or critical accessibility violation on any of them, no page wider
+than the window and no unstyled select, date, month or file input."""
+
+import io
+
+import pytest
+from axe_check import serious_violations
+from conftest import jobs_in_process
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "correct-horse-battery"
+# Not pages a person reads: sign-out ends the session; the others answer JSON or a file.
+NOT_PAGES = {"logout", "person-search", "job-status", "health"}
+
+
+# What axe does not judge but a user trips over: a page wider than the window (a table clipped
+# at its edge), and a form control left as the browser draws it, without the NHS.UK style.
+LAYOUT_FAULTS = """() => {
+  const faults = [];
+  const root = document.documentElement;
+  if (root.scrollWidth > root.clientWidth + 1) faults.push(`page is ${root.scrollWidth}px wide`);
+  const bare = 'select:not(.nhsuk-select), input[type=date]:not(.nhsuk-input), '
+    + 'input[type=month]:not(.nhsuk-input), input[type=file]:not(.nhsuk-file-upload)';
+  document.querySelectorAll(bare).forEach(e => faults.push(`unstyled ${e.tagName} #${e.id}`));
+  return faults;
+}"""
+
+
+@pytest.fixture
+def demo(transactional_db):
+    with jobs_in_process():
+        call_command("seed_demo", stdout=io.StringIO())
+    admin = get_user_model().objects.get(username="admin")
+    admin.set_password(PASSWORD)
+    admin.save(update_fields=["password"])
+    return admin
+
+
+def html_pages(user) -> list[tuple[str, str]]:
+    """(URL name, URL) of every pattern that answers the user with an HTML page."""
+    from url_samples import pattern_urls
+
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    pages = []
+    for name, url in pattern_urls():
+        if name in NOT_PAGES:
+            continue
+        response = client.get(url)
+        if response.status_code == 200 and "text/html" in response.headers["Content-Type"]:
+            pages.append((name, url))
+    return pages
+
+
+def test_no_page_type_has_a_serious_or_critical_accessibility_violation(demo, browser_page):
+    pages = html_pages(demo)
+    assert len(pages) > 100, f"only {len(pages)} page types answered 200"
+    page = browser_page
+    page.login("admin", PASSWORD)
+    found = []
+    for name, url in pages:
+        page.goto(url, wait_until="domcontentloaded")
+        found += [f"{name} {url}: {v}" for v in serious_violations(page)]
+        found += [f"{name} {url}: {v}" for v in page.evaluate(LAYOUT_FAULTS)]
+    assert not found, f"{len(found)} violations on {len(pages)} pages:\n" + "\n".join(found)
