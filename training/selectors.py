@@ -577,3 +577,44 @@ def l4l_survey_wave(as_of: dt.date | None = None):
     if as_of is None:
         return waves.order_by("opens_on", "pk").first()
     return waves.filter(opens_on__lte=as_of).order_by("-opens_on", "-pk").first()
+
+
+def _module_numbers(numbers: list[int]) -> str:
+    """[2, 3, 4, 5] → "2–5"; [2, 4] → "2 and 4"."""
+    if len(numbers) > 2 and numbers == list(range(numbers[0], numbers[-1] + 1)):
+        return f"{numbers[0]}–{numbers[-1]}"
+    if len(numbers) == 1:
+        return str(numbers[0])
+    return f"{', '.join(map(str, numbers[:-1]))} and {numbers[-1]}"
+
+
+def passes_out_of_order(cohort: Cohort, cells: Iterable[tuple[int, int]]) -> list[str]:
+    """A sentence for each (enrolment id, module id) passed while an earlier module of the
+    programme is not yet passed ("Ann Lee passed module 6 before modules 2–5"), which the
+    grid accepts but should not let pass without comment (issue 17)."""
+    modules = list(cohort.programme.modules.order_by("number"))
+    by_id = {m.pk: m for m in modules}
+    enrolments = {e.pk: e for e in cohort.enrolments.select_related("person")}
+    passed = set(
+        Assessment.objects.filter(
+            enrolment__person_id__in=[e.person_id for e in enrolments.values()],
+            module__programme_id=cohort.programme_id,
+            result=AssessmentResult.PASS,
+        ).values_list("enrolment__person_id", "module_id")
+    )
+    notes = []
+    for enrolment_id, module_id in sorted(cells):
+        enrolment, module = enrolments.get(enrolment_id), by_id.get(module_id)
+        if enrolment is None or module is None:
+            continue
+        missing = [
+            m.number
+            for m in modules
+            if m.number < module.number and (enrolment.person_id, m.pk) not in passed
+        ]
+        if missing:
+            notes.append(
+                f"{enrolment.person.full_name} passed module {module.number} before "
+                f"module{'s' if len(missing) > 1 else ''} {_module_numbers(missing)}."
+            )
+    return notes

@@ -404,6 +404,9 @@ def assessment_grid(request, pk: int):
                 messages.success(
                     request, f"{saved} assessment{'s' if saved != 1 else ''} recorded."
                 )
+                passes = [key for key, value in posted.items() if value == "pass"]
+                for note in selectors.passes_out_of_order(cohort, passes):
+                    messages.warning(request, note)  # accepted, but said (issue 17)
                 return redirect("training:cohort", pk=cohort.pk)
     grid = selectors.cohort_grid(cohort, timezone.localdate())
     error_list = []

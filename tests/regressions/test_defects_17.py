@@ -415,3 +415,38 @@ def test_the_impact_page_shows_the_verdict_not_a_truncated_summary(client, regul
     )
     assert "Verdict: improving." in html
     assert "+0.00 (95% CI" not in html and "…" not in html
+
+
+# --- Item 7: modules passed out of order ----------------------------------------------------
+
+
+def test_a_module_passed_before_the_earlier_ones_is_recorded_with_a_warning(
+    client, kpo_user, trust
+):
+    from factories import PersonFactory
+    from training.models import Assessment, Cohort, Enrolment, Module, Programme
+
+    l4l = Programme.objects.create(
+        code="L4L-T", name="Lean for Leaders", assessment_method="homework"
+    )
+    modules = [Module.objects.create(programme=l4l, number=n, title=f"M{n}") for n in range(1, 7)]
+    cohort = Cohort.objects.create(
+        programme=l4l, organisation=trust, name="L4L cohort 1", starts_on=D(2016, 1, 4)
+    )
+    ann = PersonFactory(organisation=trust, full_name="Ann Lee")
+    enrolment = Enrolment.objects.create(person=ann, cohort=cohort, enrolled_on=D(2016, 1, 4))
+    client.force_login(kpo_user)
+    response = client.post(
+        f"/training/cohorts/{cohort.pk}/assessments/",
+        {
+            "assessed_on": "2016-03-01",
+            f"cell-{enrolment.pk}-{modules[0].pk}": "pass",
+            f"cell-{enrolment.pk}-{modules[5].pk}": "pass",
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert Assessment.objects.filter(enrolment=enrolment, result="pass").count() == 2
+    page = response.content.decode()
+    assert "Ann Lee passed module 6 before modules 2–5." in page
+    assert "passed module 1 before" not in page
