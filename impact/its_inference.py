@@ -85,6 +85,8 @@ def placebo_section(result: dict[str, Any]) -> dict[str, Any]:
                 "placebo_p_text": _p(term.get("p_value")),
                 "model_p_text": _p(term.get("model_p_value")),
                 "agreement": verdict,
+                # the page tags "Disagree" and prints the reasons beside the tag
+                "agreement_detail": verdict.removeprefix("DISAGREE: "),
             }
         )
         section["any_disagree"] |= verdict.startswith("DISAGREE")

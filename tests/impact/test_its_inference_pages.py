@@ -60,7 +60,7 @@ def test_the_run_page_shows_hac_beside_the_placebo_test_and_flags_disagreement(
     assert "Rank among 5" in page and "Permutation p" in page
     assert "Newey–West (HAC) p" in page
     assert 'id="inference-disagree"' in page
-    assert "DISAGREE: Newey–West (HAC) significant" in page
+    assert "Disagree</strong> Newey–West (HAC) significant" in page
     assert "Detectable effect (80% power)" in page
     assert "small-sample factor: n/(n - k) (as Stata newey)" in page
 
