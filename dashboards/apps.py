@@ -40,6 +40,48 @@ class DashboardsConfig(AppConfig):
             )
         )
         register_panel(LandingPanel("dashboards/_landing_panel.html", dashboards_panel, order=5))
+        _watch_records()
+
+
+#: The apps whose records the dashboards' figures are built from (every model but histories),
+#: and the core's models they show.
+WATCHED_APPS = ("governance", "training", "rpiw", "networks", "impact", "compact")
+WATCHED_CORE_MODELS = ("Organisation", "Partnership", "Person", "RoleAssignment")
+
+
+def _watch_records() -> None:
+    """Mark the read model's snapshots changed whenever a record behind them changes."""
+    from django.apps import apps
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from vmi_programme import signals
+
+    from . import read_model
+
+    def changed(sender, instance, **kwargs) -> None:
+        if signals.is_quiet() or kwargs.get("raw") or type(instance) not in watched:
+            return
+        from vmi_programme.access import scope_of
+
+        try:
+            organisation_id = scope_of(instance).organisation_id
+        except Exception:  # an object whose owner cannot be found (being deleted): assume any
+            organisation_id = None
+        read_model.mark_changed([organisation_id])
+
+    def bulk_changed(sender, organisation_ids=None, **kwargs) -> None:
+        if not signals.is_quiet():
+            read_model.mark_changed(organisation_ids)
+
+    models = [m for label in WATCHED_APPS for m in apps.get_app_config(label).get_models()]
+    models += [apps.get_model("vmi_programme", name) for name in WATCHED_CORE_MODELS]
+    watched = {m for m in models if not m.__name__.startswith("Historical")}  # not audit rows
+    for model in watched:
+        uid = f"read-model-{model._meta.label_lower}"
+        post_save.connect(changed, sender=model, dispatch_uid=f"{uid}-save", weak=False)
+        post_delete.connect(changed, sender=model, dispatch_uid=f"{uid}-delete", weak=False)
+    m2m_changed.connect(changed, dispatch_uid="read-model-m2m", weak=False)
+    signals.records_changed.connect(bulk_changed, dispatch_uid="read-model-bulk", weak=False)
 
 
 def _sees_a_trust_dashboard(user) -> bool:

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from dashboards import partnership, tgt_report
+from dashboards import read_model, summary_view, tgt_report
 from dashboards import trust as trust_panels
+from dashboards.models import SnapshotKind
 from dashboards.period import period_from, presets
 from vmi_programme.access import (
     Action,
@@ -62,11 +66,36 @@ def dashboard_index(request):
     )
 
 
+def _rendered(request, reading: read_model.Reading, template: str, context: dict) -> str:
+    """The stored figures rendered once per build and access scope (Django's cache)."""
+    key = f"read-model:{template}:{reading.version}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(template, context, request=request)
+        cache.set(key, html, settings.READ_MODEL_RENDER_CACHE_SECONDS)
+    return html
+
+
 def trust_dashboard(request, trust: str):
     organisation = _partner_trust(trust)
     require(request.user, Action.VIEW, organisation)
     period = period_from(request.GET, default="programme")
-    panels = trust_panels.build(organisation, period, request.user)
+    reading = read_model.read(
+        SnapshotKind.TRUST, organisation, read_model.period_key(period), request.user
+    )
+    body = None
+    if reading.data is not None:
+        panels = dict(reading.data)
+        body = _rendered(
+            request,
+            reading,
+            "dashboards/_trust_body.html",
+            {
+                "organisation": organisation,
+                "insights": panels.pop("insights"),
+                "panel_layout": trust_panels.layout(panels),
+            },
+        )
     return render(
         request,
         "dashboards/trust.html",
@@ -74,9 +103,8 @@ def trust_dashboard(request, trust: str):
             "organisation": organisation,
             "period": period,
             "presets": presets(),
-            "panels": panels,
-            "insights": panels.pop("insights"),
-            "panel_layout": trust_panels.layout(panels),
+            "reading": reading,
+            "body": body,
             "can_view_partnership": can_view_partnership(request.user),
             "report_month": _last_full_month(period.end),
         },
@@ -96,10 +124,17 @@ def partnership_summary(request):
             as_of = dt.date.fromisoformat(request.GET["as_of"])
         except ValueError:
             as_of = None
+    reading = read_model.read(
+        SnapshotKind.PARTNERSHIP,
+        None,
+        as_of.isoformat() if as_of else read_model.PUBLISHED,
+        request.user,
+    )
+    tables = reading.data or []
     if fmt := wants_export(request):
-        table = partnership.table_by_key(request.GET.get("table", ""), as_of)
+        table = next((t for t in tables if t.key == request.GET.get("table", "")), None)
         if table is None:
-            raise Http404("No such table.")
+            raise Http404("No such table (or it is still being prepared).")
         # Values as the page prints them (and the raw figures beside), titled and dated: live
         # data is dated by the day it is downloaded, never called "as published" (issue 17).
         figures_of = as_of or timezone.localtime()
@@ -112,10 +147,32 @@ def partnership_summary(request):
             as_of=figures_of,
             shown=table.cells,
         )
+    facts = summary_view.trust_facts()
+    filters = summary_view.filters_from(request.GET)
     return render(
         request,
         "dashboards/partnership.html",
-        {"tables": partnership.build(as_of), "as_of": as_of},
+        {
+            "tables": [summary_view.page_of(t, facts, filters, request.GET) for t in tables],
+            "as_of": as_of,
+            "reading": reading,
+            "filters": filters,
+            "choices": summary_view.choices(facts),
+            "published_cohort": _published_cohort(),
+            "query": request.GET,
+        },
+    )
+
+
+def _published_cohort() -> int | None:
+    """The partnership whose five trusts the report published (the saved filter)."""
+    from vmi_programme.models import Partnership
+
+    return (
+        Partnership.objects.filter(short_name__in=["NHS-VMI", "NHS–VMI"])
+        .values_list("pk", flat=True)
+        .first()
+        or Partnership.objects.order_by("started_on", "pk").values_list("pk", flat=True).first()
     )
 
 
@@ -146,15 +203,22 @@ def _report(request, trust_key: str, month_text: str):
     organisation = _partner_trust(trust_key)
     require(request.user, Action.VIEW, organisation)
     month = _report_month(month_text)
-    report = tgt_report.build(organisation, month, request.user)
-    report["title"] = tgt_report.report_title(organisation, month)
-    return organisation, month, report
+    reading = read_model.read(SnapshotKind.TGT_REPORT, organisation, f"{month:%Y-%m}", request.user)
+    report = dict(reading.data) if reading.data is not None else None
+    return organisation, month, report, reading
 
 
 def tgt_report_page(request, trust: str, month: str):
-    organisation, month_start_day, report = _report(request, trust, month)
+    organisation, month_start_day, report, reading = _report(request, trust, month)
+    if report is None:
+        return render(
+            request,
+            "dashboards/preparing.html",
+            {"reading": reading, "title": tgt_report.report_title(organisation, month_start_day)},
+        )
     meeting = report["next_tgt"]
     report |= {
+        "reading": reading,
         "previous_month": add_months(month_start_day, -1),
         "next_month": add_months(month_start_day, 1)
         if add_months(month_start_day, 1) <= timezone.localdate()
@@ -167,7 +231,14 @@ def tgt_report_page(request, trust: str, month: str):
 
 
 def tgt_report_pdf(request, trust: str, month: str):
-    organisation, month_start_day, report = _report(request, trust, month)
+    organisation, month_start_day, report, reading = _report(request, trust, month)
+    if report is None:
+        return render(
+            request,
+            "dashboards/preparing.html",
+            {"reading": reading, "title": tgt_report.report_title(organisation, month_start_day)},
+            status=202,
+        )
     response = HttpResponse(tgt_report.render_pdf(report), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="tgt-report-{organisation.short_name}-{month_start_day:%Y-%m}.pdf"'

@@ -66,6 +66,13 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _read_model_builds_in_the_request(settings):
+    """Pages build the figures they need in the request, as in the embedded default, so tests of
+    what a page shows need no worker; tests of the read model's jobs turn this off."""
+    settings.READ_MODEL_BUILD_INLINE = True
+
+
 @pytest.fixture
 def _services_required_but_missing():
     pytest.fail(f"REQUIRE_SERVICES=1 but {_services_problem()}", pytrace=False)

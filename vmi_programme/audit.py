@@ -36,6 +36,8 @@ from simple_history.manager import HistoryManager
 from simple_history.models import HistoricalRecords
 from simple_history.utils import get_change_reason_from_object
 
+from . import signals
+
 log = logging.getLogger(__name__)
 
 
@@ -260,6 +262,7 @@ def bulk_create(model: type[models.Model], objs: Iterable[models.Model], **kwarg
         created = model._default_manager.bulk_create(list(objs), **kwargs)
         if hasattr(model, "history"):
             model.history.bulk_history_create(created)
+        signals.changed(None, sender=model)  # bulk writes send no post_save: say so once
     return created
 
 
@@ -271,6 +274,7 @@ def bulk_update(
         count = model._default_manager.bulk_update(objs, fields, **kwargs)
         if hasattr(model, "history"):
             model.history.bulk_history_create(objs, update=True)
+        signals.changed(None, sender=model)
     return count
 
 
@@ -283,3 +287,4 @@ def record_upsert(
     history: Any = getattr(model, "history")  # noqa: B009 (added by AuditTrail, unknown to mypy)
     history.bulk_history_create([row for row in rows if key(row) not in existing])
     history.bulk_history_create([row for row in rows if key(row) in existing], update=True)
+    signals.changed(None, sender=model)

@@ -37,7 +37,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
-from . import audit
+from . import audit, signals
 from .models import Job, JobQueue, JobStatus
 
 log = logging.getLogger(__name__)
@@ -263,6 +263,18 @@ def _finish(job: Job, attempt: int, **outcome: Any) -> None:
     if not _owned(job.pk, attempt).update(finished_at=timezone.now(), **outcome):
         # The reaper took the job back (time limit passed, or heartbeat lost): its verdict stands.
         log.warning("Job %s attempt %s ended after the reaper took it back", job.pk, attempt)
+    elif outcome.get("status") == JobStatus.SUCCEEDED and job.kind not in _QUIET_KINDS:
+        # A stored result is an input of the dashboards (e.g. an ITS run, a network summary).
+        signals.changed([job.organisation_id], sender=Job)
+
+
+#: Kinds whose results are not inputs of stored figures (the read model's own refreshes, ...).
+_QUIET_KINDS: set[str] = set()
+
+
+def quiet_kind(name: str) -> None:
+    """Say that a kind's results feed no stored figure (its success signals nothing)."""
+    _QUIET_KINDS.add(name)
 
 
 class _Heartbeat:

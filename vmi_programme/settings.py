@@ -274,6 +274,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="vmi")
+# The dashboards' read model (ADR 18): a page whose figures were never built builds them in the
+# request when this is on (the embedded default, where jobs run in-process anyway), otherwise a
+# job builds them and the page shows its progress.
+READ_MODEL_BUILD_INLINE = env.bool("READ_MODEL_BUILD_INLINE", default=CELERY_TASK_ALWAYS_EAGER)
+# Rendered panels are cached under their snapshot's build, so a refresh replaces them anyway.
+READ_MODEL_RENDER_CACHE_SECONDS = env.int("READ_MODEL_RENDER_CACHE_SECONDS", default=24 * 3600)
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
-from ..jobs import JobContext, job_kind
+from ..jobs import JobContext, job_kind, quiet_kind
 from ..models import ImportBatch
 from .pipeline import commit_batch, job_reporter, validate_batch
 from .spec import ImportFailed
@@ -17,6 +17,9 @@ COMMIT = "imports.commit"
 
 def _user(user_id: int | None) -> Any:
     return get_user_model().objects.filter(pk=user_id).first() if user_id else None
+
+
+quiet_kind(VALIDATE)  # checking a file changes no record
 
 
 @job_kind(VALIDATE)

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from vmi_programme import signals
 from vmi_programme.demo import scale
 from vmi_programme.models import Partnership
 
@@ -37,7 +38,7 @@ class Command(BaseCommand):
         elif Partnership.objects.exists():
             raise CommandError("The database already holds a partnership; use --reset.")
         started = time.monotonic()
-        with transaction.atomic():
+        with signals.quiet(), transaction.atomic():
             counts = scale.generate(trusts, seed, password, log=self.stdout.write)
         if connection.vendor == "postgresql":
             # Fresh statistics: without them the first queries plan for empty tables.

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from vmi_programme import audit, demo
+from vmi_programme import audit, demo, signals
 from vmi_programme.models import Partnership
 
 # Order matters: later apps build on earlier ones' records. Each name is an app whose demo
@@ -43,7 +43,7 @@ class Command(BaseCommand):
         # bury the logins printed at the end.
         logging.getLogger("celery.app.trace").setLevel(logging.WARNING)
         # The seeded demo is the baseline the audit trail starts from: no history for it (ADR 11).
-        with audit.not_recorded(), transaction.atomic():
+        with audit.not_recorded(), signals.quiet(), transaction.atomic():
             ctx = demo.seed()
             for module_name in APP_SEEDS:
                 module = _demo_module(module_name)

@@ -1,0 +1,322 @@
+"""The read model: pages read stored snapshots; jobs build them; changes mark them stale (ADR 18).
+
+How it fits together:
+
+- **Read.** A page asks ``read(kind, organisation, key, user)``. The snapshot for that page, key
+  (period, as-of date or month) and the viewer's access scope is returned as it is stored, with
+  when it was built. If it is stale (an input changed since it was built, or a preset period's
+  dates moved on) a refresh job is queued and the page says so; if it was never built, a job
+  builds it and the page shows its progress. With ``READ_MODEL_BUILD_INLINE`` (the embedded
+  default, where every job runs in-process anyway, and the test suite) the page builds what it
+  needs in the request instead.
+- **Mark.** Every save or delete of a domain record (Django's model signals, connected in
+  ``DashboardsConfig.ready()``), every bulk write and every finished analysis job
+  (``vmi_programme.signals.records_changed``) marks the snapshots of that record's trust, and
+  the partnership's, changed: one UPDATE per transaction and trust.
+- **Refresh.** The same transaction's commit queues one ``dashboards.refresh`` job per trust (and
+  one for the partnership) on the bulk queue, unless one is already waiting: a burst of edits
+  coalesces into one refresh (the debounce). A refresh rebuilds only snapshots still stale, so
+  running it twice is harmless (idempotent), and records the time its build *began*, so an edit
+  made during the build leaves the snapshot stale for the next refresh.
+- **Scope.** Figures depend on who looks only through the access policy, so snapshots are shared
+  by everyone with the same rights on the trust (``scope_key``): e.g. every CEO of a trust reads
+  one snapshot. A snapshot remembers one viewer with that scope and is rebuilt as that viewer; if
+  the viewer leaves or their rights change, the snapshot is dropped and rebuilt on the next view.
+
+The payload is the page's built context, pickled (only this module writes it). Rendered panels
+are cached in Django's cache under the snapshot's id and build time, so a refresh invalidates
+them by changing the key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import pickle
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from vmi_programme import jobs
+from vmi_programme.access import Action, can
+from vmi_programme.models import Job, JobQueue, JobStatus, Organisation
+from vmi_programme.period import Period, parse_month
+
+from .models import Snapshot, SnapshotKind
+
+log = logging.getLogger(__name__)
+
+REFRESH = "dashboards.refresh"
+PUBLISHED = "published"  # the partnership summary's key when no as-of date is given
+PARTNERSHIP_SCOPE = "partnership"  # the summary's builders take no user: one scope for all
+SCOPE_ACTIONS = (Action.VIEW, Action.CHANGE, Action.APPROVE, Action.VIEW_IDENTITIES)
+
+
+def scope_key(user: Any, organisation: Organisation | None) -> str:
+    """What the user may do to the trust: users with the same key see the same figures."""
+    if organisation is None:
+        return PARTNERSHIP_SCOPE
+    return "+".join(a.value for a in SCOPE_ACTIONS if can(user, a, organisation)) or "none"
+
+
+def period_key(period: Period) -> str:
+    """A preset's name (its dates move with today) or the period's own dates."""
+    return period.preset or f"{period.start.isoformat()}..{period.end.isoformat()}"
+
+
+def period_of(key: str) -> Period:
+    from .period import PRESETS, preset_period
+
+    if key in PRESETS:
+        return preset_period(key)
+    start, end = key.split("..")
+    return Period(dt.date.fromisoformat(start), dt.date.fromisoformat(end))
+
+
+@dataclass
+class Reading:
+    """A page's stored figures and how fresh they are."""
+
+    data: Any
+    snapshot: Snapshot
+    refreshing: Job | None
+
+    @property
+    def built_at(self) -> dt.datetime | None:
+        return self.snapshot.built_at
+
+    @property
+    def stale(self) -> bool:
+        return _needs_build(self.snapshot)
+
+    @property
+    def version(self) -> str:
+        """A cache key part that changes with every rebuild."""
+        built = self.snapshot.built_at.timestamp() if self.snapshot.built_at else 0
+        return f"{self.snapshot.pk}:{built}"
+
+
+# --- building -------------------------------------------------------------------------------
+
+
+def _dates(snapshot: Snapshot) -> tuple[dt.date | None, dt.date | None]:
+    """The dates a snapshot's key means today (a preset's move with the calendar)."""
+    if snapshot.kind == SnapshotKind.TRUST:
+        period = period_of(snapshot.key)
+        return period.start, period.end
+    return None, None
+
+
+def _needs_build(snapshot: Snapshot) -> bool:
+    if snapshot.stale:
+        return True
+    return snapshot.kind == SnapshotKind.TRUST and (snapshot.period_start, snapshot.period_end) != (
+        _dates(snapshot)
+    )
+
+
+def _build(snapshot: Snapshot, viewer: Any) -> Any:
+    from . import partnership, tgt_report, trust
+
+    organisation = snapshot.organisation
+    if snapshot.kind == SnapshotKind.TRUST:
+        return trust.build(organisation, period_of(snapshot.key), viewer)
+    if snapshot.kind == SnapshotKind.TGT_REPORT:
+        month = parse_month(snapshot.key)
+        report = tgt_report.build(organisation, month, viewer)
+        report["title"] = tgt_report.report_title(organisation, month)
+        return report
+    as_of = None if snapshot.key == PUBLISHED else dt.date.fromisoformat(snapshot.key)
+    return partnership.build(as_of)
+
+
+def rebuild(snapshot: Snapshot) -> bool:
+    """Build one snapshot now (in a job, or inline when allowed). False if it was dropped."""
+    began = timezone.now()
+    viewer = None
+    if snapshot.kind != SnapshotKind.PARTNERSHIP:
+        viewer = get_user_model().objects.filter(pk=snapshot.viewer_id, is_active=True).first()
+        if viewer is None or scope_key(viewer, snapshot.organisation) != snapshot.scope:
+            # Its viewer left or their rights changed: the next view makes a new one.
+            Snapshot.objects.filter(pk=snapshot.pk).delete()
+            return False
+    start, end = _dates(snapshot)
+    payload = pickle.dumps(_build(snapshot, viewer), protocol=pickle.HIGHEST_PROTOCOL)
+    Snapshot.objects.filter(pk=snapshot.pk).update(
+        payload=payload, built_at=began, period_start=start, period_end=end
+    )
+    snapshot.payload, snapshot.built_at = payload, began
+    snapshot.period_start, snapshot.period_end = start, end
+    return True
+
+
+@jobs.job_kind(REFRESH, queue=JobQueue.BULK, time_limit=1800)
+def refresh_job(
+    job: jobs.JobContext, snapshots: list[int] | None = None, trust: int | None = None
+) -> dict:
+    """Rebuild the snapshots that still need it: the ones named, or every one of the trust
+    (``trust`` empty: the partnership's). Another refresh may have done some already."""
+    rows = Snapshot.objects.select_related("organisation").order_by("pk")
+    rows = rows.filter(pk__in=snapshots) if snapshots else rows.filter(organisation_id=trust)
+    todo = list(rows)
+    rebuilt, dropped, fresh = 0, 0, 0
+    for index, snapshot in enumerate(todo):
+        if not _needs_build(snapshot):
+            fresh += 1
+        elif rebuild(snapshot):
+            rebuilt += 1
+        else:
+            dropped += 1
+        job.progress(int(100 * (index + 1) / len(todo)), f"{index + 1} of {len(todo)} pages")
+    return {"rebuilt": rebuilt, "dropped": dropped, "already_fresh": fresh}
+
+
+jobs.quiet_kind(REFRESH)  # its result feeds no stored figure (it would refresh itself forever)
+
+
+def _submit(parameters: dict, organisation_id: int | None, queue: str) -> Job | None:
+    try:
+        return jobs.submit(
+            REFRESH,
+            parameters,
+            organisation=Organisation.objects.filter(pk=organisation_id).first()
+            if organisation_id
+            else None,
+            queue=queue,
+        )
+    except jobs.JobRefused:  # the job row says why; the page keeps showing the stored figures
+        log.warning("A dashboards refresh could not be queued: the broker is down")
+        return None
+
+
+def schedule_trust(organisation_id: int | None) -> Job | None:
+    """Queue a refresh of every snapshot of a trust (``None``: the partnership's), unless one
+    is already waiting: a burst of changes coalesces into one refresh."""
+    waiting = (
+        Job.objects.filter(kind=REFRESH, organisation_id=organisation_id, status=JobStatus.QUEUED)
+        .exclude(parameters__has_key="snapshots")
+        .first()
+    )
+    if waiting is not None:
+        return waiting
+    job = _submit({"trust": organisation_id}, organisation_id, JobQueue.BULK)
+    if job is not None and not job.is_finished:
+        Snapshot.objects.filter(organisation_id=organisation_id).update(refresh_job=job)
+    return job
+
+
+def schedule(snapshot: Snapshot, *, queue: str = JobQueue.BULK) -> Job | None:
+    """Queue a build of one snapshot (a page is waiting for it)."""
+    job = _submit({"snapshots": [snapshot.pk]}, snapshot.organisation_id, queue)
+    if job is not None and not job.is_finished:
+        Snapshot.objects.filter(pk=snapshot.pk).update(refresh_job=job)
+    return job
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def read(
+    kind: str, organisation: Organisation | None, key: str, user: Any, *, build: bool = True
+) -> Reading:
+    """The stored figures of a page for this viewer, queueing a refresh if they are stale."""
+    scope = scope_key(user, organisation)
+    snapshot = _snapshot(kind, organisation, key, scope, user)
+    refreshing = None
+    if build and _needs_build(snapshot):
+        if settings.READ_MODEL_BUILD_INLINE:
+            rebuild(snapshot)
+        else:
+            refreshing = _refresh_for_page(snapshot)
+    if refreshing is not None and refreshing.is_finished:
+        refreshing = None
+    data = pickle.loads(snapshot.payload) if snapshot.payload is not None else None  # noqa: S301 (written only by rebuild)
+    return Reading(data=data, snapshot=snapshot, refreshing=refreshing)
+
+
+def _snapshot(
+    kind: str, organisation: Organisation | None, key: str, scope: str, user: Any
+) -> Snapshot:
+    found = (
+        Snapshot.objects.filter(kind=kind, organisation=organisation, key=key, scope=scope)
+        .select_related("refresh_job")
+        .first()
+    )
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            return Snapshot.objects.create(
+                kind=kind,
+                organisation=organisation,
+                key=key,
+                scope=scope,
+                viewer=user if kind != SnapshotKind.PARTNERSHIP else None,
+            )
+    except IntegrityError:  # another request made it first
+        return Snapshot.objects.get(kind=kind, organisation=organisation, key=key, scope=scope)
+
+
+def _refresh_for_page(snapshot: Snapshot) -> Job | None:
+    """The job refreshing this snapshot: the one already on its way, or a new one."""
+    job = snapshot.refresh_job
+    if job is not None and not job.is_finished:
+        return job
+    # Someone is looking at it: a first build is interactive, a refresh of old figures bulk.
+    queue = JobQueue.INTERACTIVE if snapshot.payload is None else JobQueue.BULK
+    job = schedule(snapshot, queue=queue)
+    if job is not None and job.is_finished:  # ran in this process (no broker): read the result
+        snapshot.refresh_from_db()
+    return job
+
+
+# --- marking changes ------------------------------------------------------------------------
+
+_pending = threading.local()
+
+
+def mark_changed(organisation_ids: Iterable[int | None] | None) -> None:
+    """Records of these trusts changed (``None`` in them, or ``None``: partnership-wide or not
+    known): their snapshots and the partnership's are stale once this transaction commits.
+
+    Changes gather in a per-thread set that the first commit callback empties, so a transaction
+    that saves a thousand records marks each trust once; a rolled-back transaction's trusts are
+    marked by the next commit (harmless: a refresh finds nothing to redo).
+    """
+    ids = {None} if organisation_ids is None else set(organisation_ids)
+    pending = getattr(_pending, "ids", None)
+    if pending is None:
+        pending = _pending.ids = set()
+    pending |= ids
+    transaction.on_commit(_flush)
+
+
+def _flush() -> None:
+    ids = getattr(_pending, "ids", None)
+    if not ids:
+        return
+    _pending.ids = set()
+    snapshots = Snapshot.objects.all()
+    if None not in ids:
+        snapshots = snapshots.filter(Q(organisation_id__in=ids) | Q(kind=SnapshotKind.PARTNERSHIP))
+    if not snapshots.update(changed_at=timezone.now()):
+        return  # nothing stored depends on them yet
+    for organisation_id in sorted(
+        set(snapshots.values_list("organisation_id", flat=True)), key=lambda i: (i is None, i)
+    ):
+        schedule_trust(organisation_id)
+
+
+def refresh_all(*, organisations: Iterable[Organisation] | None = None) -> int:
+    """Mark every stored snapshot (of these trusts) changed and queue their refresh."""
+    ids = None if organisations is None else [o.pk for o in organisations]
+    with transaction.atomic():
+        mark_changed(ids)
+    return Snapshot.objects.count()

@@ -1,0 +1,209 @@
+"""The dashboards' read model (ADR 18): pages show stored figures equal to a direct computation;
+a change marks them stale and a refresh job rebuilds them; queries per page do not grow with the
+data; viewers with the same rights share one snapshot."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import pytest
+from django.db import connection
+from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from dashboards import partnership, read_model, summary_view
+from dashboards.models import Snapshot, SnapshotKind
+from factories import OrganisationFactory, user_with_roles
+from vmi_programme.models import Job, JobStatus, Organisation, Role
+from vmi_programme.summary_tables import SummaryTable
+
+pytestmark = pytest.mark.django_db
+
+
+# --- small data sets --------------------------------------------------------------------------
+
+
+def test_viewers_with_the_same_rights_share_one_snapshot(trust):
+    ceo_one = user_with_roles(trust, Role.EXECUTIVE)
+    ceo_two = user_with_roles(trust, Role.EXECUTIVE)
+    kpo = user_with_roles(trust, Role.KPO_FACILITATOR)
+    regulator_org = OrganisationFactory(kind="regulator", short_name="REG", name="Regulator")
+    regulator = user_with_roles(regulator_org, Role.REGULATOR)
+    assert read_model.scope_key(ceo_one, trust) == read_model.scope_key(ceo_two, trust)
+    assert read_model.scope_key(ceo_one, trust) != read_model.scope_key(kpo, trust)
+    assert read_model.scope_key(regulator, trust) == "view"
+    for user in (ceo_one, ceo_two, kpo, regulator):
+        read_model.read(SnapshotKind.TRUST, trust, "12m", user)
+    assert Snapshot.objects.filter(kind=SnapshotKind.TRUST, organisation=trust).count() == 3
+
+
+def test_a_snapshot_whose_viewer_lost_their_rights_is_dropped_not_rebuilt(trust):
+    ceo = user_with_roles(trust, Role.EXECUTIVE)
+    read_model.read(SnapshotKind.TRUST, trust, "12m", ceo)
+    snapshot = Snapshot.objects.get(organisation=trust)
+    ceo.person.role_assignments.all().delete()
+    fresh_snapshot = Snapshot.objects.get(pk=snapshot.pk)
+    assert read_model.rebuild(fresh_snapshot) is False
+    assert not Snapshot.objects.filter(pk=snapshot.pk).exists()
+
+
+def test_a_preset_is_stale_once_its_dates_move_on(trust):
+    ceo = user_with_roles(trust, Role.EXECUTIVE)
+    read_model.read(SnapshotKind.TRUST, trust, "12m", ceo)
+    Snapshot.objects.filter(organisation=trust).update(period_end=dt.date(2019, 1, 31))
+    assert read_model._needs_build(Snapshot.objects.get(organisation=trust))
+
+
+def test_without_inline_builds_a_page_shows_the_job_preparing_its_figures(
+    trust, client, settings, jobs_run_here
+):
+    settings.READ_MODEL_BUILD_INLINE = False
+    ceo = user_with_roles(trust, Role.EXECUTIVE)
+    client.force_login(ceo)
+    page = client.get(f"/dashboard/{trust.short_name}/").content.decode()
+    job = Job.objects.get(kind=read_model.REFRESH)
+    assert job.queue == "interactive"  # someone is waiting for it
+    assert job.status == JobStatus.SUCCEEDED  # run here (in-process); a worker would run it later
+    assert "Figures as of" in page
+
+
+def _dashboard_queries(client, trust) -> int:
+    client.get(f"/dashboard/{trust.short_name}/?period=12m")  # builds when needed
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/dashboard/{trust.short_name}/?period=12m")
+    assert response.status_code == 200 and b"Figures as of" in response.content
+    return len(queries)
+
+
+def test_a_dashboard_read_from_its_snapshot_makes_the_same_queries_at_any_size(trust, client):
+    from rpiw.models import Rpiw, ValueStream
+
+    ceo = user_with_roles(trust, Role.EXECUTIVE)
+    client.force_login(ceo)
+    small = _dashboard_queries(client, trust)
+    today = timezone.localdate()
+    stream = ValueStream.objects.create(
+        organisation=trust, name="Flow", started_on=today - dt.timedelta(days=300)
+    )
+    for i in range(30):
+        Rpiw.objects.create(
+            value_stream=stream,
+            reference=f"RM-{i}",
+            title=f"Workshop {i}",
+            workshop_start=today - dt.timedelta(days=30 + i),
+            workshop_end=today - dt.timedelta(days=26 + i),
+        )
+    large = _dashboard_queries(client, trust)
+    assert small == large
+    assert small <= 12, small
+
+
+# --- the summary's pages of trusts --------------------------------------------------------------
+
+
+def _table(n: int) -> SummaryTable:
+    rows = [{"trust": f"T{i:03}", "rpiws": (i * 7) % 50} for i in range(n)]
+    rows.append({"trust": "Total", "rpiws": sum(r["rpiws"] for r in rows)})
+    return SummaryTable("7-1", "Table 7.1", "", [("trust", "NHS trust"), ("rpiws", "RPIWs")], rows)
+
+
+def _facts(n: int) -> dict[str, summary_view.TrustFacts]:
+    regions = ["London", "North West"]
+    return {
+        f"T{i:03}": summary_view.TrustFacts(f"T{i:03}", f"Trust {i:03}", regions[i % 2], {i % 3})
+        for i in range(n)
+    }
+
+
+def test_the_summary_shows_totals_first_then_a_page_of_trusts():
+    paged = summary_view.page_of(_table(200), _facts(200), summary_view.Filters(), QueryDict())
+    assert paged.table.rows[0]["trust"] == "Total"
+    assert len(paged.table.rows) == 1 + summary_view.PAGE_SIZE
+    assert (paged.pages, paged.trust_rows, paged.first, paged.last) == (8, 200, 1, 25)
+    last = summary_view.page_of(
+        _table(200), _facts(200), summary_view.Filters(), QueryDict("page-7-1=8")
+    )
+    assert (last.first, last.last) == (176, 200) and last.table.rows[-1]["trust"] == "T199"
+    beyond = summary_view.page_of(
+        _table(200), _facts(200), summary_view.Filters(), QueryDict("page-7-1=99")
+    )
+    assert beyond.page == 8
+
+
+def test_the_summary_filters_by_region_and_cohort_and_sorts_by_a_column():
+    filters = summary_view.Filters(region="London", cohort=1)
+    paged = summary_view.page_of(_table(60), _facts(60), filters, QueryDict("sort-7-1=-rpiws"))
+    trusts = [r for r in paged.table.rows if r["trust"] != "Total"]
+    facts = _facts(60)
+    assert trusts and all(
+        facts[r["trust"]].region == "London" and 1 in facts[r["trust"]].cohorts for r in trusts
+    )
+    assert [r["rpiws"] for r in trusts] == sorted((r["rpiws"] for r in trusts), reverse=True)
+    assert paged.filtered and paged.trust_rows == 10 and paged.all_trust_rows == 60
+
+
+def test_the_partnership_page_is_paged_and_filtered_at_two_hundred_trusts(
+    client, regulator_user, monkeypatch
+):
+    """The page shows 25 trusts of a 200-trust table, with a pager; a region filter keeps only
+    that region's trusts; the query count does not depend on the number of rows stored."""
+    regions = ["London", "North West"]
+    trusts = [
+        Organisation(
+            kind="partner_trust",
+            name=f"Generated Trust {i:03}",
+            short_name=f"G{i:03}",
+            region=regions[i % 2],
+        )
+        for i in range(200)
+    ]
+    Organisation.objects.bulk_create(trusts)
+    table = SummaryTable(
+        "7-1",
+        "Table 7.1",
+        "",
+        [("trust", "NHS trust"), ("rpiws", "RPIWs")],
+        [{"trust": f"G{i:03}", "rpiws": i} for i in range(200)] + [{"trust": "Total", "rpiws": 1}],
+    )
+    monkeypatch.setattr(partnership, "build", lambda as_of=None: [table])
+    client.force_login(regulator_user)
+    page = client.get("/partnership/").content.decode()
+    assert page.count('data-row="G') == summary_view.PAGE_SIZE
+    assert 'data-table-pager="7-1"' in page and "page 1 of 8" in page
+    london = client.get("/partnership/?region=London").content.decode()
+    assert london.count('data-row="G') == 25 and "page 1 of 4" in london
+    assert 'data-row="G001"' not in london  # North West
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/partnership/?region=London&page-7-1=2")
+    assert len(queries) <= 12, [q["sql"] for q in queries.captured_queries]
+
+
+def test_a_download_of_the_summary_holds_every_trust_not_one_page(
+    client, regulator_user, monkeypatch
+):
+    table = SummaryTable(
+        "7-1",
+        "Table 7.1",
+        "",
+        [("trust", "NHS trust"), ("rpiws", "RPIWs")],
+        [{"trust": f"X{i:03}", "rpiws": i} for i in range(60)],
+    )
+    monkeypatch.setattr(partnership, "build", lambda as_of=None: [table])
+    client.force_login(regulator_user)
+    csv_text = client.get("/partnership/?table=7-1&format=csv").content.decode()
+    assert csv_text.count("\nX") == 60
+
+
+def test_the_refresh_job_rebuilds_only_what_is_still_stale(trust, jobs_run_here):
+    from vmi_programme import jobs
+
+    ceo = user_with_roles(trust, Role.EXECUTIVE)
+    read_model.read(SnapshotKind.TRUST, trust, "12m", ceo)
+    first = jobs.submit(read_model.REFRESH, {"trust": trust.pk}, organisation=trust)
+    assert first.result == {"rebuilt": 0, "dropped": 0, "already_fresh": 1}
+    Snapshot.objects.filter(organisation=trust).update(changed_at=timezone.now())
+    time.sleep(0.01)
+    second = jobs.submit(read_model.REFRESH, {"trust": trust.pk}, organisation=trust)
+    assert second.result == {"rebuilt": 1, "dropped": 0, "already_fresh": 0}
