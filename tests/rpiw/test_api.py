@@ -1,7 +1,10 @@
 """The rpiw API: the same rules as the pages, through the services."""
 
+import datetime as dt
+
 import pytest
 
+from governance.services import meetings as meeting_services
 from rpiw.models import ChangeStatus, MetricCategory
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +78,9 @@ def test_metric_change_is_proposed_and_decided_through_the_api(
         {"metric": metric["id"], "rationale": "Too broad", "new_target": "5"},
         content_type="application/json",
     ).json()
-    decision = {"approve": True, "meeting": tgt_meeting.pk}
+    # A TGT held since the metric (created today) took effect: a new version follows the old.
+    held = meeting_services.create_meeting(tgt_meeting.series, dt.date.today())
+    decision = {"approve": True, "meeting": held.pk}
     assert (
         client.post(f"/api/rpiw/metric-changes/{change['id']}/decide/", decision).status_code == 403
     )

@@ -1,7 +1,10 @@
 """The rpiw API: a service's ValidationError in the one shape; a value stream in use answers 409."""
 
+import datetime as dt
+
 import pytest
 
+from governance.services import meetings as meeting_services
 from rpiw.models import ChangeStatus, MetricCategory, ValueStream
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +52,9 @@ def test_a_service_s_errors_answer_400_by_field_and_as_non_field_errors(
     ).json()
     client.force_login(executive)
     url = f"/api/rpiw/metric-changes/{change['id']}/decide/"
-    decision = {"approve": True, "meeting": tgt_meeting.pk}
+    # A TGT held since the metric (created today) took effect: a new version follows the old.
+    held = meeting_services.create_meeting(tgt_meeting.series, dt.date.today())
+    decision = {"approve": True, "meeting": held.pk}
     assert client.post(url, decision, content_type="application/json").status_code == 200
 
     again = client.post(url, decision, content_type="application/json")
