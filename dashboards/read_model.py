@@ -126,15 +126,17 @@ def _build(snapshot: Snapshot, viewer: Any) -> Any:
     from . import partnership, tgt_report, trust
 
     organisation = snapshot.organisation
+    if snapshot.kind == SnapshotKind.PARTNERSHIP or organisation is None:
+        as_of = None if snapshot.key == PUBLISHED else dt.date.fromisoformat(snapshot.key)
+        return partnership.build(as_of)
     if snapshot.kind == SnapshotKind.TRUST:
         return trust.build(organisation, period_of(snapshot.key), viewer)
-    if snapshot.kind == SnapshotKind.TGT_REPORT:
-        month = parse_month(snapshot.key)
-        report = tgt_report.build(organisation, month, viewer)
-        report["title"] = tgt_report.report_title(organisation, month)
-        return report
-    as_of = None if snapshot.key == PUBLISHED else dt.date.fromisoformat(snapshot.key)
-    return partnership.build(as_of)
+    month = parse_month(snapshot.key)
+    if month is None:
+        raise ValueError(f"A TGT report snapshot's key is a month (YYYY-MM), not {snapshot.key!r}.")
+    report = tgt_report.build(organisation, month, viewer)
+    report["title"] = tgt_report.report_title(organisation, month)
+    return report
 
 
 def rebuild(snapshot: Snapshot) -> bool:
@@ -142,7 +144,11 @@ def rebuild(snapshot: Snapshot) -> bool:
     began = timezone.now()
     viewer = None
     if snapshot.kind != SnapshotKind.PARTNERSHIP:
-        viewer = get_user_model().objects.filter(pk=snapshot.viewer_id, is_active=True).first()
+        viewer = (
+            get_user_model().objects.filter(pk=snapshot.viewer_id, is_active=True).first()
+            if snapshot.viewer_id is not None
+            else None
+        )
         if viewer is None or scope_key(viewer, snapshot.organisation) != snapshot.scope:
             # Its viewer left or their rights changed: the next view makes a new one.
             Snapshot.objects.filter(pk=snapshot.pk).delete()
@@ -164,7 +170,7 @@ def refresh_job(
     """Rebuild the snapshots that still need it: the ones named, or every one of the trust
     (``trust`` empty: the partnership's). Another refresh may have done some already."""
     rows = Snapshot.objects.select_related("organisation").order_by("pk")
-    rows = rows.filter(pk__in=snapshots) if snapshots else rows.filter(organisation_id=trust)
+    rows = rows.filter(pk__in=snapshots) if snapshots else _of_trust(rows, trust)
     todo = list(rows)
     rebuilt, dropped, fresh = 0, 0, 0
     for index, snapshot in enumerate(todo):
@@ -179,6 +185,13 @@ def refresh_job(
 
 
 jobs.quiet_kind(REFRESH)  # its result feeds no stored figure (it would refresh itself forever)
+
+
+def _of_trust(rows: Any, organisation_id: int | None) -> Any:
+    """Rows of a trust, or the partnership's (no organisation)."""
+    if organisation_id is None:
+        return rows.filter(organisation__isnull=True)
+    return rows.filter(organisation_id=organisation_id)
 
 
 def _submit(parameters: dict, organisation_id: int | None, queue: str) -> Job | None:
@@ -200,7 +213,7 @@ def schedule_trust(organisation_id: int | None) -> Job | None:
     """Queue a refresh of every snapshot of a trust (``None``: the partnership's), unless one
     is already waiting: a burst of changes coalesces into one refresh."""
     waiting = (
-        Job.objects.filter(kind=REFRESH, organisation_id=organisation_id, status=JobStatus.QUEUED)
+        _of_trust(Job.objects.filter(kind=REFRESH, status=JobStatus.QUEUED), organisation_id)
         .exclude(parameters__has_key="snapshots")
         .first()
     )
@@ -208,7 +221,7 @@ def schedule_trust(organisation_id: int | None) -> Job | None:
         return waiting
     job = _submit({"trust": organisation_id}, organisation_id, JobQueue.BULK)
     if job is not None and not job.is_finished:
-        Snapshot.objects.filter(organisation_id=organisation_id).update(refresh_job=job)
+        _of_trust(Snapshot.objects.all(), organisation_id).update(refresh_job=job)
     return job
 
 
@@ -320,3 +333,103 @@ def refresh_all(*, organisations: Iterable[Organisation] | None = None) -> int:
     with transaction.atomic():
         mark_changed(ids)
     return Snapshot.objects.count()
+
+
+# --- building ahead -------------------------------------------------------------------------
+
+
+def _viewers_by_scope(organisation: Organisation, candidates: list[Any]) -> dict[str, Any]:
+    """One user per access scope among those who may view the trust."""
+    viewers: dict[str, Any] = {}
+    for user in candidates:
+        scope = scope_key(user, organisation)
+        if scope != "none":
+            viewers.setdefault(scope, user)
+    return viewers
+
+
+def _candidates() -> tuple[dict[int | None, list[Any]], list[Any]]:
+    """Users who may view trusts, one per (trust, roles): their own trust's, and those who
+    view every trust (the regulator, administrators)."""
+    from vmi_programme.access import OTHER, relations
+
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(person__role_assignments__isnull=False) | Q(is_superuser=True))
+        .select_related("person")
+        .prefetch_related("person__role_assignments")
+        .distinct()
+        .order_by("pk")
+    )
+    own: dict[int | None, dict[frozenset, Any]] = {}
+    everywhere: dict[frozenset, Any] = {}
+    for user in users:
+        person = getattr(user, "person", None)
+        roles = frozenset(a.role for a in person.role_assignments.all()) if person else frozenset()
+        key = roles | ({"superuser"} if user.is_superuser else set())
+        if OTHER in relations(user, Action.VIEW):
+            everywhere.setdefault(key, user)
+        elif person is not None:
+            own.setdefault(person.organisation_id, {}).setdefault(key, user)
+    return {org: list(by_roles.values()) for org, by_roles in own.items()}, list(
+        everywhere.values()
+    )
+
+
+def prebuild(
+    *,
+    keys: Iterable[str] = ("programme",),
+    months: Iterable[str] = (),
+    organisations: Iterable[Organisation] | None = None,
+    inline: bool = True,
+    report=lambda message: None,
+) -> int:
+    """Make (and build, or queue) the snapshots every viewer of every trust would ask for: each
+    trust's dashboard for ``keys`` and TGT report for ``months`` per access scope, and the
+    partnership summary as published. Returns how many snapshots were made or refreshed."""
+    from vmi_programme.models import OrganisationKind
+
+    trusts = list(
+        organisations
+        if organisations is not None
+        else Organisation.objects.filter(kind=OrganisationKind.PARTNER_TRUST).order_by("pk")
+    )
+    own, everywhere = _candidates()
+    count = 0
+    for index, trust in enumerate(trusts):
+        viewers = _viewers_by_scope(trust, own.get(trust.pk, []) + everywhere)
+        made = []
+        for scope, viewer in viewers.items():
+            for kind, key in [(SnapshotKind.TRUST, k) for k in keys] + [
+                (SnapshotKind.TGT_REPORT, m) for m in months
+            ]:
+                made.append(_snapshot(kind, trust, key, scope, viewer))
+        count += len(made)
+        if inline:
+            for snapshot in made:
+                if _needs_build(snapshot):
+                    rebuild(snapshot)
+        else:
+            schedule_trust(trust.pk)
+        report(f"{index + 1}/{len(trusts)} {trust.short_name}: {len(made)} snapshots")
+    summary = _snapshot(SnapshotKind.PARTNERSHIP, None, PUBLISHED, PARTNERSHIP_SCOPE, None)
+    if inline:
+        if _needs_build(summary):
+            rebuild(summary)
+    else:
+        schedule_trust(None)
+    return count + 1
+
+
+def _recompute_plan() -> list[tuple[dict, Any]]:
+    """A full recompute's share of the read model: a refresh per trust with snapshots."""
+    ids = set(Snapshot.objects.values_list("organisation_id", flat=True))
+    trusts = Organisation.objects.in_bulk({i for i in ids if i is not None})
+    return [
+        ({"trust": i}, trusts.get(i) if i else None)
+        for i in sorted(ids, key=lambda i: (i is None, i))
+    ]
+
+
+jobs.register_recompute(REFRESH, _recompute_plan)

@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from vmi_programme.jobs import JobContext, job_kind
+from vmi_programme.jobs import JobContext, job_kind, register_recompute
 
 from .analysis import its, permutation
 from .models import Measure
@@ -95,3 +95,25 @@ def run_its(
         result["placebo"] = placebo.to_dict()
     job.progress(95, "Storing the result")
     return result
+
+
+def recompute_plan() -> list[tuple[dict, Any]]:
+    """A full recompute: every current ITS run again, with the same parameters."""
+    from vmi_programme.models import Job, JobStatus
+
+    current = (
+        Job.objects.filter(kind=ITS_KIND, status=JobStatus.SUCCEEDED, stale=False)
+        .select_related("organisation")
+        .order_by("pk")
+    )
+    seen, plan = set(), []
+    for job in current:
+        parameters = {k: v for k, v in job.parameters.items() if k != "rerun_of"}
+        key = (job.organisation_id, repr(sorted(parameters.items())))
+        if key not in seen:
+            seen.add(key)
+            plan.append((parameters, job.organisation))
+    return plan
+
+
+register_recompute(ITS_KIND, recompute_plan)

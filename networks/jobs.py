@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from training.surveys import SurveyWave
-from vmi_programme.jobs import JobContext, job_kind
+from vmi_programme.jobs import JobContext, job_kind, register_recompute
 
 from .analysis import actor_metrics, layout, summarise
 from .analysis.metrics import _largest_component, build_graph
@@ -127,3 +127,17 @@ def summarise_wave(job: JobContext, wave: int, **_: Any) -> dict:
             "collaborators_unmatched": sum(1 for p in identity.values() if p is None),
         },
     }
+
+
+def recompute_plan() -> list[tuple[dict, Any]]:
+    """A full recompute: one summary per trust and wave with nominations."""
+    from vmi_programme.models import Organisation
+
+    from .models import Nomination
+
+    pairs = Nomination.objects.values_list("organisation_id", "wave_id").distinct()
+    trusts = Organisation.objects.in_bulk({trust for trust, _ in pairs})
+    return [({"wave": wave}, trusts[trust]) for trust, wave in sorted(pairs)]
+
+
+register_recompute("networks.summarise", recompute_plan)

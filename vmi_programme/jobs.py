@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -266,6 +266,25 @@ def _finish(job: Job, attempt: int, **outcome: Any) -> None:
     elif outcome.get("status") == JobStatus.SUCCEEDED and job.kind not in _QUIET_KINDS:
         # A stored result is an input of the dashboards (e.g. an ITS run, a network summary).
         signals.changed([job.organisation_id], sender=Job)
+
+
+#: What a full recompute runs, per kind: plan() → [(parameters, organisation), ...].
+_RECOMPUTE: dict[str, Callable[[], Iterable[tuple[dict, Any]]]] = {}
+
+
+def register_recompute(kind: str, plan: Callable[[], Iterable[tuple[dict, Any]]]) -> None:
+    """Say what a full recompute of ``kind`` runs: one independent job per item of ``plan()``
+    (e.g. a network summary per trust and wave), so N workers divide the work."""
+    _RECOMPUTE[kind] = plan
+
+
+def recompute_all(*, queue: str = JobQueue.BULK, kinds: Iterable[str] | None = None) -> list[Job]:
+    """Queue every registered analysis afresh, in the bulk queue (``manage.py recompute``)."""
+    submitted = []
+    for kind in sorted(kinds or _RECOMPUTE):
+        for parameters, organisation in _RECOMPUTE[kind]():
+            submitted.append(submit(kind, parameters, organisation=organisation, queue=queue))
+    return submitted
 
 
 #: Kinds whose results are not inputs of stored figures (the read model's own refreshes, ...).

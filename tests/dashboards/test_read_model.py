@@ -5,6 +5,7 @@ data; viewers with the same rights share one snapshot."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import time
 
 import pytest
@@ -207,3 +208,47 @@ def test_the_refresh_job_rebuilds_only_what_is_still_stale(trust, jobs_run_here)
     time.sleep(0.01)
     second = jobs.submit(read_model.REFRESH, {"trust": trust.pk}, organisation=trust)
     assert second.result == {"rebuilt": 1, "dropped": 0, "already_fresh": 0}
+
+
+def test_prebuild_makes_a_snapshot_per_scope_and_pages_then_only_read(trust, client):
+    from django.core.management import call_command
+
+    ceo = user_with_roles(trust, Role.EXECUTIVE)
+    user_with_roles(trust, Role.EXECUTIVE)  # the same scope: no second snapshot
+    user_with_roles(trust, Role.KPO_FACILITATOR)
+    call_command("refresh_dashboards", keys="programme", months="2019-07", stdout=io.StringIO())
+    trust_snapshots = Snapshot.objects.filter(organisation=trust)
+    assert trust_snapshots.filter(kind=SnapshotKind.TRUST).count() == 2  # executive, KPO
+    assert trust_snapshots.filter(kind=SnapshotKind.TGT_REPORT).count() == 2
+    assert Snapshot.objects.filter(kind=SnapshotKind.PARTNERSHIP).count() == 1
+    assert all(s.payload is not None for s in Snapshot.objects.all())
+    built = {s.pk: s.built_at for s in Snapshot.objects.all()}
+    client.force_login(ceo)
+    assert client.get(f"/dashboard/{trust.short_name}/?period=programme").status_code == 200
+    assert {s.pk: s.built_at for s in Snapshot.objects.all()} == built  # read, not rebuilt
+
+
+def test_refresh_dashboards_refuses_unknown_presets_and_months():
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="Unknown period preset"):
+        call_command("refresh_dashboards", keys="forever", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="YYYY-MM"):
+        call_command("refresh_dashboards", months="July", stdout=io.StringIO())
+
+
+def test_a_full_recompute_queues_one_independent_job_per_item_in_the_bulk_queue(
+    trust, jobs_run_here
+):
+    from vmi_programme import jobs
+
+    ceo = user_with_roles(trust, Role.EXECUTIVE)
+    read_model.read(SnapshotKind.TRUST, trust, "12m", ceo)
+    submitted = jobs.recompute_all()
+    refreshes = [j for j in submitted if j.kind == read_model.REFRESH]
+    assert [j.parameters for j in refreshes] == [{"trust": trust.pk}]
+    assert all(j.queue == "bulk" for j in submitted)
+    assert all(j.status == JobStatus.SUCCEEDED for j in submitted), [
+        (j.kind, j.error) for j in submitted
+    ]
