@@ -19,9 +19,11 @@ through the pages of its role): requests per second, p50/p95/p99, errors and the
 memory of a gunicorn worker (from /proc). Results go to var/benchmarks/<date>-<label>.json;
 the tables are printed as docs/BENCHMARK.md has them.
 
-Later stages are placeholders: the full recompute with one and two workers (needs the read
-model), and the 1,000,000-row import (``--with-import`` runs scripts/benchmark_import.py when
-present). Run it niced: the machine is shared.
+Before timing, the stored figures (ADR 18) of the trusts the measured users read are built
+(``refresh_dashboards``). Later stages: ``--recompute`` times ``manage.py recompute --wait``
+(every analysis and read-model refresh as bulk jobs) on one and then two Celery workers;
+``--with-import`` runs scripts/benchmark_import.py (1,000,000 rows through the pipeline against
+``COPY``). Run it niced: the machine is shared.
 """
 
 from __future__ import annotations
@@ -344,11 +346,68 @@ def load_run(base, usernames, paths, trust, seconds, users, master_pid) -> dict:
 # --- Later stages ---------------------------------------------------------------------------
 
 
-def later_stages(env: dict, with_import: bool) -> dict:
-    stages: dict = {
-        "recompute_1_worker": "not measured yet: needs the dashboards' read model (#14)",
-        "recompute_2_workers": "not measured yet: needs the dashboards' read model (#14)",
-    }
+def recompute(env: dict, workers: int) -> dict:
+    """``manage.py recompute --wait`` served by ``workers`` single-process Celery workers on the
+    bulk queue (a Redis database of its own), as production's bulk workers would."""
+    broker = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/14")
+    queue = f"bench-{os.getpid()}"
+    job_env = {**env, "CELERY_BROKER_URL": broker, "CELERY_TASK_DEFAULT_QUEUE": queue}
+    procs = [
+        subprocess.Popen(
+            [
+                "nice",
+                "-n",
+                "10",
+                PYTHON,
+                "-m",
+                "celery",
+                "-A",
+                "vmi_programme",
+                "worker",
+                "-Q",
+                f"{queue}.bulk",
+                "--pool",
+                "solo",
+                "-n",
+                f"{queue}-{n}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "-l",
+                "warning",
+            ],
+            cwd=CODE,
+            env=job_env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        for n in range(workers)
+    ]
+    try:
+        time.sleep(8)  # the workers connect
+        run = subprocess.run(
+            ["nice", "-n", "10", PYTHON, "manage.py", "recompute", "--wait"],
+            cwd=CODE, env=job_env, capture_output=True, text=True,
+        )  # fmt: skip
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            proc.wait(60)
+    found = re.search(r"(\d+) jobs finished \((\d+) failed\) in ([\d.]+) s", run.stdout)
+    if not found:
+        return {"error": (run.stdout + run.stderr)[-2000:]}
+    return {"jobs": int(found[1]), "failed": int(found[2]), "seconds": float(found[3])}
+
+
+def later_stages(env: dict, with_import: bool, with_recompute: bool) -> dict:
+    stages: dict = {}
+    if with_recompute:
+        one = stages["recompute_1_worker"] = recompute(env, 1)
+        two = stages["recompute_2_workers"] = recompute(env, 2)
+        if "seconds" in one and "seconds" in two:
+            stages["recompute_2_over_1"] = round(two["seconds"] / one["seconds"], 2)
+    else:
+        stages["recompute"] = "skipped (run with --recompute)"
     script = CODE / "scripts" / "benchmark_import.py"
     if not with_import:
         stages["import_1m_rows"] = "skipped (run with --with-import)"
@@ -398,6 +457,9 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--load-seconds", type=int, default=60)
     parser.add_argument("--with-import", action="store_true")
+    parser.add_argument(
+        "--recompute", action="store_true", help="time manage.py recompute on 1 and 2 workers"
+    )
     parser.add_argument("--only", help="a regular expression: time only the targets it matches")
     parser.add_argument("--code-dir", type=Path, default=ROOT, help="the checkout to serve")
     args = parser.parse_args()
@@ -424,6 +486,14 @@ def main() -> None:
 
     setup_django(env)
     users, load_users, trust, month = bench_users(args.trusts, args.users)
+    # Pages read stored figures (ADR 18): build those the measured users will read, as the
+    # bulk workers would have (the time a full rebuild takes is the recompute stage's).
+    read_trusts = sorted({trust} | {u.split(".", 1)[1].upper() for u in load_users if "." in u})
+    started = time.monotonic()
+    manage(env, "refresh_dashboards", "--keys", "programme", "--months", month,
+           "--trusts", ",".join(t for t in read_trusts if t != "REGULATOR"))  # fmt: skip
+    prebuild_seconds = round(time.monotonic() - started, 1)
+    print(f"Stored figures built for {len(read_trusts)} trusts in {prebuild_seconds} s.")
     items = targets(trust, month)
     if args.only:
         items = [t for t in items if re.search(args.only, t.name) or t.path.startswith("/bench/")]
@@ -479,7 +549,8 @@ def main() -> None:
             for role in [roles[name]]
         },
         "load": load,
-        "later_stages": later_stages(env, args.with_import),
+        "prebuild_seconds": prebuild_seconds,
+        "later_stages": later_stages(env, args.with_import, args.recompute),
     }
     out = var_dir / f"{dt.date.today():%Y%m%d}-{label}.json"
     out.write_text(json.dumps(result, indent=2, default=str))
