@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from typing import Any
 
-from django.db.models import Max
+from django.db.models import IntegerField, Max, QuerySet, Value
 from django.utils import timezone
 
 from governance.selectors.context import programme_start
@@ -42,16 +43,29 @@ def data_end(today: dt.date) -> dt.date:
         (Meeting, "date"),
         (Assessment, "assessed_on"),
     ]
-    latest = [
-        model._default_manager.filter(**{f"{name}__lte": today}).aggregate(last=Max(name))["last"]
-        for model, name in sources
-    ]
+    # One query however many sources: each source's latest day, as one row of a UNION ALL.
+    latest = _latest(*sources[0], today).union(
+        *(_latest(model, name, today) for model, name in sources[1:]), all=True
+    )
     last = max((day for day in latest if day is not None), default=today)
     return min(month_end(last), today)
 
 
-def preset_period(name: str, today: dt.date | None = None) -> Period:
-    today = data_end(today or timezone.localdate())
+def _latest(model: Any, name: str, today: dt.date) -> QuerySet:
+    """The latest ``name`` on or before today, as a one-row queryset (none if no rows)."""
+    return (
+        model._default_manager.filter(**{f"{name}__lte": today})
+        .order_by()
+        .annotate(one=Value(1, output_field=IntegerField()))
+        .values("one")
+        .annotate(last=Max(name))
+        .values_list("last", flat=True)
+    )
+
+
+def preset_period(name: str, today: dt.date | None = None, *, end: dt.date | None = None) -> Period:
+    """A preset ending at ``end``, or at the latest month with data (``data_end``)."""
+    today = end or data_end(today or timezone.localdate())
     _, months = PRESETS[name]
     start = programme_start() if months is None else add_months(month_start(today), 1 - months)
     return Period(min(start, month_start(today)), today, name)
@@ -87,7 +101,8 @@ def period_from(params, *, default: str = "12m", today: dt.date | None = None) -
 
 
 def presets(today: dt.date | None = None) -> list[dict]:
+    end = data_end(today or timezone.localdate())  # once for all the presets
     return [
-        {"key": key, "label": label, "period": preset_period(key, today)}
+        {"key": key, "label": label, "period": preset_period(key, end=end)}
         for key, (label, _) in PRESETS.items()
     ]
