@@ -218,10 +218,27 @@ def test_each_table_downloads_as_csv_and_xlsx_with_the_same_numbers(regulator):
     response = regulator.get("/partnership/?table=5-1&format=csv")
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[-1] == ["Total", "42300", "948", "714", "135", "49", "1083", "763", "4"]
+    # Each figure as the page prints it, then its full precision where the two differ.
+    printed = [i for i, head in enumerate(rows[0]) if not head.endswith("(full precision)")]
+    assert [rows[-1][i] for i in printed] == [
+        "Total",
+        "42,300",
+        "948",
+        "714",
+        "135",
+        "49",
+        "1,083",
+        "763",
+        "4%",
+    ]
+    assert rows[-1][rows[0].index(rows[0][1] + " (full precision)")] == "42300"
     response = regulator.get("/partnership/?table=7-1&format=xlsx")
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    totals = {r[0]: r[1:4] for r in sheet.iter_rows(min_row=2, values_only=True)}
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    shown, exact = workbook.worksheets
+    assert shown["A1"].value.startswith("Table 7.1") and shown["A2"].value.startswith(
+        "Figures as of"
+    )
+    totals = {r[0]: r[1:4] for r in exact.iter_rows(min_row=5, values_only=True)}
     assert totals["Total"] == (28, 113, 82)
     for key in ("4-1", "5-2", "5-4", "7-2", "7-3", "8-2", "compact"):
         assert regulator.get(f"/partnership/?table={key}&format=csv").status_code == 200, key

@@ -140,10 +140,13 @@ def test_the_partnership_summary_has_a_sustainment_row_per_trust(
         "1",
     )
     assert (sash["Not yet known"], sash["No 30-day improvement"]) == ("1", "1")
-    assert float(sash["Share sustained"]) == pytest.approx(33.3)
-    assert float(sash["Sustained at 60 days"]) == pytest.approx(33.3)  # 1 of 3 at 60 days
-    assert float(sash["Sustained at 90 days"]) == 100  # only Waiting days has a 90-day value
-    assert by_trust["LTHT"]["Measures"] == "0" and by_trust["LTHT"]["Share sustained"] == ""
+    # The download shows each share as the page does (33%) and its full precision beside it.
+    assert float(sash["Share sustained (full precision)"]) == pytest.approx(33.3)
+    assert float(sash["Sustained at 60 days (full precision)"]) == pytest.approx(33.3)  # 1 of 3
+    assert float(sash["Sustained at 90 days (full precision)"]) == 100  # only Waiting days
+    ltht = by_trust["LTHT"]
+    assert ltht["Measures"] == "0" and ltht["Share sustained"] == "–"
+    assert ltht["Share sustained (full precision)"] == ""
 
 
 def test_the_summary_as_of_a_date_reads_only_measurements_dated_by_then(make_rpiw, trust):
