@@ -58,9 +58,7 @@ def test_the_regulator_adds_a_measure_and_corrects_a_refused_era(page, regulator
 def test_an_analyst_records_a_characteristic_and_changes_the_peers(page, trust):
     user_with_roles(trust, Role.ANALYST, username="analyst")
     for i in range(3):
-        OrganisationFactory(
-            kind=OrganisationKind.PEER_TRUST, short_name=f"P{i}", ods_code=f"RP{i}"
-        )
+        OrganisationFactory(kind=OrganisationKind.PEER_TRUST, short_name=f"P{i}", ods_code=f"RP{i}")
     services.set_characteristics(
         [(trust, f"feature_{n:03}", float(n)) for n in range(CHARACTERISTICS_PAGE_SIZE)],
         as_of=dt.date(2019, 3, 31),
