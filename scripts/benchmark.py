@@ -516,6 +516,7 @@ def main() -> None:
             load = load_run(
                 base, load_users, paths, trust, args.load_seconds, args.users, server.pid
             )
+            print(json.dumps({k: v for k, v in load.items() if k != "paths"}), flush=True)
     finally:
         server.terminate()
         try:
