@@ -208,14 +208,17 @@ def _report(request, trust_key: str, month_text: str):
     return organisation, month, report, reading
 
 
+def _preparing(request, reading, organisation, month, status: int = 200):
+    """The report's figures are being built by a job: its progress, then the report."""
+    title = tgt_report.report_title(organisation, month)
+    context = {"reading": reading, "title": title}
+    return render(request, "dashboards/preparing.html", context, status=status)
+
+
 def tgt_report_page(request, trust: str, month: str):
     organisation, month_start_day, report, reading = _report(request, trust, month)
     if report is None:
-        return render(
-            request,
-            "dashboards/preparing.html",
-            {"reading": reading, "title": tgt_report.report_title(organisation, month_start_day)},
-        )
+        return _preparing(request, reading, organisation, month_start_day)
     meeting = report["next_tgt"]
     report |= {
         "reading": reading,
@@ -232,13 +235,8 @@ def tgt_report_page(request, trust: str, month: str):
 
 def tgt_report_pdf(request, trust: str, month: str):
     organisation, month_start_day, report, reading = _report(request, trust, month)
-    if report is None:
-        return render(
-            request,
-            "dashboards/preparing.html",
-            {"reading": reading, "title": tgt_report.report_title(organisation, month_start_day)},
-            status=202,
-        )
+    if report is None:  # 202: accepted, the PDF follows once its figures are built
+        return _preparing(request, reading, organisation, month_start_day, status=202)
     response = HttpResponse(tgt_report.render_pdf(report), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="tgt-report-{organisation.short_name}-{month_start_day:%Y-%m}.pdf"'
