@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import replace
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import IntegerField, Max, QuerySet, Value
 from django.utils import timezone
 
@@ -23,8 +24,23 @@ PRESETS = {
 }
 
 
+DATA_END_CACHE_SECONDS = 600
+
+
+def _data_end_key(today: dt.date) -> str:
+    return f"dashboards:data-end:{today.isoformat()}"
+
+
+def forget_data_end() -> None:
+    """Records changed: the next page asks the database again (``read_model`` calls this)."""
+    cache.delete(_data_end_key(timezone.localdate()))
+
+
 def data_end(today: dt.date) -> dt.date:
     """The last day of the latest month with recorded data, never later than ``today``.
+
+    Cached for ``DATA_END_CACHE_SECONDS`` (at national size the six MAX queries cost more than
+    the rest of a page) and forgotten whenever records change.
 
     The presets end here, not at today: a partnership whose records stop in July 2019 would
     otherwise get a "last 12 months" with nothing in it and "latest (Jul 2019)" values in a
@@ -43,12 +59,17 @@ def data_end(today: dt.date) -> dt.date:
         (Meeting, "date"),
         (Assessment, "assessed_on"),
     ]
+    cached = cache.get(_data_end_key(today))
+    if cached is not None:
+        return cached
     # One query however many sources: each source's latest day, as one row of a UNION ALL.
     latest = _latest(*sources[0], today).union(
         *(_latest(model, name, today) for model, name in sources[1:]), all=True
     )
     last = max((day for day in latest if day is not None), default=today)
-    return min(month_end(last), today)
+    end = min(month_end(last), today)
+    cache.set(_data_end_key(today), end, DATA_END_CACHE_SECONDS)
+    return end
 
 
 def _latest(model: Any, name: str, today: dt.date) -> QuerySet:

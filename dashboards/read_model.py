@@ -87,6 +87,7 @@ class Reading:
     data: Any
     snapshot: Snapshot
     refreshing: Job | None
+    needs_build: bool = False  # as found when read (stale, or a preset's dates moved on)
 
     @property
     def built_at(self) -> dt.datetime | None:
@@ -94,7 +95,7 @@ class Reading:
 
     @property
     def stale(self) -> bool:
-        return _needs_build(self.snapshot)
+        return self.needs_build
 
     @property
     def version(self) -> str:
@@ -243,7 +244,8 @@ def read(
     scope = scope_key(user, organisation)
     snapshot = _snapshot(kind, organisation, key, scope, user)
     refreshing = None
-    if build and _needs_build(snapshot):
+    needs_build = _needs_build(snapshot)
+    if build and needs_build:
         if settings.READ_MODEL_BUILD_INLINE:
             rebuild(snapshot)
         else:
@@ -251,7 +253,12 @@ def read(
     if refreshing is not None and refreshing.is_finished:
         refreshing = None
     data = pickle.loads(snapshot.payload) if snapshot.payload is not None else None  # noqa: S301 (written only by rebuild)
-    return Reading(data=data, snapshot=snapshot, refreshing=refreshing)
+    return Reading(
+        data=data,
+        snapshot=snapshot,
+        refreshing=refreshing,
+        needs_build=needs_build and _needs_build(snapshot),  # still, after any build here
+    )
 
 
 def _snapshot(
@@ -303,6 +310,9 @@ def mark_changed(organisation_ids: Iterable[int | None] | None) -> None:
     that saves a thousand records marks each trust once; a rolled-back transaction's trusts are
     marked by the next commit (harmless: a refresh finds nothing to redo).
     """
+    from .period import forget_data_end
+
+    forget_data_end()  # now, for this transaction's own reads, and again after commit
     ids = {None} if organisation_ids is None else set(organisation_ids)
     pending = getattr(_pending, "ids", None)
     if pending is None:
@@ -319,6 +329,9 @@ def _flush() -> None:
     snapshots = Snapshot.objects.all()
     if None not in ids:
         snapshots = snapshots.filter(Q(organisation_id__in=ids) | Q(kind=SnapshotKind.PARTNERSHIP))
+    from .period import forget_data_end
+
+    forget_data_end()  # the latest month with data may have moved
     if not snapshots.update(changed_at=timezone.now()):
         return  # nothing stored depends on them yet
     for organisation_id in sorted(

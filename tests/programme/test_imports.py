@@ -1,6 +1,7 @@
 """The shared import pipeline: reading, header detection, preview, all-or-nothing commit, pages."""
 
 import io
+import re
 
 import openpyxl
 import pytest
@@ -210,7 +211,9 @@ def test_the_preview_page_shows_an_error_summary_naming_rows(client, trust, kpo_
     )
     html = client.get(response.url).content.decode()
     assert "nhsuk-error-summary" in html
-    assert "Row 2, column &#x27;started&#x27;: &#x27;2019-02-30&#x27; is not a date" in html
+    assert "Row 2, column &#x27;Start date&#x27;: &#x27;2019-02-30&#x27; is not a date" in html, (
+        re.findall(r"Row 2[^<]*", html)
+    )
     assert "Confirm and import" not in html
 
 
