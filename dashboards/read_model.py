@@ -56,6 +56,7 @@ log = logging.getLogger(__name__)
 REFRESH = "dashboards.refresh"
 PUBLISHED = "published"  # the partnership summary's key when no as-of date is given
 PARTNERSHIP_SCOPE = "partnership"  # the summary's builders take no user: one scope for all
+TABLE_SEPARATOR = "|"  # a partnership snapshot holds one table: "<published or as-of>|<table>"
 SCOPE_ACTIONS = (Action.VIEW, Action.CHANGE, Action.APPROVE, Action.VIEW_IDENTITIES)
 
 
@@ -97,11 +98,15 @@ class Reading:
     def stale(self) -> bool:
         return self.needs_build
 
+    parts: tuple[Snapshot, ...] = ()  # the partnership summary: one snapshot per table
+
     @property
     def version(self) -> str:
         """A cache key part that changes with every rebuild."""
-        built = self.snapshot.built_at.timestamp() if self.snapshot.built_at else 0
-        return f"{self.snapshot.pk}:{built}"
+        return ",".join(
+            f"{s.pk}:{s.built_at.timestamp() if s.built_at else 0}"
+            for s in (self.parts or (self.snapshot,))
+        )
 
 
 # --- building -------------------------------------------------------------------------------
@@ -128,8 +133,11 @@ def _build(snapshot: Snapshot, viewer: Any) -> Any:
 
     organisation = snapshot.organisation
     if snapshot.kind == SnapshotKind.PARTNERSHIP or organisation is None:
-        as_of = None if snapshot.key == PUBLISHED else dt.date.fromisoformat(snapshot.key)
-        return partnership.build(as_of)
+        base, _, table = snapshot.key.partition(TABLE_SEPARATOR)
+        as_of = None if base == PUBLISHED else dt.date.fromisoformat(base)
+        if not table:
+            return partnership.build(as_of)
+        return partnership.table_by_key(table, as_of)
     if snapshot.kind == SnapshotKind.TRUST:
         return trust.build(organisation, period_of(snapshot.key), viewer)
     month = parse_month(snapshot.key)
@@ -213,6 +221,8 @@ def _submit(parameters: dict, organisation_id: int | None, queue: str) -> Job | 
 def schedule_trust(organisation_id: int | None) -> Job | None:
     """Queue a refresh of every snapshot of a trust (``None``: the partnership's), unless one
     is already waiting: a burst of changes coalesces into one refresh."""
+    if organisation_id is None:
+        return _schedule_partnership()
     waiting = (
         _of_trust(Job.objects.filter(kind=REFRESH, status=JobStatus.QUEUED), organisation_id)
         .exclude(parameters__has_key="snapshots")
@@ -224,6 +234,26 @@ def schedule_trust(organisation_id: int | None) -> Job | None:
     if job is not None and not job.is_finished:
         _of_trust(Snapshot.objects.all(), organisation_id).update(refresh_job=job)
     return job
+
+
+def _schedule_partnership() -> Job | None:
+    """Queue one refresh per partnership table not already waiting for one, so the bulk
+    workers build the tables side by side. Returns the last job queued (or waiting)."""
+    waiting: set[int] = set()
+    last = None
+    for job in Job.objects.filter(
+        kind=REFRESH, status=JobStatus.QUEUED, organisation__isnull=True
+    ).order_by("pk"):
+        waiting |= set((job.parameters or {}).get("snapshots") or [])
+        last = job
+    for pk in (
+        Snapshot.objects.filter(kind=SnapshotKind.PARTNERSHIP, organisation__isnull=True)
+        .values_list("pk", flat=True)
+        .order_by("pk")
+    ):
+        if pk not in waiting:
+            last = schedule(Snapshot(pk=pk, organisation=None))
+    return last
 
 
 def schedule(snapshot: Snapshot, *, queue: str = JobQueue.BULK) -> Job | None:
@@ -241,6 +271,8 @@ def read(
     kind: str, organisation: Organisation | None, key: str, user: Any, *, build: bool = True
 ) -> Reading:
     """The stored figures of a page for this viewer, queueing a refresh if they are stale."""
+    if kind == SnapshotKind.PARTNERSHIP and TABLE_SEPARATOR not in key:
+        return read_partnership(key, user, build=build)
     scope = scope_key(user, organisation)
     snapshot = _snapshot(kind, organisation, key, scope, user)
     refreshing = None
@@ -252,6 +284,7 @@ def read(
             refreshing = _refresh_for_page(snapshot)
     if refreshing is not None and refreshing.is_finished:
         refreshing = None
+    _touch([snapshot])
     data = pickle.loads(snapshot.payload) if snapshot.payload is not None else None  # noqa: S301 (written only by rebuild)
     return Reading(
         data=data,
@@ -259,6 +292,70 @@ def read(
         refreshing=refreshing,
         needs_build=needs_build and _needs_build(snapshot),  # still, after any build here
     )
+
+
+def partnership_keys(base: str = PUBLISHED) -> list[str]:
+    """The keys of the summary's table snapshots, in the report's order (``base``: published,
+    or an as-of date)."""
+    from vmi_programme.dashboard_registry import summary_tables
+
+    return [f"{base}{TABLE_SEPARATOR}{entry.key}" for entry in summary_tables()]
+
+
+def read_partnership(base: str, user: Any, *, build: bool = True) -> Reading:
+    """The partnership summary's stored tables: one snapshot per table, so a refresh spreads
+    over the bulk workers (each table is its own job) and the heaviest table, not the sum of
+    them, is the time to fresh figures. ``data`` is None until every table has been built."""
+    keys = partnership_keys(base)
+    found = {
+        s.key: s
+        for s in Snapshot.objects.filter(
+            kind=SnapshotKind.PARTNERSHIP, organisation=None, scope=PARTNERSHIP_SCOPE, key__in=keys
+        ).select_related("refresh_job")
+    }
+    parts = [
+        found.get(key) or _snapshot(SnapshotKind.PARTNERSHIP, None, key, PARTNERSHIP_SCOPE, None)
+        for key in keys
+    ]
+    stale = [part for part in parts if _needs_build(part)]
+    refreshing = None
+    if build and stale:
+        if settings.READ_MODEL_BUILD_INLINE:
+            for part in stale:
+                rebuild(part)
+        else:
+            waiting = [job for part in stale if (job := _refresh_for_page(part)) is not None]
+            refreshing = next((job for job in waiting if not job.is_finished), None)
+    _touch(parts)
+    built = all(part.payload is not None for part in parts)
+    data = [pickle.loads(part.payload) for part in parts] if built else None  # noqa: S301 (written only by rebuild)
+    oldest = min(parts, key=lambda part: (part.built_at is not None, part.built_at or 0))
+    return Reading(
+        data=data,
+        snapshot=oldest,
+        refreshing=refreshing,
+        needs_build=any(_needs_build(part) for part in parts),
+        parts=tuple(parts),
+    )
+
+
+REQUESTED_EVERY = dt.timedelta(days=1)
+
+
+def _touch(snapshots: Iterable[Snapshot]) -> None:
+    """Note that someone still reads these (at most one UPDATE a day each): ``prune`` drops
+    snapshots nobody has asked for in a while."""
+    cutoff = timezone.now() - REQUESTED_EVERY
+    old = [s.pk for s in snapshots if s.requested_at < cutoff]
+    if old:
+        Snapshot.objects.filter(pk__in=old).update(requested_at=timezone.now())
+
+
+def prune(*, unread_for: dt.timedelta = dt.timedelta(days=30)) -> int:
+    """Delete snapshots nobody has read for ``unread_for`` (custom periods, old report months,
+    viewers' scopes that no longer occur): the next view builds them again. Returns how many."""
+    deleted, _ = Snapshot.objects.filter(requested_at__lt=timezone.now() - unread_for).delete()
+    return deleted
 
 
 def _snapshot(
@@ -426,22 +523,28 @@ def prebuild(
         else:
             schedule_trust(trust.pk)
         report(f"{index + 1}/{len(trusts)} {trust.short_name}: {len(made)} snapshots")
-    summary = _snapshot(SnapshotKind.PARTNERSHIP, None, PUBLISHED, PARTNERSHIP_SCOPE, None)
+    tables = [
+        _snapshot(SnapshotKind.PARTNERSHIP, None, key, PARTNERSHIP_SCOPE, None)
+        for key in partnership_keys()
+    ]
     if inline:
-        if _needs_build(summary):
-            rebuild(summary)
+        for table in tables:
+            if _needs_build(table):
+                rebuild(table)
+                report(f"partnership table {table.key}")
     else:
         schedule_trust(None)
-    return count + 1
+    return count + len(tables)
 
 
 def _recompute_plan() -> list[tuple[dict, Any]]:
-    """A full recompute's share of the read model: a refresh per trust with snapshots."""
-    ids = set(Snapshot.objects.values_list("organisation_id", flat=True))
-    trusts = Organisation.objects.in_bulk({i for i in ids if i is not None})
-    return [
-        ({"trust": i}, trusts.get(i) if i else None)
-        for i in sorted(ids, key=lambda i: (i is None, i))
+    """A full recompute's share of the read model: a refresh per trust with snapshots, and
+    one per partnership table."""
+    ids = set(Snapshot.objects.exclude(organisation=None).values_list("organisation_id", flat=True))
+    trusts = Organisation.objects.in_bulk(ids)
+    tables = Snapshot.objects.filter(organisation=None).order_by("pk").values_list("pk", flat=True)
+    return [({"trust": i}, trusts[i]) for i in sorted(ids)] + [
+        ({"snapshots": [pk]}, None) for pk in tables
     ]
 
 

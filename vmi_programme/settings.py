@@ -280,6 +280,8 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="vmi")
 READ_MODEL_BUILD_INLINE = env.bool("READ_MODEL_BUILD_INLINE", default=CELERY_TASK_ALWAYS_EAGER)
 # Rendered panels are cached under their snapshot's build, so a refresh replaces them anyway.
 READ_MODEL_RENDER_CACHE_SECONDS = env.int("READ_MODEL_RENDER_CACHE_SECONDS", default=24 * 3600)
+# Stored figures nobody has read for this many days are deleted nightly (built again if viewed).
+READ_MODEL_PRUNE_DAYS = env.int("READ_MODEL_PRUNE_DAYS", default=30)
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
@@ -317,6 +319,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "apply-retention": {  # nightly: pseudonymise survey records past retention (PRIVACY.md)
         "task": "vmi_programme.tasks.apply_retention",
         "schedule": crontab(hour=2, minute=15),
+    },
+    "prune-snapshots": {  # nightly: stored dashboard figures nobody reads (ADR 18)
+        "task": "dashboards.tasks.prune_snapshots",
+        "schedule": crontab(hour=2, minute=45),
     },
 }
 # How long survey responses (their invitations) and name-generator nominations name the people

@@ -168,7 +168,8 @@ def test_the_partnership_page_is_paged_and_filtered_at_two_hundred_trusts(
         [("trust", "NHS trust"), ("rpiws", "RPIWs")],
         [{"trust": f"G{i:03}", "rpiws": i} for i in range(200)] + [{"trust": "Total", "rpiws": 1}],
     )
-    monkeypatch.setattr(partnership, "build", lambda as_of=None: [table])
+    monkeypatch.setattr(read_model, "partnership_keys", lambda base="published": [f"{base}|7-1"])
+    monkeypatch.setattr(partnership, "table_by_key", lambda key, as_of=None: table)
     client.force_login(regulator_user)
     page = client.get("/partnership/").content.decode()
     assert page.count('data-row="G') == summary_view.PAGE_SIZE
@@ -191,7 +192,8 @@ def test_a_download_of_the_summary_holds_every_trust_not_one_page(
         [("trust", "NHS trust"), ("rpiws", "RPIWs")],
         [{"trust": f"X{i:03}", "rpiws": i} for i in range(60)],
     )
-    monkeypatch.setattr(partnership, "build", lambda as_of=None: [table])
+    monkeypatch.setattr(read_model, "partnership_keys", lambda base="published": [f"{base}|7-1"])
+    monkeypatch.setattr(partnership, "table_by_key", lambda key, as_of=None: table)
     client.force_login(regulator_user)
     csv_text = client.get("/partnership/?table=7-1&format=csv").content.decode()
     assert csv_text.count("\nX") == 60
@@ -220,7 +222,10 @@ def test_prebuild_makes_a_snapshot_per_scope_and_pages_then_only_read(trust, cli
     trust_snapshots = Snapshot.objects.filter(organisation=trust)
     assert trust_snapshots.filter(kind=SnapshotKind.TRUST).count() == 2  # executive, KPO
     assert trust_snapshots.filter(kind=SnapshotKind.TGT_REPORT).count() == 2
-    assert Snapshot.objects.filter(kind=SnapshotKind.PARTNERSHIP).count() == 1
+    # The summary: one snapshot per table, each its own refresh job (they build side by side).
+    assert Snapshot.objects.filter(kind=SnapshotKind.PARTNERSHIP).count() == len(
+        read_model.partnership_keys()
+    )
     assert all(s.payload is not None for s in Snapshot.objects.all())
     built = {s.pk: s.built_at for s in Snapshot.objects.all()}
     client.force_login(ceo)
@@ -252,3 +257,87 @@ def test_a_full_recompute_queues_one_independent_job_per_item_in_the_bulk_queue(
     assert all(j.status == JobStatus.SUCCEEDED for j in submitted), [
         (j.kind, j.error) for j in submitted
     ]
+
+
+# --- the partnership summary, one table a snapshot ------------------------------------------------
+
+
+def test_the_summary_is_stored_a_table_a_snapshot_and_refreshed_a_table_a_job(
+    trust, settings, jobs_run_here, django_capture_on_commit_callbacks
+):
+    """So N bulk workers build the summary's tables side by side (the heaviest table, not their
+    sum, is the time to fresh figures); a burst of changes queues each table once."""
+    from rpiw.models import ValueStream
+
+    regulator = user_with_roles(OrganisationFactory(short_name="CQC"), Role.REGULATOR)
+    reading = read_model.read_partnership(read_model.PUBLISHED, regulator)
+    keys = read_model.partnership_keys()
+    assert [s.key for s in reading.parts] == keys and len(keys) >= 6
+    assert [t.key for t in reading.data] == [t.key for t in partnership.build(None)]
+    built_at = min(s.built_at for s in reading.parts)
+    assert reading.built_at == built_at  # the page's "as of" is its oldest table's
+
+    settings.READ_MODEL_BUILD_INLINE = False
+    with django_capture_on_commit_callbacks(execute=True):
+        ValueStream.objects.create(organisation=trust, name="Flow", started_on=dt.date(2017, 1, 1))
+    refreshes = Job.objects.filter(kind=read_model.REFRESH, organisation=None)
+    assert sorted(j.parameters["snapshots"][0] for j in refreshes) == sorted(
+        s.pk for s in reading.parts
+    )
+    assert all(len(j.parameters["snapshots"]) == 1 for j in refreshes)
+    assert all(j.status == JobStatus.SUCCEEDED for j in refreshes)
+    again = read_model.read_partnership(read_model.PUBLISHED, regulator)
+    assert not again.stale and min(s.built_at for s in again.parts) > built_at
+    assert again.version != reading.version
+
+
+def test_queued_table_refreshes_coalesce(trust):
+    """While a table's refresh waits in the queue, further changes add no second one."""
+    regulator = user_with_roles(OrganisationFactory(short_name="CQC"), Role.REGULATOR)
+    read_model.read_partnership(read_model.PUBLISHED, regulator)
+    tables = list(Snapshot.objects.filter(organisation=None).values_list("pk", flat=True))
+    waiting = Job.objects.create(
+        kind=read_model.REFRESH,
+        parameters={"snapshots": [tables[0]]},
+        status=JobStatus.QUEUED,
+        queue="bulk",
+    )
+    from vmi_programme import jobs
+
+    submitted: list[dict] = []
+    real_submit = jobs.submit
+
+    def recording_submit(kind, parameters, **kwargs):
+        submitted.append(parameters)
+        return real_submit(kind, parameters, **kwargs)
+
+    jobs.submit = recording_submit
+    try:
+        read_model.schedule_trust(None)
+    finally:
+        jobs.submit = real_submit
+    assert sorted(p["snapshots"][0] for p in submitted) == sorted(tables[1:])
+    assert waiting.pk  # the waiting one stands for the first table
+
+
+def test_prune_drops_only_snapshots_nobody_read_lately(trust):
+    ceo = user_with_roles(trust, Role.EXECUTIVE)
+    read_model.read(SnapshotKind.TRUST, trust, "12m", ceo)
+    read_model.read(SnapshotKind.TRUST, trust, "programme", ceo)
+    old = timezone.now() - dt.timedelta(days=40)
+    Snapshot.objects.filter(key="12m").update(requested_at=old)
+    assert read_model.prune(unread_for=dt.timedelta(days=30)) == 1
+    assert list(Snapshot.objects.values_list("key", flat=True)) == ["programme"]
+    # Reading marks a snapshot read (at most once a day), which keeps it.
+    Snapshot.objects.update(requested_at=old)
+    read_model.read(SnapshotKind.TRUST, trust, "programme", ceo)
+    assert read_model.prune(unread_for=dt.timedelta(days=30)) == 0
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("prune_snapshots", days=1, stdout=out)
+    assert "0 snapshots" in out.getvalue()
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="at least 1"):
+        call_command("prune_snapshots", days=0, stdout=io.StringIO())

@@ -59,7 +59,7 @@ def test_the_stored_trust_dashboard_equals_a_direct_computation(seeded):
 
 def test_the_stored_partnership_summary_equals_a_direct_computation(seeded):
     regulator = get_user_model().objects.get(username="regulator")
-    stored = read_model.read(SnapshotKind.PARTNERSHIP, None, read_model.PUBLISHED, regulator)
+    stored = read_model.read_partnership(read_model.PUBLISHED, regulator)
     direct = partnership.build(None)
     assert [t.key for t in stored.data] == [t.key for t in direct]
     assert normalised(stored.data) == normalised(direct)
