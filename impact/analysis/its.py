@@ -192,6 +192,13 @@ def segmented_regression(
     into b2 by one step; b1 and b3 are unchanged.) ``slope_change=False`` drops b3, giving the
     tutorial's main step-change model. ``derived["post_slope"]`` is b1 + b3.
 
+    ``fitted`` holds one row per observed point: ``t``; ``observed``; ``fitted`` (the whole model,
+    seasonal terms included); ``counterfactual`` (the same with b2 = b3 = 0); and the two lines a
+    small chart draws, with every seasonal term at its mean (zero under the deviation or Fourier
+    coding, so they are straight segments): ``fitted_trend`` = b0 + b1*t + b2*D_t + b3*(t - T0)*D_t
+    and ``counterfactual_trend`` = b0 + b1*t, the pre-intervention trend carried on as if nothing
+    had changed (for ``family="poisson"`` each through exp(... + offset)).
+
     The series is indexed by a monthly (or quarterly) DatetimeIndex/PeriodIndex, or by integers
     (consecutive time points, assumed monthly for seasonality). Seasonality: ``"month"`` adds
     season-of-year indicators with sum-to-zero (deviation) coding so b0 stays a deseasonalised
@@ -288,11 +295,20 @@ def segmented_regression(
     counterfactual_design["level_change"] = 0.0
     if slope_change:
         counterfactual_design["slope_change"] = 0.0
+    # Seasonal terms at their mean (0) leave the trend lines: straight segments a chart can show.
+    seasonal_terms = [term for term in design.columns if term not in MAIN_TERMS]
+    trend_design = design.copy()
+    trend_design[seasonal_terms] = 0.0
+    counterfactual_trend_design = counterfactual_design.copy()
+    counterfactual_trend_design[seasonal_terms] = 0.0
     fitted = pd.DataFrame(
         {
+            "t": prepared.t,
             "observed": prepared.values,
             "fitted": fit.predict(design, offset_values),
             "counterfactual": fit.predict(counterfactual_design, offset_values),
+            "fitted_trend": fit.predict(trend_design, offset_values),
+            "counterfactual_trend": fit.predict(counterfactual_trend_design, offset_values),
         },
         index=prepared.labels,
     )
