@@ -3,8 +3,12 @@
 The stored tables (``read_model``) hold one row per trust plus rows that are not a trust's
 (totals, the partnership, sections). On the page, a table shows its other rows first, then one
 page of its trust rows, filtered by region and programme cohort (the partnership a trust joined)
-and sorted by any column. Totals are the stored ones, over every trust; with a filter the page
-says so. The published five-trust view is a saved filter (the cohort of the NHS–VMI partnership).
+and sorted by any column. Without a filter the totals are the stored ones. With a filter a totals
+row follows the filter where the table says how (``SummaryTable.totals``: counts and sums add up,
+a rate is recomputed from summed numerators and denominators) and every value column can be
+recomputed; otherwise (medians, t-tests) it stays the stored one over every trust. Each totals
+row then says which it is. The published five-trust view is a saved filter (the cohort of the
+NHS–VMI partnership).
 
 Everything here works on the stored rows in memory: a few hundred rows per table at national
 size, and two queries (the trusts and their cohorts) whatever the data.
@@ -13,7 +17,7 @@ size, and two queries (the trusts and their cohorts) whatever the data.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import QueryDict
@@ -102,6 +106,15 @@ class PagedTable:
     sort: str
     descending: bool
     filtered: bool
+    # with a filter on, each totals row (by key): which trusts its figures are over
+    total_labels: dict[str, str] = field(default_factory=dict)
+    unfiltered: bool = False  # a filter is on but the table has no trust rows to filter
+
+    def html_rows(self) -> list[dict[str, Any]]:
+        return [
+            {**row, "total_label": self.total_labels.get(row["key"], "")}
+            for row in self.table.html_rows()
+        ]
 
     @property
     def paged(self) -> bool:
@@ -142,6 +155,9 @@ def page_of(
     raw_page = params.get(f"page-{table.key}", "1")
     page = min(max(int(raw_page) if raw_page.isdigit() else 1, 1), pages)
     shown = kept[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    labels: dict[str, str] = {}
+    if filters.active:
+        other_rows, labels = _totals_for(table, other_rows, kept, trust_rows, facts)
     return PagedTable(
         table=dataclasses.replace(table, rows=[*other_rows, *shown]),
         trust_rows=len(kept),
@@ -151,4 +167,39 @@ def page_of(
         sort=sort,
         descending=descending,
         filtered=filters.active and len(kept) != len(trust_rows),
+        total_labels=labels,
+        unfiltered=filters.active and not trust_rows and not labels,
     )
+
+
+def _trusts(n: int) -> str:
+    return f"{n} trust" if n == 1 else f"{n} trusts"
+
+
+def _totals_for(
+    table: SummaryTable,
+    other_rows: list[dict[str, Any]],
+    kept: list[dict[str, Any]],
+    trust_rows: list[dict[str, Any]],
+    facts: dict[str, TrustFacts],
+) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """The other rows with each totals row over the trusts the filter admits, where the table
+    says how every value column combines; the label each totals row then carries."""
+    value_columns = [key for key, _ in table.columns[1:]]
+    follows = bool(trust_rows) and all(key in table.totals for key in value_columns)
+    # a table of statistics over every trust (Table 7.3) has no trust rows to count
+    every = len(trust_rows) or len({id(fact) for fact in facts.values()})
+    rows, labels = [], {}
+    for row in other_rows:
+        key = table.key_of(row)
+        if key in table.total_rows:
+            if not follows:
+                labels[key] = f"over all {_trusts(every)} (not recomputed for a filter)"
+            else:
+                labels[key] = f"for the {_trusts(len(kept))} shown by the filter"
+                if len(kept) != len(trust_rows):  # all admitted: the stored row, exactly
+                    row = row | {
+                        column: how.over(kept, column) for column, how in table.totals.items()
+                    }
+        rows.append(row)
+    return rows, labels

@@ -31,11 +31,15 @@ from vmi_programme.summary_tables import (
     DECIMAL2,
     DECIMAL3,
     INT,
+    MEAN,
     P_VALUE,
     PERCENT,
     RATIO,
+    SUM,
     TEXT,
+    Combine,
     SummaryTable,
+    ratio,
     report_date,
 )
 
@@ -229,7 +233,7 @@ def table_7_2_rpiw_measures(as_of: dt.date | None = None) -> SummaryTable:
     rows, total = rpiw_selectors.table_7_2(as_at=as_of)
     flat = []
     for row in [*rows, total]:
-        record = {"trust": row.trust}
+        record: dict[str, Any] = {"trust": row.trust}
         for kind in ("lead_time", "defects", "defect_ratio"):
             cell = getattr(row, kind)
             record |= {
@@ -237,6 +241,10 @@ def table_7_2_rpiw_measures(as_of: dt.date | None = None) -> SummaryTable:
                 f"{kind}_baseline": cell.baseline,
                 f"{kind}_post": cell.post,
                 f"{kind}_reduction": cell.reduction,
+                # hidden: baseline − post, so a reduction over some trusts can be recomputed
+                f"{kind}_removed": _decimal(cell.baseline) - _decimal(cell.post)
+                if cell.n
+                else None,
             }
         flat.append(record)
     columns = [("trust", "NHS trust")]
@@ -251,6 +259,17 @@ def table_7_2_rpiw_measures(as_of: dt.date | None = None) -> SummaryTable:
     formats = {"trust": TEXT}
     formats |= {f"defect_ratio_{p}": RATIO for p in ("baseline", "post")}
     formats |= {f"{k}_reduction": PERCENT for k in labels}
+    # Over some trusts: N and the sums add up, the defect ratios are the mean of the trusts'
+    # means (as the Total row), each reduction is recomputed from what was removed.
+    totals: dict[str, Combine] = {}
+    for kind in labels:
+        mean_or_sum = MEAN if kind == "defect_ratio" else SUM
+        totals |= {
+            f"{kind}_n": SUM,
+            f"{kind}_baseline": mean_or_sum,
+            f"{kind}_post": mean_or_sum,
+            f"{kind}_reduction": ratio(f"{kind}_removed", f"{kind}_baseline", scale=100),
+        }
     lead = total.lead_time
     notes = []
     if lead.n:
@@ -276,6 +295,7 @@ def table_7_2_rpiw_measures(as_of: dt.date | None = None) -> SummaryTable:
         columns=columns,
         rows=flat,
         formats=formats,
+        totals=totals,
         detail_url=reverse("rpiw:table-7-2"),
         detail_label="Table 7.2",
         cautions=[rpiw_impact.CAUTION],
@@ -351,6 +371,8 @@ def table_7_3_paired_tests(as_of: dt.date | None = None) -> SummaryTable:
         cautions=[rpiw_impact.CAUTION],
         notes=[_computed_p_note(results.get("defects", {}))],
         row_formats={"lead_time": lead},
+        # every row is a test over all trusts: not recomputed for a filter (no ``totals``)
+        total_rows=tuple(str(kind) for kind in results),
     )
 
 

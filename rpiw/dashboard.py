@@ -23,7 +23,7 @@ from vmi_programme.dashboard_registry import (
 )
 from vmi_programme.models import Organisation
 from vmi_programme.period import Period
-from vmi_programme.summary_tables import PERCENT, TEXT, SummaryTable, report_date
+from vmi_programme.summary_tables import PERCENT, SUM, TEXT, SummaryTable, ratio, report_date
 
 from . import selectors, sustainment
 from .models import ACTIVE_STATUSES, STAGES, RpiwStatus
@@ -101,6 +101,16 @@ def table_7_1_value_streams(as_of: dt.date | None = None) -> SummaryTable:
         ],
         rows=[vars(r) for r in [*rows, total]],
         formats={"trust": TEXT},
+        totals=dict.fromkeys(
+            (
+                "value_streams",
+                "rpiws",
+                "complete",
+                "ended_without_workshop",
+                "unaligned_value_streams",
+            ),
+            SUM,
+        ),
         detail_url=reverse("rpiw:table-7-1"),
         detail_label="Table 7.1",
     )
@@ -213,6 +223,9 @@ def sustainment_by_trust(as_of: dt.date | None = None) -> SummaryTable:
             group, thresholds, as_of=day
         ).items():
             out[f"at_{checkpoint}"] = _percent(rollup.share_sustained)
+            # hidden: what the share is of, so a total over some trusts can be recomputed
+            out[f"at_{checkpoint}_sustained"] = rollup.sustained
+            out[f"at_{checkpoint}_known"] = rollup.known
         return out
 
     rows = [row(o.short_name, by_trust.get(o.short_name, [])) for o in organisations]
@@ -239,6 +252,17 @@ def sustainment_by_trust(as_of: dt.date | None = None) -> SummaryTable:
             "trust": TEXT,
             "percent_sustained": PERCENT,
             **{f"at_{d}": PERCENT for d in sustainment.CHECKPOINTS},
+        },
+        totals=dict.fromkeys(
+            ("measures", "sustained", "partly", "lost", "unknown", "no_gain", "known"), SUM
+        )
+        | {
+            "percent_sustained": ratio("sustained", "known", scale=100, places=1),
+            "share_sustained": ratio("sustained", "known"),
+        }
+        | {
+            f"at_{d}": ratio(f"at_{d}_sustained", f"at_{d}_known", scale=100, places=1)
+            for d in sustainment.CHECKPOINTS
         },
         notes=[
             sustainment.rule_text(thresholds),

@@ -20,7 +20,7 @@ from vmi_programme.dashboard_registry import (
 )
 from vmi_programme.models import Organisation
 from vmi_programme.period import Period
-from vmi_programme.summary_tables import PERCENT, TEXT, SummaryTable, report_date
+from vmi_programme.summary_tables import PERCENT, SUM, TEXT, SummaryTable, ratio, report_date
 
 from . import selectors
 from .progress import COMPLETED, IN_PROGRESS
@@ -98,6 +98,9 @@ def table_5_1_training(as_of: dt.date | None = None) -> SummaryTable:
         columns=columns,
         rows=rows,
         formats={"trust": TEXT, "diffusion": PERCENT},
+        # over some trusts: the counts and headcounts add up, diffusion is recomputed from them
+        totals={key: SUM for key, _ in columns[1:]}
+        | {"diffusion": ratio(("completed", "in_progress"), "headcount", scale=100, places=0)},
         detail_url=reverse("training:table-5-1"),
         detail_label="Table 5.1 with executives' participation",
         charts=[

@@ -9,9 +9,9 @@ formatted as the report prints them) and downloads as CSV/XLSX through
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import Any
+from dataclasses import dataclass, field, fields
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Literal
 
 from django.utils.safestring import SafeString
 
@@ -25,6 +25,62 @@ INT, PERCENT, RATIO, DECIMAL3, DECIMAL2, P_VALUE, TEXT = (
     "p",
     "text",
 )
+
+
+@dataclass(frozen=True)
+class Combine:
+    """How one column of a totals row follows from the trust rows it covers.
+
+    ``sum``: the trusts' values added (missing ones left out). ``mean``: the unweighted mean of
+    the trusts' values (over those that have one), as Table 7.2's defect ratios. ``ratio``:
+    Σ numerator fields × ``scale`` ÷ Σ denominator fields, rounded half up to ``places`` (None:
+    unrounded), the fields being columns or hidden fields of the trust rows. A column with no
+    Combine (a median, a t-test) cannot be recomputed for some trusts.
+    """
+
+    how: Literal["sum", "mean", "ratio"]
+    numerator: tuple[str, ...] = ()
+    denominator: tuple[str, ...] = ()
+    scale: int = 1
+    places: int | None = None
+
+    def over(self, rows: list[dict[str, Any]], column: str) -> Any:
+        if self.how == "ratio":
+            num = _add(rows, self.numerator)
+            den = _add(rows, self.denominator)
+            if not den:
+                return None
+            value = Decimal(num) * self.scale / Decimal(den)
+            if self.places is None:
+                return float(value)
+            rounded = value.quantize(Decimal(1).scaleb(-self.places), rounding=ROUND_HALF_UP)
+            return int(rounded) if self.places == 0 else float(rounded)
+        values = [row[column] for row in rows if row.get(column) is not None]
+        if self.how == "mean":
+            return sum(values) / len(values) if values else None
+        return sum(values) if values or len(values) == len(rows) else None
+
+
+def _add(rows: list[dict[str, Any]], names: tuple[str, ...]) -> Any:
+    """Σ over the rows of Σ of the named fields (a missing value counts 0)."""
+    return sum((row.get(name) or 0 for row in rows for name in names), 0)
+
+
+SUM = Combine("sum")
+MEAN = Combine("mean")
+
+
+def ratio(
+    numerator: str | tuple[str, ...],
+    denominator: str | tuple[str, ...],
+    *,
+    scale: int = 1,
+    places: int | None = None,
+) -> Combine:
+    """Σ numerator × scale ÷ Σ denominator (each a field or a tuple of fields to add)."""
+    num = (numerator,) if isinstance(numerator, str) else numerator
+    den = (denominator,) if isinstance(denominator, str) else denominator
+    return Combine("ratio", num, den, scale, places)
 
 
 @dataclass
@@ -44,6 +100,19 @@ class SummaryTable:
     wrap: bool = False  # text cells that should wrap (not the figures' no-wrap style)
     # per row (by its key): one format for all its value cells, or {column: format}
     row_formats: dict[str, str | dict[str, str]] = field(default_factory=dict)
+    # The rows (by key) that total the trust rows: with a filter the partnership summary
+    # recomputes them over the trusts it admits, when ``totals`` says how each value column
+    # combines; otherwise they stay the stored ones over every trust (and say so).
+    total_rows: tuple[str, ...] = ("Total",)
+    totals: dict[str, Combine] = field(default_factory=dict)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """A table stored (pickled) before a field was added reads it as its default."""
+        for each in fields(self):
+            if each.name not in state:
+                factory = each.default_factory
+                state[each.name] = factory() if callable(factory) else each.default
+        self.__dict__.update(state)
 
     @property
     def row_key(self) -> str:
