@@ -8,8 +8,9 @@ from collections import defaultdict
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
-from vmi_programme.access import Action, Scope, can
+from vmi_programme.access import Action, Scope, can, scope_of
 from vmi_programme.imports import (
     Column,
     DuplicateKeys,
@@ -17,12 +18,13 @@ from vmi_programme.imports import (
     ImportSpec,
     RowCleaner,
     RowError,
+    RowInvalid,
     parse_date,
     register,
 )
 from vmi_programme.models import Organisation
 
-from .models import Computation, Measure
+from .models import Computation, Measure, SeriesValue
 from .services import (
     MonthValue,
     can_change_series,
@@ -83,22 +85,31 @@ class _ImportRules:
 
     def _load_organisations(self, ctx: ImportContext) -> None:
         ctx.state["orgs"] = {o.ods_code: o for o in Organisation.objects.exclude(ods_code=None)}
-        ctx.state["allowed"] = {}
+        ctx.state["organisation_of"] = {}
+
+    def _organisation_of(self, code: str, ctx: ImportContext) -> tuple[Organisation | None, str]:
+        """(organisation, "") for a known code the user may change, else (None, the error);
+        decided once per code in a file."""
+        found = ctx.state["organisation_of"].get(code)
+        if found is not None:
+            return found
+        organisation = ctx.state["orgs"].get(code)
+        if organisation is None:
+            found = (None, f"'{code}' is not a known organisation code")
+        elif not can_change_series(ctx.user, organisation):
+            found = (None, f"you may not change the series of {organisation.short_name}")
+        else:
+            found = (organisation, "")
+        ctx.state["organisation_of"][code] = found
+        return found
 
     def _organisation(self, cleaner: RowCleaner, column: str, ctx: ImportContext):
         code = cleaner.text(column).upper()
         if not code:
             return None
-        organisation = ctx.state["orgs"].get(code)
-        if organisation is None:
-            cleaner.error(column, f"'{code}' is not a known organisation code")
-            return None
-        allowed = ctx.state["allowed"]
-        if code not in allowed:
-            allowed[code] = can_change_series(ctx.user, organisation)
-        if not allowed[code]:
-            cleaner.error(column, f"you may not change the series of {organisation.short_name}")
-            return None
+        organisation, error = self._organisation_of(code, ctx)
+        if error:
+            cleaner.error(column, error)
         return organisation
 
     def authorise(self, ctx: ImportContext) -> None:
@@ -149,66 +160,208 @@ class SeriesImport(_ImportRules, ImportSpec):
         {"org_code": "RF4", "period": "2015-07", "value": "0.812", "measure": "fft_ae_recommend"},
     ]
 
+    # The PostgreSQL COPY path for large files (vmi_programme/imports/bulk.py): rows are
+    # cleaned by the same code into this staging table, then written set-wise.
+    staged_columns = (
+        ("organisation_id", "integer"),
+        ("measure_id", "integer"),
+        ("period", "date"),
+        ("value", "double precision"),  # before the file's fraction decision (finish_checks)
+        ("numerator", "double precision"),
+        ("denominator", "double precision"),
+        ("plain", "boolean"),  # a value given without '%': read as a fraction if the file says
+    )
+
     def prepare(self, ctx: ImportContext) -> None:
         self._load_organisations(ctx)
         ensure_standard_measures()
         ctx.state["measures"] = {m.code: m for m in Measure.objects.all()}
+        ctx.state["months"] = {}
 
-    def clean_row(self, row: dict[str, str], ctx: ImportContext) -> dict:
-        c = RowCleaner(row)
-        organisation = self._organisation(c, "org_code", ctx)
-        period_text = c.text("period")
-        period = parse_month(period_text) if period_text else None
-        if period_text and period is None:
-            c.error(
-                "period",
-                f"'{period_text}' is not a month from 1990 to 2100 (use YYYY-MM or a date)",
-            )
-        code = c.raw("measure") or ctx.options.get("measure", "")
+    def _clean(self, row: dict[str, str], ctx: ImportContext) -> tuple:
+        """(organisation, period, measure, value, numerator, denominator, percent sign), or
+        RowInvalid naming each bad column: the one cleaning of both paths (row by row and COPY)."""
+        errors: dict[str | None, str] = {}
+        code = (row.get("org_code") or "").strip().upper()
+        organisation = None
+        if not code:
+            errors["org_code"] = "is required"
+        else:
+            organisation, error = self._organisation_of(code, ctx)
+            if error:
+                errors["org_code"] = error
+        period_text = (row.get("period") or "").strip()
+        period = None
+        if not period_text:
+            errors["period"] = "is required"
+        else:
+            months = ctx.state["months"]
+            period = months.get(period_text, _UNPARSED)
+            if period is _UNPARSED:
+                period = parse_month(period_text)
+                if len(months) < _MONTHS_CACHED:  # a file has few distinct period cells
+                    months[period_text] = period
+            if period is None:
+                errors["period"] = (
+                    f"'{period_text}' is not a month from 1990 to 2100 (use YYYY-MM or a date)"
+                )
+        code = (row.get("measure") or "").strip() or ctx.options.get("measure", "")
         measure = ctx.state["measures"].get(code)
         if measure is None:
-            c.error(
-                "measure",
+            errors["measure"] = (
                 f"'{code}' is not a known measure"
                 if code
-                else "choose the measure (or add a column)",
+                else "choose the measure (or add a column)"
             )
-        value, error = parse_number(c.raw("value"))
-        if error:
-            c.error("value", error)
-        numerator, error = parse_number(c.raw("numerator"))
-        if error:
-            c.error("numerator", error)
-        denominator, error = parse_number(c.raw("denominator"))
-        if error:
-            c.error("denominator", error)
+        value_text = (row.get("value") or "").strip()
+        value, problem = parse_number(value_text)
+        if problem:
+            errors["value"] = problem
+        numerator, problem = parse_number(row.get("numerator") or "")
+        if problem:
+            errors["numerator"] = problem
+        denominator, problem = parse_number(row.get("denominator") or "")
+        if problem:
+            errors["denominator"] = problem
         elif denominator is not None and denominator <= 0:
-            c.error("denominator", "must be more than 0")
+            errors["denominator"] = "must be more than 0"
         if measure is not None and measure.computation == Computation.RATIO:
             if value is None and (numerator is None) != (denominator is None):
-                c.error("denominator", "give both numerator and denominator, or neither")
+                errors.setdefault("denominator", "give both numerator and denominator, or neither")
         elif (numerator is not None or denominator is not None) and measure and value is None:
-            c.error("value", f"{measure.name} takes a value, not a numerator/denominator")
-        return c.result(
-            organisation=organisation,
-            period=period,
-            measure=measure,
-            value=value,
-            numerator=numerator,
-            denominator=denominator,
-            percent_sign=c.raw("value").endswith("%"),
+            errors.setdefault("value", f"{measure.name} takes a value, not a numerator/denominator")
+        if errors:
+            raise RowInvalid(errors)
+        return (
+            organisation,
+            period,
+            measure,
+            value,
+            numerator,
+            denominator,
+            value_text.endswith("%"),
         )
 
+    def clean_row(self, row: dict[str, str], ctx: ImportContext) -> dict:
+        organisation, period, measure, value, numerator, denominator, percent = self._clean(
+            row, ctx
+        )
+        return {
+            "organisation": organisation,
+            "period": period,
+            "measure": measure,
+            "value": value,
+            "numerator": numerator,
+            "denominator": denominator,
+            "percent_sign": percent,
+        }
+
     def check_row(self, number: int, row: dict, ctx: ImportContext) -> list[RowError]:
-        measure = row["measure"]
-        if measure.unit == "%" and row["value"] is not None and not row["percent_sign"]:
+        self._note(number, row["organisation"], row["period"], row["measure"], row["value"],
+                   row["percent_sign"], ctx)  # fmt: skip
+        return []
+
+    @staticmethod
+    def _note(
+        number: int,
+        organisation: Organisation,
+        period: dt.date,
+        measure: Measure,
+        value: float | None,
+        percent_sign: bool,
+        ctx: ImportContext,
+    ) -> None:
+        """What the file's checks need from a row: its key, and its plain % values."""
+        if measure.unit == "%" and value is not None and not percent_sign:
             # (all plain numbers in [0, 1], some strictly between): see _fraction_measures
             seen = ctx.state.setdefault("plain_percent", {}).setdefault(measure.pk, [True, False])
-            seen[0] = seen[0] and 0 <= row["value"] <= 1
-            seen[1] = seen[1] or 0 < row["value"] < 1
+            seen[0] = seen[0] and 0 <= value <= 1
+            seen[1] = seen[1] or 0 < value < 1
         keys = ctx.state.setdefault("keys", DuplicateKeys())
-        keys.add(number, _month_key(row["organisation"].pk, row["period"], measure.pk))
-        return []
+        keys.add(number, _month_key(organisation.pk, period, measure.pk))
+
+    def stage_row(self, number: int, row: dict[str, str], ctx: ImportContext) -> str:
+        """The row cleaned and checked (as clean_row and check_row), as a line of COPY text."""
+        organisation, period, measure, value, numerator, denominator, percent = self._clean(
+            row, ctx
+        )
+        self._note(number, organisation, period, measure, value, percent, ctx)
+        plain = value is not None and not percent
+        if value is None and measure.computation == Computation.RATIO:
+            value = measure.value_from(numerator, denominator)  # as record_values computes it
+        return (
+            f"{organisation.pk}\t{measure.pk}\t{period.isoformat()}\t"
+            f"{_copy_float(value)}\t{_copy_float(numerator)}\t{_copy_float(denominator)}\t"
+            f"{'t' if plain else 'f'}\n"
+        )
+
+    def staged_lookups(self, ctx: ImportContext, like: dict | None = None) -> dict:
+        """What cleaning the staged rows depended on (the file's organisation codes, who may
+        change them, the measures): the commit reuses the staged rows only if it is unchanged."""
+        codes = (
+            like["organisations"]
+            if like
+            else [code for code, (org, _) in ctx.state["organisation_of"].items() if org]
+        )
+        organisations = {}
+        for code in sorted(codes):
+            organisation, error = self._organisation_of(code, ctx)
+            organisations[code] = [organisation.pk if organisation else None, error]
+        return {
+            "organisations": organisations,
+            "measures": {
+                m.code: [m.pk, m.computation, m.unit, m.scale, m.name]
+                for m in sorted(ctx.state["measures"].values(), key=lambda m: m.code)
+            },
+            "measure_option": ctx.options.get("measure", ""),
+        }
+
+    def write_staged(self, cursor: Any, table: str, ctx: ImportContext) -> dict[str, int]:
+        """Upsert the staged rows (the file's fractions × 100) with their history, set-wise."""
+        from vmi_programme.imports.bulk import python_float_text, upsert_with_history
+
+        now = timezone.now()
+        owners = {
+            org.pk: scope_of(SeriesValue(organisation=org)).organisation_id
+            for org, _ in ctx.state["organisation_of"].values()
+            if org is not None
+        }
+        written = upsert_with_history(
+            cursor,
+            SeriesValue,
+            columns=[
+                "organisation_id",
+                "measure_id",
+                "period",
+                "value",
+                "numerator",
+                "denominator",
+                "updated_at",
+            ],
+            select=(
+                "SELECT organisation_id, measure_id, period,"
+                " CASE WHEN plain AND measure_id = ANY(%s) THEN value * 100 ELSE value END,"
+                f" numerator, denominator, %s FROM {table}"  # noqa: S608 (our own name)
+            ),
+            params=[list(ctx.facts.get("fraction_measures", [])), now],
+            unique_fields=["organisation_id", "measure_id", "period"],
+            update_fields=["value", "numerator", "denominator", "updated_at"],
+            # str(SeriesValue): "<measure code> <organisation id> <YYYY-MM>: <value>"
+            repr_sql=(
+                "m.code || ' ' || up.organisation_id || ' ' || to_char(up.period, 'YYYY-MM')"
+                f" || ': ' || {python_float_text('up.value')}"
+            ),
+            repr_join=f"JOIN {Measure._meta.db_table} AS m ON m.id = up.measure_id",
+            owners=owners,
+            owner_column="organisation_id",
+        )
+        cursor.execute(f"SELECT DISTINCT measure_id, organisation_id FROM {table}")  # noqa: S608
+        measures = {m.pk: m.code for m in ctx.state["measures"].values()}
+        codes = {org.pk: code for code, (org, _) in ctx.state["organisation_of"].items() if org}
+        changed = ctx.state.setdefault("changed", defaultdict(set))
+        for measure_id, organisation_id in cursor.fetchall():
+            changed[measures[measure_id]].add(codes[organisation_id])
+        return {"months": written}
 
     def finish_checks(self, ctx: ImportContext) -> list[RowError]:
         ctx.facts["fraction_measures"] = _fraction_measures(ctx.state.get("plain_percent", {}))
@@ -238,6 +391,15 @@ class SeriesImport(_ImportRules, ImportSpec):
 
     def after_write(self, ctx: ImportContext, summary: dict) -> dict:
         return {**summary, "runs re-queued": _rerun(ctx)}
+
+
+_UNPARSED = object()
+_MONTHS_CACHED = 10_000
+
+
+def _copy_float(value: float | None) -> str:
+    """A float in COPY's text format: repr round-trips exactly; None is NULL."""
+    return "\\N" if value is None else repr(value)
 
 
 def _month_key(organisation_pk: int, period: dt.date, measure_pk: int = 0) -> int:

@@ -5,7 +5,9 @@ Generates an organisational series (``impact.series``: organisation code, month,
 measure — the spec with the simplest rows) for 1,000 peer trusts × 1,000 months, runs the
 check and the commit as the recorded jobs (in this process, as the embedded default does)
 against a PostgreSQL database of its own, then COPYs the same file into a typed temporary table
-with the same unique key. Prints rows/s of each, the ratio, and this process's peak RSS.
+with the same unique key. Prints rows/s of each, the ratio of check + commit to COPY, and
+this process's peak RSS. On PostgreSQL a file this size takes the pipeline's COPY path
+(``vmi_programme/imports/bulk.py``, ADR 19); ``--row-by-row`` times the row-by-row path instead.
 
     nice -n 10 .venv/bin/python scripts/benchmark_import.py [--rows 1000000]
         [--database postgres://postgres@127.0.0.1:5432/vmi_import_benchmark]
@@ -61,6 +63,9 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--organisations", type=int, default=1_000)
     parser.add_argument(
+        "--row-by-row", action="store_true", help="time the row-by-row path (no COPY path)"
+    )
+    parser.add_argument(
         "--database", default="postgres://postgres@127.0.0.1:5432/vmi_import_benchmark"
     )
     args = parser.parse_args()
@@ -85,6 +90,8 @@ def main() -> None:
 
     # Tables straight from the current models (no migration history needed for a benchmark).
     settings.MIGRATION_MODULES = NoMigrations()
+    if args.row_by_row:
+        settings.IMPORT_BULK_MIN_BYTES = 10**15
     from django.core.management import call_command
 
     call_command("migrate", run_syncdb=True, verbosity=0)
@@ -134,7 +141,14 @@ def main() -> None:
     assert commit.status == "succeeded", commit.error
     stored = SeriesValue.objects.count()
     assert stored == args.rows, stored
-    print(f"Commit (job {commit.pk}): {commit_s:7.1f} s  {args.rows / commit_s:10,.0f} rows/s")
+    history = SeriesValue.history.filter(history_source="import").count()
+    assert history == args.rows, history  # one '+' audit row per record, as row by row
+    batch.refresh_from_db()
+    path_taken = "COPY path" if imports.bulk.applies(spec, batch) else "row by row"
+    print(
+        f"Commit (job {commit.pk}): {commit_s:7.1f} s  {args.rows / commit_s:10,.0f} rows/s"
+        f"  ({path_taken}; {history:,} history rows)"
+    )
     pipeline_s = check_s + commit_s
     print(f"Check + commit:      {pipeline_s:7.1f} s  {args.rows / pipeline_s:10,.0f} rows/s")
     print(f"Peak RSS of this process so far: {_rss_mib():,.0f} MiB")

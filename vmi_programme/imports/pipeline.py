@@ -5,14 +5,16 @@ These functions run inside the two recorded jobs (``imports.validate``, ``import
 management command, the demo and tests. Neither ever holds the whole file: rows stream from the
 stored file, the preview keeps counts, the first :data:`PREVIEW_ERRORS_KEPT` errors and the first
 :data:`PREVIEW_SAMPLE_ROWS` rows, and a streaming spec's commit writes chunk by chunk inside one
-transaction.
+transaction. On PostgreSQL a large file of a spec that offers it takes the COPY path
+(``bulk.py``): the check stages each cleaned row as COPY text, the commit loads it and writes
+set-wise, with the same errors, records and history.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import PurePath
@@ -25,6 +27,7 @@ from django.utils import timezone
 
 from .. import audit
 from ..models import ImportBatch, ImportStatus, Job, Organisation
+from . import bulk
 from .reader import open_table
 from .spec import ImportContext, ImportFailed, ImportSpec, RowError, RowInvalid, get_spec
 
@@ -163,7 +166,10 @@ def validate_batch(batch: ImportBatch, user: Any, *, report: Report = _no_report
     row_count = 0
     whole_file: list[tuple[int, dict]] = []
     headings: dict[str, str] = {}
-    with _stored_file(batch) as fh:
+    bulk.discard(batch)  # the rows an earlier check of this file staged
+    # A large file on PostgreSQL: each row is cleaned into COPY text for the commit (bulk.py).
+    staging = bulk.CheckStaging(spec, ctx) if bulk.applies(spec, batch) else None
+    with _stored_file(batch) as fh, staging.file if staging else nullcontext():
         try:
             table = _rows(batch, spec, fh)
             ignored, headings = table.ignored_headers, table.headings
@@ -181,7 +187,10 @@ def validate_batch(batch: ImportBatch, user: Any, *, report: Report = _no_report
                         ]
                     )
                     break
-                cleaned, row_errors = _clean(spec, number, values, problems, ctx)
+                if staging:
+                    cleaned, row_errors = None, staging.stager.add(number, values, problems)
+                else:
+                    cleaned, row_errors = _clean(spec, number, values, problems, ctx)
                 if cleaned is not None:
                     if spec.streaming:
                         row_errors += spec.check_row(number, cleaned, ctx)
@@ -206,6 +215,8 @@ def validate_batch(batch: ImportBatch, user: Any, *, report: Report = _no_report
         except ImportFailed as failed:
             errors.extend(failed.errors)
             needs_encoding = failed.needs_encoding
+        if staging and row_count and not errors.count:
+            ctx.facts["bulk"] = staging.keep(batch)
     del whole_file
     batch.preview = {
         "row_count": row_count,
@@ -299,6 +310,8 @@ def write_rows(
             summary[key] = summary.get(key, 0) + value
         chunk.clear()
 
+    if bulk.applies(spec, batch):
+        return bulk.write(spec, batch, ctx, report=report)
     ctx.facts = dict(batch.preview.get("facts", {}))
     with _stored_file(batch) as fh:
         table = _rows(batch, spec, fh)
@@ -359,6 +372,7 @@ def commit_batch(batch: ImportBatch, user: Any, *, report: Report = _no_report) 
         batch.errors = _error_dicts(errors[:PREVIEW_ERRORS_KEPT])
         batch.save(update_fields=["status", "errors"])
         raise ImportFailed(errors)
+    bulk.discard(batch)
     batch.status = ImportStatus.COMMITTED
     batch.summary = summary or {}
     batch.errors = []

@@ -168,6 +168,27 @@ class ImportSpec:
         """Called once after the last chunk, inside the transaction; returns the summary."""
         return summary
 
+    # The PostgreSQL COPY path for large files (``bulk.py``, a streaming spec may offer it) -----
+
+    #: (name, SQL type) of the staging table; empty: the spec has no COPY path.
+    staged_columns: Sequence[tuple[str, str]] = ()
+
+    def stage_row(self, number: int, row: dict[str, str], ctx: ImportContext) -> str:
+        """The row cleaned and checked exactly as ``clean_row`` + ``check_row`` do, as one line
+        of COPY text for the staging table; raises RowInvalid naming each bad column."""
+        raise NotImplementedError
+
+    def staged_lookups(self, ctx: ImportContext, like: dict | None = None) -> dict:
+        """JSON-safe: what cleaning the staged rows depended on (codes → ids, permissions). With
+        ``like`` (what the check stored), the same lookups against the database as it is now:
+        the commit reuses the check's staged rows only if the two are equal."""
+        raise NotImplementedError
+
+    def write_staged(self, cursor: Any, table: str, ctx: ImportContext) -> dict[str, int]:
+        """Write the staged rows set-wise (inside the commit's transaction), with their audit
+        history as the row-by-row path writes it; return counts as ``write_chunk`` does."""
+        raise NotImplementedError
+
 
 _REGISTRY: dict[str, ImportSpec] = {}
 
