@@ -387,24 +387,96 @@ def chromium_browser():
         browser.close()
 
 
+# The password every browser test signs in with: the factories' users have it, and the seeded
+# demo's users are given it by ``demo_site``.
+TEST_PASSWORD = "correct-horse-battery"
+
+# Injected through the browser's devtools, so the Content-Security-Policy does not apply to it.
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) =>
+  window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+"""
+
+
+def sign_in(page, username: str, password: str = TEST_PASSWORD) -> None:
+    """Sign in through the sign-in form in a browser tab, as a person does."""
+    page.goto("/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+
+
 @pytest.fixture
 def browser_page(chromium_browser, live_server):
-    """A fresh browser tab pointed at the live test server; ``page.login(user, password)``."""
+    """A fresh browser tab pointed at the live test server, signed out.
+
+    ``page.login(username, password=TEST_PASSWORD)`` signs in through the sign-in form;
+    ``page.pick_person(box, typed, label)`` chooses someone with the person picker;
+    ``page.script_errors`` lists the page's uncaught script errors so far.
+    """
     context = chromium_browser.new_context(
         base_url=live_server.url, viewport={"width": 1280, "height": 900}
     )
     page = context.new_page()
+    page.script_errors = []
+    page.on("pageerror", lambda exc: page.script_errors.append(str(exc)))
 
-    def login(username: str, password: str = "correct-horse-battery") -> None:
-        page.goto("/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", password)
-        page.click("button[type=submit]")
-        page.wait_for_load_state()
+    def pick_person(box: str, typed: str, label: str) -> None:
+        """Type part of a name into a person picker's box (its search box, or the text input
+        beyond 100 people), wait for this search's match starting with ``label`` and choose it,
+        as a user does. The list still holds the last search's matches until this one's
+        answer arrives, hence waiting for the match itself."""
+        page.fill(box, typed)
+        matches = box.removesuffix("-search") + "-matches"
+        option = page.locator(f"{matches} option[value^='{label}']").first
+        option.wait_for(state="attached")
+        page.fill(box, option.get_attribute("value"))
 
-    page.login = login
+    page.login = lambda username, password=TEST_PASSWORD: sign_in(page, username, password)
+    page.pick_person = pick_person
     yield page
     context.close()
+
+
+@pytest.fixture
+def page(browser_page):
+    """``browser_page`` that fails the test on a Content-Security-Policy violation or an uncaught
+    script error on any page it opened; ``page.csp_violations()`` lists those so far."""
+    logged: list[str] = []  # Chromium logs each violation to the console, page after page
+    browser_page.on(
+        "console",
+        lambda message: (
+            logged.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    browser_page.add_init_script(CSP_LISTENER)  # the current page's, with the blocked URI
+
+    def csp_violations() -> list[str]:
+        return logged + browser_page.evaluate("window.__cspViolations || []")
+
+    browser_page.csp_violations = csp_violations
+    yield browser_page
+    assert csp_violations() == []
+    assert browser_page.script_errors == []
+
+
+@pytest.fixture
+def demo_site(transactional_db):
+    """The seeded demo partnership for a browser test (its analysis jobs run in this process);
+    every demo user signs in with ``TEST_PASSWORD``. Returns the administrator."""
+    import io
+
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+    from django.core.management import call_command
+
+    with jobs_in_process():
+        call_command("seed_demo", stdout=io.StringIO())
+    users = get_user_model().objects
+    users.update(password=make_password(TEST_PASSWORD))  # one hash for all: hashing is slow
+    return users.get(username="admin")
 
 
 @contextlib.contextmanager

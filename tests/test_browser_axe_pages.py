@@ -3,18 +3,12 @@ seeded demo (tests/url_samples.py), opened in headless Chromium by the administr
 open every page; no serious or critical accessibility violation on any of them, no page wider
 than the window and no unstyled select, date, month or file input."""
 
-import io
-
 import pytest
 from axe_check import serious_violations
-from conftest import jobs_in_process
-from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.test import Client
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "correct-horse-battery"
 # Not pages a person reads: sign-out ends the session; the others answer JSON or a file.
 NOT_PAGES = {"logout", "person-search", "job-status", "health"}
 
@@ -30,16 +24,6 @@ LAYOUT_FAULTS = """() => {
   document.querySelectorAll(bare).forEach(e => faults.push(`unstyled ${e.tagName} #${e.id}`));
   return faults;
 }"""
-
-
-@pytest.fixture
-def demo(transactional_db):
-    with jobs_in_process():
-        call_command("seed_demo", stdout=io.StringIO())
-    admin = get_user_model().objects.get(username="admin")
-    admin.set_password(PASSWORD)
-    admin.save(update_fields=["password"])
-    return admin
 
 
 def html_pages(user) -> list[tuple[str, str]]:
@@ -58,13 +42,13 @@ def html_pages(user) -> list[tuple[str, str]]:
     return pages
 
 
-def test_no_page_type_has_a_serious_or_critical_accessibility_violation(demo, browser_page):
-    pages = html_pages(demo)
+def test_no_page_type_has_a_serious_or_critical_accessibility_violation(demo_site, browser_page):
+    pages = html_pages(demo_site)
     assert len(pages) > 100, f"only {len(pages)} page types answered 200"
     page = browser_page
     # Some form pages take seconds to render on a loaded CI machine; a hang still fails.
     page.set_default_navigation_timeout(120_000)
-    page.login("admin", PASSWORD)
+    page.login("admin")
     found = []
     for name, url in pages:
         page.goto(url, wait_until="domcontentloaded")

@@ -5,6 +5,7 @@ import os
 import re
 
 import pytest
+from conftest import sign_in
 from django.core import mail
 
 from tests.factories import PersonFactory, user_with_roles
@@ -21,13 +22,12 @@ def _shot(page, name: str) -> None:
 
 
 def test_a_trust_admin_invites_a_colleague_who_then_signs_in(
-    browser_page, chromium_browser, live_server, trust
+    page, chromium_browser, live_server, trust
 ):
     user_with_roles(trust, Role.TRUST_ADMIN, username="tadmin")
     ann = PersonFactory(organisation=trust, full_name="Ann Lee", email="ann.lee@sash.nhs.uk")
     for n in range(30):
         PersonFactory(organisation=trust, full_name=f"Colleague {n:02d}")
-    page = browser_page
     page.login("tadmin")
     # In the menu (which may fold it under "More" at this width), then opened.
     assert page.locator(".nhsuk-header__navigation-link", has_text="People").count() == 1
@@ -58,10 +58,7 @@ def test_a_trust_admin_invites_a_colleague_who_then_signs_in(
     _shot(invited, "invitation-accept")
     invited.click("button:has-text('Create account')")
     invited.wait_for_url("**/login/")
-    invited.fill("#id_username", "alee")
-    invited.fill("#id_password", "a-long-pass-phrase")
-    invited.click("button[type=submit]")
-    invited.wait_for_load_state()
+    sign_in(invited, "alee", "a-long-pass-phrase")
     assert invited.locator("h1").inner_text() == "Surrey and Sussex Healthcare NHS Trust"
     context.close()
 

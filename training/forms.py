@@ -38,10 +38,14 @@ class ProgrammeForm(ServiceErrorsMixin, forms.ModelForm):
         fields = ["code", "name", "description", "assessment_method", "typical_duration", "order"]
 
 
-class ModuleForm(ServiceErrorsMixin, forms.ModelForm):
+class ModuleForm(UniqueOnFieldMixin, forms.ModelForm):
     class Meta:
         model = Module
         fields = ["number", "title", "theme", "topics", "assessment_brief"]
+
+    # A second module 1 is said on the number, not above the form (issue 17: name the field).
+    unique_on_field = {("programme", "number"): "number"}
+    unique_messages = {"number": "This programme already has a module with this number."}
 
     def __init__(self, *args, programme: Programme, **kwargs):
         super().__init__(*args, **kwargs)

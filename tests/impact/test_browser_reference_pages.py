@@ -16,19 +16,6 @@ from vmi_programme.models import OrganisationKind, Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-LISTEN = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (e) =>
-  window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
-"""
-
-
-@pytest.fixture
-def page(browser_page):
-    browser_page.add_init_script(LISTEN)
-    yield browser_page
-    assert browser_page.evaluate("window.__cspViolations || []") == []
-
 
 def test_the_regulator_adds_a_measure_and_corrects_a_refused_era(page, regulator_user):
     page.login("regulator")

@@ -103,3 +103,55 @@ def test_with_many_people_the_picker_is_a_text_input_matched_by_name(trust, othe
     assert not form("Leeds Person").is_valid() and not form(str(outsider.pk)).is_valid()
     # A bound form shows what was typed, so nothing is lost on a bad submit.
     assert 'value="Nobody Here"' in str(nobody["person"])
+
+
+def test_choosing_one_of_a_thousand_people_is_a_search_not_a_scroll(
+    client, kpo_user, trust, django_assert_max_num_queries
+):
+    """Issue 17 (c): with 1,000 people at the trust, the member form and the twelve-member
+    attendance form hold no list of them (a text input each, matched by name as typed), the
+    search answers at most 20, and neither page's size nor its queries grow with the trust."""
+    import re
+
+    from governance.models import MeetingKind, Membership
+    from governance.services import meetings as meeting_services
+    from vmi_programme.models import Person
+
+    tgt = meeting_services.create_series(MeetingKind.TGT, "SASH TGT", organisation=trust)
+    members = [PersonFactory(organisation=trust, full_name=f"Member {n:02}") for n in range(12)]
+    for person in members:
+        meeting_services.add_membership(tgt, person, dt.date(2016, 1, 1))
+    meeting = meeting_services.create_meeting(tgt, dt.date(2016, 3, 8), status="held")
+    Person.objects.bulk_create(
+        Person(organisation=trust, full_name=f"Person {n:04}", job_title="Nurse")
+        for n in range(1000 - Person.objects.filter(organisation=trust).count())
+    )
+    assert Person.objects.filter(organisation=trust).count() == 1000
+    client.force_login(kpo_user)
+
+    for url, pickers in (
+        (f"/governance/series/{tgt.pk}/memberships/new/", 1),
+        (f"/governance/meetings/{meeting.pk}/attendance/", 12),  # a deputy picker a member
+    ):
+        with django_assert_max_num_queries(40):
+            response = client.get(url)
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "Person 0500" not in html  # nobody listed to scroll through
+        assert len(re.findall(r"<option", html)) < 100, url
+        assert html.count('data-person-search="/people/search.json') == pickers, url
+        assert len(html) < 200_000, f"{url} is {len(html)} characters"
+
+    with django_assert_max_num_queries(10):
+        response = client.get("/people/search.json", {"q": "person", "organisation": trust.pk})
+    assert len(_names(response)) == SEARCH_LIMIT
+    response = client.get("/people/search.json", {"q": "person 0742", "organisation": trust.pk})
+    assert _names(response) == ["Person 0742"]
+    # The label the search offered, typed into the form, chooses that person.
+    label = response.json()["results"][0]["label"]
+    response = client.post(
+        f"/governance/series/{tgt.pk}/memberships/new/",
+        {"person": label, "started_on": "2016-04-01"},
+    )
+    assert response.status_code == 302
+    assert Membership.objects.filter(series=tgt, person__full_name="Person 0742").exists()

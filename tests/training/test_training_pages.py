@@ -70,7 +70,7 @@ def pages(cohort, own_programme, trust):
             reverse("training:module-new", args=[own_programme.pk]),
             {"number": "2", "title": "Flow"},
             {"number": "1", "title": "A second module 1"},
-            None,  # the (programme, number) uniqueness is a form-wide error
+            "number",  # the (programme, number) uniqueness, said on the number
         ),
         "module-edit": (
             reverse("training:module-edit", args=[module.pk]),
@@ -155,8 +155,8 @@ def test_each_page_shows_a_field_error_and_writes_nothing(client, kpo_user, page
     assert response.status_code == 400
     form = response.context["form"]
     assert form.errors
-    if field:
-        assert field in form.errors
+    assert field in form.errors, form.errors  # every refusal names the field to change
+    assert "__all__" not in form.errors
     assert counts() == before
     assert set(Programme.objects.values_list("name", flat=True)) == names
 
