@@ -72,6 +72,7 @@ def run_chart(measure: BoardMeasure) -> SafeString | None:
     return figure_html(
         fig,
         description=f"Run chart of {measure.name}: {len(values)} values from {xs[0]:%-d %b %Y} "
-        f"to {xs[-1]:%-d %b %Y}, median {median:g}, target {measure.target:g} "
-        f"({measure.get_direction_display().lower()}); latest {values[-1].value:g}.",
+        # float: a Decimal formatted with "g" keeps its stored places ("3.80", "5.00")
+        f"to {xs[-1]:%-d %b %Y}, median {median:g}, target {float(measure.target):g} "
+        f"({measure.get_direction_display().lower()}); latest {float(values[-1].value):g}.",
     )

@@ -450,3 +450,63 @@ def test_a_module_passed_before_the_earlier_ones_is_recorded_with_a_warning(
     page = response.content.decode()
     assert "Ann Lee passed module 6 before modules 2–5." in page
     assert "passed module 1 before" not in page
+
+
+# --- Item 7: mixed numeric precision ---------------------------------------------------------
+
+
+def test_a_figure_is_written_without_trailing_zeros_so_a_column_never_reads_5_beside_3_80():
+    from vmi_programme.templatetags.vmi_numbers import as_written
+
+    assert [as_written(v) for v in (Decimal("5"), Decimal("3.80"), 3.8, Decimal("12.250"))] == [
+        "5",
+        "3.8",
+        "3.8",
+        "12.25",
+    ]
+    assert as_written(Decimal("2.345")) == "2.35" and as_written(2.344) == "2.34"
+    assert as_written(Decimal("0.25"), 4) == "0.25" and as_written(612.0, 4) == "612"
+    assert as_written(Decimal("-0.001")) == "0" and as_written(Decimal("1E+3")) == "1000"
+    assert as_written(None) == "" and as_written("") == "" and as_written("n/a") == "n/a"
+
+
+def test_no_template_pads_a_figure_with_floatformat_to_trailing_zeros():
+    """floatformat:"-2" prints 5 as "5" but 3.8 as "3.80": the mixed precision issue 17 names.
+    Figures go through as_written (vmi_numbers) instead."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    faults = []
+    templates = [*root.glob("templates/**/*.html"), *root.glob("*/templates/**/*.html")]
+    for template in templates:
+        if ".venv" in template.parts:
+            continue
+        for number, line in enumerate(template.read_text().splitlines(), start=1):
+            if re.search(r"floatformat:\"?-", line):
+                faults.append(f"{template.relative_to(root)}:{number}")
+    assert not faults, "\n".join(faults)
+
+
+def test_a_production_board_and_a_metric_history_show_5_and_3_8_not_3_80(client, kpo_user, trust):
+    from governance.models import BoardMeasure, BoardValue, ProductionBoard, Team
+
+    team = Team.objects.create(organisation=trust, name="Ward 7")
+    board = ProductionBoard.objects.create(team=team, title="Ward 7 board")
+    measure = BoardMeasure.objects.create(board=board, name="Falls", target=Decimal("5"))
+    BoardValue.objects.create(measure=measure, recorded_on=D(2019, 1, 7), value=Decimal("3.80"))
+    stream = _lead_time_metric(trust, ["40.50", "5.00"])
+    metric = stream.metrics.get()
+    client.force_login(kpo_user)
+    pages = {
+        "board": client.get(f"/daily-work/boards/{board.pk}/").content.decode(),
+        "team": client.get(f"/daily-work/teams/{team.pk}/").content.decode(),
+        "metric": client.get(f"/rpiw/metrics/{metric.pk}/").content.decode(),
+        "stream": client.get(f"/rpiw/value-streams/{stream.pk}/").content.decode(),
+    }
+    assert ">5<" in pages["board"] and "3.8 (7 Jan 2019)" in pages["board"]
+    assert "target 5 " in pages["team"]
+    assert ">40.5<" in pages["metric"] and ">5<" in pages["metric"] and ">24<" in pages["metric"]
+    for name, html in pages.items():
+        for padded in ("3.80", "40.50", "5.00", "24.00"):
+            assert padded not in html, f"{name} prints {padded}"
