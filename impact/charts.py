@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import plotly.graph_objects as go
 from django.utils.safestring import SafeString
 
-from vmi_programme.charts import NHS_COLOURS, figure_html, nhs_layout
+from vmi_programme.charts import NHS_COLOURS, figure_html, mark_points, nhs_layout
+
+#: the height of the small ITS chart beside each run's one-line verdict on the Impact page
+SMALL_ITS_HEIGHT = 150
+_TREND_KEYS = ("observed", "fitted_trend", "counterfactual_trend")
 
 
 def its_figure(result: dict[str, Any], *, trust_name: str) -> SafeString:
@@ -51,6 +56,86 @@ def its_figure(result: dict[str, Any], *, trust_name: str) -> SafeString:
             f"{measure['name']} for {trust_name} by month with the fitted segmented regression, "
             f"the counterfactual trend without the intervention ({result['intervention']}) and "
             "the peers' mean. " + own["summary_text"]
+        ),
+    )
+
+
+def _month(period: str, fmt: str = "%B %Y") -> str:
+    """A stored month, "2015-07", as "July 2015" (as the verdict writes it); else as stored."""
+    try:
+        return dt.date.fromisoformat(f"{period}-01").strftime(fmt)
+    except ValueError:
+        return period
+
+
+def small_its_figure(result: dict[str, Any], *, trust_name: str) -> SafeString | None:
+    """A small chart of a stored ITS run beside its verdict: the observed months as dots, the
+    fitted trend before and after the intervention as two solid segments, the pre-intervention
+    trend carried on (the counterfactual) dashed, and the intervention month marked.
+
+    The lines are the stored seasonal-free trends (``fitted_trend``, ``counterfactual_trend``,
+    ``impact.analysis.its.segmented_regression``), in the measure's own unit as the verdict
+    gives it. None for a result stored before the trends were (the page shows the verdict only).
+    """
+    own = (result or {}).get("own") or {}
+    points = own.get("fitted") or []
+    n_pre = own.get("n_pre")
+    if (
+        not points
+        or not isinstance(n_pre, int)
+        or not 0 < n_pre < len(points)
+        or not all(key in points[0] for key in _TREND_KEYS)
+    ):
+        return None
+    pre, post = points[:n_pre], points[n_pre:]
+    # The counterfactual starts at the last month before, so it reads as the earlier line going on.
+    carried = points[n_pre - 1 :]
+    measure = result.get("measure") or {}
+    unit = str(measure.get("unit") or "")
+    percent = unit.strip() == "%"
+    value = "%{y:.3g}" + ("%" if percent else f" {unit}" if unit else "")
+
+    def line(rows, key, name, colour, dash="solid") -> dict[str, Any]:
+        return {
+            "type": "scatter", "mode": "lines", "name": name,
+            "x": [r["period"] for r in rows], "y": [r[key] for r in rows],
+            "line": {"color": colour, "width": 2, "dash": dash},
+            "hovertemplate": f"{name}: {value}<extra></extra>",
+        }  # fmt: skip
+
+    traces = [
+        {
+            "type": "scatter", "mode": "markers", "name": "Observed",
+            "x": [r["period"] for r in points], "y": [r["observed"] for r in points],
+            "marker": {"color": "#768692", "size": 4},
+            "hovertemplate": f"Observed: {value}<extra></extra>",
+        },
+        line(pre, "fitted_trend", "Fitted before", NHS_COLOURS[0]),
+        line(post, "fitted_trend", "Fitted after", NHS_COLOURS[0]),
+        line(carried, "counterfactual_trend", "Without the change", "#425563", dash="dash"),
+    ]  # fmt: skip
+    fig = go.Figure(data=traces, _validate=False)
+    nhs_layout(fig, height=SMALL_ITS_HEIGHT)
+    fig.update_layout(
+        showlegend=False,
+        margin={"l": 55 if unit and not percent else 40, "r": 8, "t": 8, "b": 24},
+        font={"size": 11},
+    )
+    fig.update_xaxes(tickformat="%Y", nticks=5)  # months as "2015-07" read as dates
+    fig.update_yaxes(
+        ticksuffix="%" if percent else "",
+        title={"text": "" if percent else unit, "font": {"size": 10}},
+        nticks=4,
+    )
+    intervention = str(result.get("intervention") or post[0]["period"])
+    mark_points(fig, [(intervention, _month(intervention, "%b %Y"), "#d5281b")])
+    what = measure.get("name") or "The measure"
+    return figure_html(
+        fig,
+        description=(
+            f"{trust_name}: {what} by month, {_month(points[0]['period'], '%b %Y')} to "
+            f"{_month(points[-1]['period'], '%b %Y')}. Dots observed; solid lines fitted before "
+            f"and after {_month(intervention)}; dashed, the earlier trend carried on."
         ),
     )
 

@@ -28,7 +28,7 @@ from vmi_programme.models import Job, Organisation, OrganisationKind
 
 from . import its_inference, rpiw_impact, selectors, services
 from .analysis.funnel import funnel
-from .charts import funnel_figure, its_figure, paired_dots, rpiw_bars
+from .charts import funnel_figure, its_figure, paired_dots, rpiw_bars, small_its_figure
 from .forms import (
     ChartBaselineForm,
     FunnelForm,
@@ -48,15 +48,25 @@ def _partner_trusts(user, action=Action.VIEW):
 
 
 def index(request):
+    """The newest stored ITS run per trust and measure: its verdict and a small chart, drawn
+    from the stored result (a run stored before the chart's lines were shows the verdict only)."""
+    latest = {
+        code: [
+            {
+                "run": run,
+                "chart": small_its_figure(run.result, trust_name=run.organisation.short_name),
+            }
+            for run in selectors.latest_its_results(request.user, code)
+        ]
+        for code in ("fft_ae_recommend", "staff_turnover")
+    }
     return render(
         request,
         "impact/index.html",
         {
             "measures": selectors.measures_with_counts(),
-            "latest": {
-                code: selectors.latest_its_results(request.user, code)
-                for code in ("fft_ae_recommend", "staff_turnover")
-            },
+            "latest": latest,
+            "has_charts": any(row["chart"] for rows in latest.values() for row in rows),
         },
     )
 
