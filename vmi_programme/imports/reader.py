@@ -228,10 +228,12 @@ def open_table(
             if not any(cells):
                 continue
             problems: dict[str, str] = {}
-            for position, cell in enumerate(cells):
-                problem = _cell_problem(cell)
-                if problem:
-                    problems[names.get(position, f"column {position + 1}")] = problem
+            # One test per row in C first; cell by cell only for a row that has a problem.
+            if max(map(len, cells)) > MAX_CELL_CHARS or "\x00" in "".join(cells):
+                for position, cell in enumerate(cells):
+                    problem = _cell_problem(cell)
+                    if problem:
+                        problems[names.get(position, f"column {position + 1}")] = problem
             values = {
                 name: (cells[pos].strip() if pos < len(cells) else "")
                 for name, pos in positions.items()
