@@ -51,14 +51,13 @@ def index(request):
     """The newest stored ITS run per trust and measure: its verdict and a small chart, drawn
     from the stored result (a run stored before the chart's lines were shows the verdict only)."""
     latest = {
-        code: [
-            {
-                "run": run,
-                "chart": small_its_figure(run.result, trust_name=run.organisation.short_name),
-            }
-            for run in selectors.latest_its_results(request.user, code)
-        ]
+        code: selectors.latest_its_results(request.user, code)
         for code in ("fft_ae_recommend", "staff_turnover")
+    }
+    charts = {
+        run.pk: small_its_figure(run.result, trust_name=run.organisation.short_name)
+        for runs in latest.values()
+        for run in runs
     }
     return render(
         request,
@@ -66,7 +65,8 @@ def index(request):
         {
             "measures": selectors.measures_with_counts(),
             "latest": latest,
-            "has_charts": any(row["chart"] for rows in latest.values() for row in rows),
+            "charts": charts,
+            "has_charts": any(charts.values()),
         },
     )
 
