@@ -11,6 +11,7 @@ from typing import Any
 import plotly.graph_objects as go
 from django.urls import reverse
 
+from training.surveys import SurveyWave
 from vmi_programme.charts import figure_html, nhs_layout
 from vmi_programme.dashboard_registry import (
     SummaryTableEntry,
@@ -93,37 +94,44 @@ def table_5_4_networks(as_of: dt.date | None = None) -> SummaryTable:
     if wave is None:
         return SummaryTable(
             "5-4",
-            "Table 5.4: improvement networks",
+            "Tables 5.3 and 5.4: improvement networks",
             "",
-            [("measure", "Measure")],
+            selectors.TABLE_5_4_COLUMNS[:1],
             [],
             missing="No network survey yet.",
         )
+    return table_5_4_summary(wave)
+
+
+NAMED = 10  # trusts named in a note; beyond that the note counts the rest
+
+
+def _names(trusts: list[Organisation]) -> str:
+    names = ", ".join(t.short_name for t in trusts[:NAMED])
+    return names + (f" and {len(trusts) - NAMED} more" if len(trusts) > NAMED else "")
+
+
+def table_5_4_summary(wave: SurveyWave) -> SummaryTable:
+    """Tables 5.3 and 5.4 of a wave as a summary table: one row per trust (keyed by its short
+    name, in the order of every summary table), the measures as columns. The networks page
+    and its downloads show the same table."""
     table = selectors.table_5_4(wave)
     rows, columns = selectors.table_5_4_export_rows(table)
-    for row, source in zip(rows, table["rows"], strict=True):
-        row["key"] = source["key"]
     notes = []
     if table["missing"]:
-        notes.append(
-            "No stored network run yet for "
-            + ", ".join(t.short_name for t in table["missing"])
-            + "."
-        )
+        notes.append("No stored network run yet for " + _names(table["missing"]) + ".")
     if table["stale"]:
         notes.append(
-            "Stale (the nominations changed since the run): "
-            + ", ".join(t.short_name for t in table["stale"])
-            + "."
+            "Stale (the nominations changed since the run): " + _names(table["stale"]) + "."
         )
     return SummaryTable(
         key="5-4",
         title="Tables 5.3 and 5.4: improvement networks",
-        caption=f"Network size and brokering (triad census) per trust in the {wave.name} wave, "
-        "from the stored network runs.",
+        caption=f"Network size (Table 5.3) and brokering by triad census (Table 5.4) per trust "
+        f"in the {wave.name} wave, from the stored network runs.",
         columns=columns,
         rows=rows,
-        formats={"measure": TEXT},
+        formats={"trust": TEXT},
         detail_url=reverse("networks:table-5-4") + f"?wave={wave.pk}",
         detail_label="Network maps and Table 5.4",
         notes=notes

@@ -11,11 +11,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import Lower
 
 from training.models import Programme
 from training.progress import COMPLETED
-from training.selectors import programme_records
+from training.selectors import partner_trusts, programme_records
 from training.surveys import Invitation, Response, SurveyWave
 from vmi_programme import activity_groups, jobs
 from vmi_programme.access import Action, can, visible_organisations
@@ -164,7 +165,8 @@ def results_by_trust(wave: SurveyWave, organisations: QuerySet[Organisation]) ->
     return latest
 
 
-TABLE_5_4_ROWS: list[tuple[str, str]] = [
+#: Tables 5.3 (network size) and 5.4 (brokering): the measures, each a column of a trust's row.
+TABLE_5_4_MEASURES: list[tuple[str, str]] = [
     ("invitations", "Invitations"),
     ("respondents", "Respondents (L4L participants)"),
     ("collaborators", "Collaborators named (not respondents)"),
@@ -182,8 +184,8 @@ TABLE_5_4_ROWS: list[tuple[str, str]] = [
     ("mutually_reciprocated_brokering", "Mutually reciprocated brokering (201)"),
     ("reciprocated_brokering_total", "Reciprocated brokering total"),
 ]
-# The report's column order.
-TABLE_5_4_TRUSTS = ("SASH", "LTHT", "UHCW", "BHRUT", "SATH")
+#: One row per trust, keyed by its short name as every summary table's trust rows are.
+TABLE_5_4_COLUMNS: list[tuple[str, str]] = [("trust", "NHS trust"), *TABLE_5_4_MEASURES]
 
 
 def default_comparison_wave() -> SurveyWave | None:
@@ -191,36 +193,57 @@ def default_comparison_wave() -> SurveyWave | None:
     return network_waves().first()
 
 
+def stored_summaries(wave: SurveyWave) -> dict[int, dict[str, Any]]:
+    """Each partner trust's latest successful network run of a wave: its invitations, summary
+    and whether it is stale, in one query. Only those keys of the stored result are read: its
+    actors and ties (hundreds of kilobytes a trust at national size) stay in the database."""
+    runs = (
+        Job.objects.filter(
+            kind=SUMMARISE,
+            status=JobStatus.SUCCEEDED,
+            parameters__wave=wave.pk,
+            organisation__kind=OrganisationKind.PARTNER_TRUST,
+        )
+        .order_by("organisation_id", "-finished_at", "-pk")
+        .values(
+            "organisation_id",
+            "stale",
+            summary=KeyTransform("summary", "result"),
+            invitations=KeyTransform("invitations", "result"),
+        )
+    )
+    latest: dict[int, dict[str, Any]] = {}
+    for run in runs:
+        latest.setdefault(run["organisation_id"], run)
+    return latest
+
+
 def table_5_4(wave: SurveyWave) -> dict[str, Any]:
-    """Tables 5.3 and 5.4 for a wave across the partner trusts, from stored results only."""
-    trusts = list(Organisation.objects.filter(kind=OrganisationKind.PARTNER_TRUST))
-    order = {name: index for index, name in enumerate(TABLE_5_4_TRUSTS)}
-    trusts.sort(key=lambda t: (order.get(t.short_name, len(order)), t.short_name))
-    results = results_by_trust(wave, Organisation.objects.filter(pk__in=[t.pk for t in trusts]))
-    columns = [t for t in trusts if t.pk in results]
+    """Tables 5.3 and 5.4 for a wave: one row per partner trust with a stored run, in the order
+    of every summary table (``training.selectors.partner_trusts``: by short name), measures as
+    columns. From stored results only; two queries whatever the number of trusts."""
+    trusts = list(partner_trusts().only("pk", "short_name", "name"))
+    runs = stored_summaries(wave)
+    shown = [t for t in trusts if t.pk in runs]
     rows = []
-    for key, label in TABLE_5_4_ROWS:
-        values = [(results[t.pk].result or {}).get("summary", {}).get(key) for t in columns]
-        if key == "invitations":
-            values = [(results[t.pk].result or {}).get("invitations") for t in columns]
-        rows.append({"key": key, "label": label, "values": values})
+    for trust in shown:
+        run = runs[trust.pk]
+        summary = run["summary"] or {}
+        row: dict[str, Any] = {"trust": trust.short_name, "organisation_id": trust.pk}
+        for key, _ in TABLE_5_4_MEASURES:
+            row[key] = run["invitations"] if key == "invitations" else summary.get(key)
+        rows.append(row)
     return {
-        "trusts": columns,
+        "trusts": shown,
         "rows": rows,
-        "stale": [t for t in columns if results[t.pk].stale],
-        "missing": [t for t in trusts if t.pk not in results],
+        "stale": [t for t in shown if runs[t.pk]["stale"]],
+        "missing": [t for t in trusts if t.pk not in runs],
     }
 
 
 def table_5_4_export_rows(table: dict[str, Any]) -> tuple[list[dict], list[tuple[str, str]]]:
-    columns = [("measure", "Measure")] + [(t.short_name, t.short_name) for t in table["trusts"]]
-    rows = []
-    for row in table["rows"]:
-        record = {"measure": row["label"]}
-        for trust, value in zip(table["trusts"], row["values"], strict=True):
-            record[trust.short_name] = value
-        rows.append(record)
-    return rows, columns
+    """Tables 5.3 and 5.4 for CSV/XLSX: the same rows, one per trust, and their columns."""
+    return table["rows"], TABLE_5_4_COLUMNS
 
 
 def identities_for(user: Any, organisation: Organisation, keys: set[str]) -> dict[str, str]:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -21,12 +22,15 @@ from vmi_programme.models import Organisation
 from . import selectors, services
 from .analysis.position import MEASURES, MIN_COUNT
 from .charts import COLOURINGS, SIZINGS, actor_label, describe_actors, has_map_fields, network_map
+from .dashboard import table_5_4_summary
 from .forms import ActorMatchForm, MergeForm, NameGeneratorFormSet, NominationUploadForm
 from .imports import NominationImport
 from .models import Interaction, Nomination
 
 if TYPE_CHECKING:  # an invitation is read through selectors; the type is for hints only
     from training.surveys import Invitation
+
+TABLE_5_4_PAGE_SIZE = 25  # trusts a page, as the partnership summary's
 
 SUMMARY_ROWS: list[tuple[str, str, str]] = [
     ("respondents", "Respondents (L4L participants)", "int"),
@@ -161,25 +165,42 @@ def wave_rerun(request, trust_pk: int, wave_pk: int):
     return redirect("networks:wave", trust_pk=organisation.pk, wave_pk=wave.pk)
 
 
+@require_safe
 def table_5_4(request):
-    """Tables 5.3 and 5.4 across the partner trusts for a wave, from stored results."""
+    """Tables 5.3 and 5.4 across the partner trusts for a wave, from stored results: one row
+    per trust, a page at a time (the downloads hold every trust)."""
     if not can_view_partnership(request.user):
         raise PermissionDenied("Only people who may view the partnership see this comparison.")
     wave = None
-    if request.GET.get("wave"):
-        wave = get_object_or_404(selectors.survey_waves(), pk=request.GET["wave"])
+    if request.GET.get("wave"):  # a wave that is not a number is not found, not a server error
+        wave = get_object_or_404(selectors.survey_waves(), pk=_int(request.GET["wave"]) or 0)
     wave = wave or selectors.default_comparison_wave()
     if wave is None:
         return render(request, "networks/table_5_4.html", {"wave": None})
-    table = selectors.table_5_4(wave)
-    fmt = wants_export(request)
-    if fmt:
-        rows, columns = selectors.table_5_4_export_rows(table)
-        return export_response(rows, f"table-5-4-{wave.name}", fmt=fmt, columns=columns)
+    table = table_5_4_summary(wave)
+    if fmt := wants_export(request):
+        # as the partnership summary's downloads: values as shown, full precision beside
+        return export_response(
+            table.rows,
+            f"table-5-4-{wave.name}",
+            fmt=fmt,
+            columns=table.columns,
+            title=f"{table.title}, {wave.name}",
+            shown=table.cells,
+        )
+    page = Paginator(table.rows, TABLE_5_4_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "networks/table_5_4.html",
-        {"wave": wave, "table": table, "waves": selectors.network_waves()},
+        {
+            "wave": wave,
+            "table": table,
+            "page": page,
+            "rows": [
+                {"key": table.key_of(row), "cells": table.cells(row)} for row in page.object_list
+            ],
+            "waves": selectors.network_waves(),
+        },
     )
 
 

@@ -42,17 +42,13 @@ TABLE_5_2 = {  # BHRUT, LTHT, SASH, SATH, UHCW, total
     "graduates": ["7", "23", "63", "45", "30", "168"],
     "in_progress": ["30", "40", "31", "17", "26", "144"],
 }
-TABLE_5_4 = {  # SASH, LTHT, UHCW, BHRUT, SATH
-    "invitations": ["198", "195", "155", "103", "114"],
-    "respondents": ["94", "70", "67", "49", "67"],
-    "collaborators": ["153", "111", "100", "84", "120"],
-    "actors": ["247", "181", "167", "133", "187"],
-    "ties": ["389", "273", "269", "194", "279"],
-    "simple_brokering": ["258", "180", "278", "170", "355"],
-    "reciprocated_incoming_brokering": ["116", "118", "122", "45", "40"],
-    "reciprocated_outgoing_brokering": ["102", "61", "83", "36", "83"],
-    "mutually_reciprocated_brokering": ["11", "12", "9", "3", "1"],
-    "reciprocated_brokering_total": ["229", "191", "214", "84", "124"],
+TABLE_5_4 = {  # one row per trust: invitations, respondents, collaborators, actors, ties, 021C,
+    # 111D, 111U, 201, reciprocated total (the report printed the trusts as columns)
+    "BHRUT": ["103", "49", "84", "133", "194", "170", "45", "36", "3", "84"],
+    "LTHT": ["195", "70", "111", "181", "273", "180", "118", "61", "12", "191"],
+    "SASH": ["198", "94", "153", "247", "389", "258", "116", "102", "11", "229"],
+    "SATH": ["114", "67", "120", "187", "279", "355", "40", "83", "1", "124"],
+    "UHCW": ["155", "67", "100", "167", "269", "278", "122", "83", "9", "214"],
 }
 TABLE_7_1 = {
     "BHRUT": ["4", "12", "7"],
@@ -138,8 +134,19 @@ def test_table_5_2_shows_the_published_survey_figures_and_headline_shares(summar
 
 
 def test_table_5_4_shows_the_published_network_figures(summary):
-    for row, expected in TABLE_5_4.items():
-        assert cells(summary, "5-4", row)[1:] == expected, row
+    for trust, expected in TABLE_5_4.items():
+        assert cells(summary, "5-4", trust)[1:] == expected, trust
+
+
+def row_keys(html: str, key: str) -> list[str]:
+    return re.findall(r'<tr class="nhsuk-table__row" data-row="([^"]+)"', table_html(html, key))
+
+
+def test_tables_5_3_and_5_4_list_the_trusts_as_rows_in_table_7_1s_order(summary):
+    trusts = [key for key in row_keys(summary, "7-1") if key != "Total"]
+    assert len(trusts) == 5
+    assert row_keys(summary, "5-4") == trusts
+    assert [key for key in row_keys(summary, "5-1") if key != "Total"] == trusts  # and 5.1's
 
 
 def test_tables_7_1_and_7_2_show_the_published_rpiw_figures(summary):
@@ -248,7 +255,10 @@ def test_each_table_downloads_as_csv_and_xlsx_with_the_same_numbers(regulator):
 def test_the_partnership_summary_uses_a_bounded_number_of_queries(
     regulator, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(60):
+    # The first view builds the stored tables (in the request, as the embedded default does);
+    # from then on the page reads them: a handful of queries whatever the data.
+    assert regulator.get("/partnership/").status_code == 200
+    with django_assert_max_num_queries(15):
         assert regulator.get("/partnership/").status_code == 200
 
 

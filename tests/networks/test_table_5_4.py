@@ -47,21 +47,30 @@ def test_table_5_4_from_the_seeded_demo_matches_the_published_figures(
     with django_assert_max_num_queries(10):
         page = client.get(url)
     table = page.context["table"]
-    assert [t.short_name for t in table["trusts"]] == ["SASH", "LTHT", "UHCW", "BHRUT", "SATH"]
-    for row in table["rows"]:
-        published = [PUBLISHED_TABLE_5_4[t.short_name][KEYS[row["key"]]] for t in table["trusts"]]
-        assert row["values"] == published, row["label"]
+    # one row per trust, in the order of every summary table (by short name), measures across
+    assert [row["trust"] for row in table.rows] == ["BHRUT", "LTHT", "SASH", "SATH", "UHCW"]
+    assert [key for key, _ in table.columns] == ["trust", *KEYS]
+    for row in table.rows:
+        published = PUBLISHED_TABLE_5_4[row["trust"]]
+        assert {key: row[key] for key in KEYS} == {
+            key: published[name] for key, name in KEYS.items()
+        }, row["trust"]
+    assert '<tr class="nhsuk-table__row" data-row="SASH"><th scope="row"' in page.text
     assert '<td class="nhsuk-table__cell nhsuk-table__cell--numeric">389</td>' in page.text
 
     download = client.get(url, {"format": "csv"})
     text = download.content.decode("utf-8-sig")
     assert download["Content-Type"].startswith("text/csv")
-    assert "Measure,SASH,LTHT,UHCW,BHRUT,SATH" in text
-    assert "Simple brokering (021C),258,180,278,170,355" in text
+    assert text.startswith("NHS trust,Invitations,Respondents (L4L participants),")
+    assert "\r\nSASH,198,94,153,247,389,258,116,102,11,229\r\n" in text
+    assert "\r\nSATH,114,67,120,187,279,355,40,83,1,124\r\n" in text
+    assert [line.split(",")[0] for line in text.splitlines()[1:]] == [
+        "BHRUT", "LTHT", "SASH", "SATH", "UHCW"
+    ]  # fmt: skip
 
     later = table_5_4(SurveyWave.objects.get(name="December 2020"))
-    assert [t.short_name for t in later["trusts"]] == ["SASH", "SATH"]
-    ties = next(r for r in later["rows"] if r["key"] == "ties")["values"]
+    assert [row["trust"] for row in later["rows"]] == ["SASH", "SATH"]
+    ties = [row["ties"] for row in later["rows"]]
     assert ties[0] > 389 and ties[1] > 279
 
     login(client, "sensei.vmi")  # a TGB member of the CI partner: partnership level, no trust
