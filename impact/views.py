@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,6 +26,7 @@ from vmi_programme.exports import export_response, wants_export
 from vmi_programme.imports import import_url
 from vmi_programme.jobs import JobRefused
 from vmi_programme.models import Job, Organisation, OrganisationKind
+from vmi_programme.scope import Scope
 
 from . import its_inference, rpiw_impact, selectors, services
 from .analysis.funnel import funnel
@@ -39,6 +41,8 @@ from .forms import (
 )
 from .models import ChartBaseline, Measure, series_scope
 from .spc_chart import ChartMark, chart_options, default_chart, spc_chart
+
+MEASURES_PAGE_SIZE = 25
 
 
 def _partner_trusts(user, action=Action.VIEW):
@@ -74,12 +78,21 @@ def index(request):
 # --------------------------------------------------------------------------- series
 
 
+@require_safe
 def measure_list(request):
+    """The measures, by name, a page at a time: the page's measures are counted (values,
+    organisations, months) in one query whatever the number of values stored."""
+    require(request.user, Action.VIEW, Scope.partnership())  # measures are partnership-level
+    page = Paginator(Measure.objects.order_by("name", "pk"), MEASURES_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    counted = selectors.measures_with_counts().filter(pk__in=[m.pk for m in page.object_list])
     return render(
         request,
         "impact/measure_list.html",
         {
-            "measures": selectors.measures_with_counts(),
+            "page": page,
+            "measures": counted.order_by("name", "pk"),
             "imports": [
                 (import_url("impact.series"), "Monthly series (organisation code, period, value)"),
                 (import_url("impact.ae_attendances"), "NHS England A&E attendances file"),

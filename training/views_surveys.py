@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,23 +22,42 @@ from .forms import QuestionForm, SectionForm, SurveyForm, WaveForm
 from .models import Question, Survey, SurveySection, SurveyWave
 from .views import PARTNERSHIP_OWNER, _own_organisation, _programme_owners
 
+SURVEYS_PAGE_SIZE = 25
+
 
 @require_safe
 def survey_list(request):
-    """The surveys the user may see, each with its sections, questions and waves counted."""
+    """The surveys the user may see, by title, a page at a time; the page's surveys with their
+    questions and waves counted in one query (a count, the page, the counts: three queries)."""
     surveys = restrict(
-        Survey.objects.select_related("organisation", "programme").annotate(
-            n_questions=Count("sections__questions", distinct=True),
-            n_waves=Count("waves", distinct=True),
-        ),
+        Survey.objects.select_related("organisation", "programme").order_by("title", "pk"),
         request.user,
         null_is_partnership=True,
     )
-    rows = [{"survey": s, "may_change": can(request.user, Action.CHANGE, s)} for s in surveys]
+    page = Paginator(surveys, SURVEYS_PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = {
+        row["pk"]: row
+        for row in Survey.objects.filter(pk__in=[s.pk for s in page.object_list])
+        .values("pk")
+        .annotate(
+            n_questions=Count("sections__questions", distinct=True),
+            n_waves=Count("waves", distinct=True),
+        )
+        .order_by()
+    }
+    rows = [
+        {
+            "survey": s,
+            "n_questions": counts[s.pk]["n_questions"],
+            "n_waves": counts[s.pk]["n_waves"],
+            "may_change": can(request.user, Action.CHANGE, s),
+        }
+        for s in page.object_list
+    ]
     return render(
         request,
         "training/survey_list.html",
-        {"rows": rows, "may_create": bool(_programme_owners(request))},
+        {"page": page, "rows": rows, "may_create": bool(_programme_owners(request))},
     )
 
 
