@@ -120,6 +120,9 @@ def write(
     with connection.cursor() as cursor:
         # Floats print as the shortest text that reads back the same (python_float_text).
         cursor.execute("SET LOCAL extra_float_digits = 1")
+        # The upsert's RETURNING rows (~100 bytes each) feed the history insert: kept in memory
+        # rather than spilled to disk at the default 4 MB (this transaction only).
+        cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute(f"CREATE TEMP TABLE {table} ({columns}) ON COMMIT DROP")
         reusable = (
             staged.get("file")
