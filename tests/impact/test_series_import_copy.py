@@ -218,3 +218,37 @@ def test_a_float_is_printed_by_postgresql_as_python_prints_it(number):
             [number],
         )
         assert cursor.fetchone()[0] == str(number)
+
+
+def test_a_100000_row_file_is_checked_and_staged_in_bounded_memory(
+    settings, measures, admin_user, tmp_path
+):
+    import tracemalloc
+
+    from factories import OrganisationFactory
+    from vmi_programme.models import OrganisationKind
+
+    settings.IMPORT_BULK_MIN_BYTES = COPY_PATH
+    codes = [
+        OrganisationFactory(kind=OrganisationKind.PEER_TRUST, ods_code=f"B{i:03d}").ods_code
+        for i in range(100)
+    ]
+    path = tmp_path / "big.csv"
+    with path.open("w", encoding="utf-8") as out:
+        out.write("org_code,period,value,measure\n")
+        for code in codes:
+            for month in range(1_000):
+                out.write(f"{code},{1990 + month // 12}-{month % 12 + 1:02d},{month % 97}.5,")
+                out.write("fft_ae_recommend\n")
+    with path.open("rb") as fh:
+        batch = pipeline.store_upload(pipeline.get_spec("impact.series"), fh, admin_user)
+    tracemalloc.start()
+    try:
+        result = pipeline.validate_batch(batch, admin_user)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert result.row_count == 100_000 and result.is_valid
+    assert batch.preview["facts"]["bulk"]["rows"] == 100_000
+    # 16 bytes a row of duplicate keys (1.6 MB) + 10,000 staged lines + one block of the file.
+    assert peak < 8 * 1024 * 1024, f"peak {peak / 1e6:.1f} MB"
