@@ -78,7 +78,8 @@ class Snapshot(models.Model):
 
     @property
     def stale(self) -> bool:
-        return self.payload is None or (
+        # built_at is set with the payload (read_model.rebuild): no need to load the payload.
+        return self.built_at is None or (
             self.changed_at is not None
             and self.built_at is not None
             and self.changed_at >= self.built_at

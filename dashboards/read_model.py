@@ -36,6 +36,7 @@ import pickle
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -83,9 +84,9 @@ def period_of(key: str) -> Period:
 
 @dataclass
 class Reading:
-    """A page's stored figures and how fresh they are."""
+    """A page's stored figures and how fresh they are. The figures (``data``) are read from the
+    database and unpickled only when asked for: a page whose rendering is cached never does."""
 
-    data: Any
     snapshot: Snapshot
     refreshing: Job | None
     needs_build: bool = False  # as found when read (stale, or a preset's dates moved on)
@@ -101,12 +102,34 @@ class Reading:
     parts: tuple[Snapshot, ...] = ()  # the partnership summary: one snapshot per table
 
     @property
+    def built(self) -> bool:
+        """Whether there are figures to show (every table's, for the summary)."""
+        return all(s.built_at is not None for s in (self.parts or (self.snapshot,)))
+
+    @cached_property
+    def data(self) -> Any:
+        """The stored figures (None until built): the page's context, or the summary's tables."""
+        if not self.built:
+            return None
+        if not self.parts:
+            return _unpickle(self.snapshot.payload)  # one query when it was not loaded
+        payloads = dict(
+            Snapshot.objects.filter(pk__in=[s.pk for s in self.parts]).values_list("pk", "payload")
+        )
+        tables = [_unpickle(payloads.get(s.pk)) for s in self.parts]
+        return None if any(t is None for t in tables) else tables
+
+    @property
     def version(self) -> str:
         """A cache key part that changes with every rebuild."""
         return ",".join(
             f"{s.pk}:{s.built_at.timestamp() if s.built_at else 0}"
             for s in (self.parts or (self.snapshot,))
         )
+
+
+def _unpickle(payload: bytes | memoryview | None) -> Any:
+    return pickle.loads(payload) if payload is not None else None  # noqa: S301 (written only by rebuild)
 
 
 # --- building -------------------------------------------------------------------------------
@@ -178,7 +201,7 @@ def refresh_job(
 ) -> dict:
     """Rebuild the snapshots that still need it: the ones named, or every one of the trust
     (``trust`` empty: the partnership's). Another refresh may have done some already."""
-    rows = Snapshot.objects.select_related("organisation").order_by("pk")
+    rows = Snapshot.objects.select_related("organisation").defer("payload").order_by("pk")
     rows = rows.filter(pk__in=snapshots) if snapshots else _of_trust(rows, trust)
     todo = list(rows)
     rebuilt, dropped, fresh = 0, 0, 0
@@ -285,9 +308,7 @@ def read(
     if refreshing is not None and refreshing.is_finished:
         refreshing = None
     _touch([snapshot])
-    data = pickle.loads(snapshot.payload) if snapshot.payload is not None else None  # noqa: S301 (written only by rebuild)
     return Reading(
-        data=data,
         snapshot=snapshot,
         refreshing=refreshing,
         needs_build=needs_build and _needs_build(snapshot),  # still, after any build here
@@ -311,7 +332,9 @@ def read_partnership(base: str, user: Any, *, build: bool = True) -> Reading:
         s.key: s
         for s in Snapshot.objects.filter(
             kind=SnapshotKind.PARTNERSHIP, organisation=None, scope=PARTNERSHIP_SCOPE, key__in=keys
-        ).select_related("refresh_job")
+        )
+        .select_related("refresh_job")
+        .defer("payload")
     }
     parts = [
         found.get(key) or _snapshot(SnapshotKind.PARTNERSHIP, None, key, PARTNERSHIP_SCOPE, None)
@@ -327,11 +350,8 @@ def read_partnership(base: str, user: Any, *, build: bool = True) -> Reading:
             waiting = [job for part in stale if (job := _refresh_for_page(part)) is not None]
             refreshing = next((job for job in waiting if not job.is_finished), None)
     _touch(parts)
-    built = all(part.payload is not None for part in parts)
-    data = [pickle.loads(part.payload) for part in parts] if built else None  # noqa: S301 (written only by rebuild)
     oldest = min(parts, key=lambda part: (part.built_at is not None, part.built_at or 0))
     return Reading(
-        data=data,
         snapshot=oldest,
         refreshing=refreshing,
         needs_build=any(_needs_build(part) for part in parts),
@@ -364,6 +384,7 @@ def _snapshot(
     found = (
         Snapshot.objects.filter(kind=kind, organisation=organisation, key=key, scope=scope)
         .select_related("refresh_job")
+        .defer("payload")
         .first()
     )
     if found is not None:
@@ -387,7 +408,7 @@ def _refresh_for_page(snapshot: Snapshot) -> Job | None:
     if job is not None and not job.is_finished:
         return job
     # Someone is looking at it: a first build is interactive, a refresh of old figures bulk.
-    queue = JobQueue.INTERACTIVE if snapshot.payload is None else JobQueue.BULK
+    queue = JobQueue.INTERACTIVE if snapshot.built_at is None else JobQueue.BULK
     job = schedule(snapshot, queue=queue)
     if job is not None and job.is_finished:  # ran in this process (no broker): read the result
         snapshot.refresh_from_db()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
@@ -66,12 +67,16 @@ def dashboard_index(request):
     )
 
 
-def _rendered(request, reading: read_model.Reading, template: str, context: dict) -> str:
-    """The stored figures rendered once per build and access scope (Django's cache)."""
-    key = f"read-model:{template}:{reading.version}"
+def _rendered(
+    request, reading: read_model.Reading, template: str, context: Callable[[], dict], part: str = ""
+) -> str:
+    """The stored figures rendered once per build and access scope (Django's cache); the
+    context (which unpickles the figures) is made only when the cache does not have it.
+    ``part`` tells apart renderings of the same figures (a page of a table, a filter)."""
+    key = f"read-model:{template}:{reading.version}:{part}"
     html = cache.get(key)
     if html is None:
-        html = render_to_string(template, context, request=request)
+        html = render_to_string(template, context(), request=request)
         cache.set(key, html, settings.READ_MODEL_RENDER_CACHE_SECONDS)
     return html
 
@@ -84,18 +89,17 @@ def trust_dashboard(request, trust: str):
         SnapshotKind.TRUST, organisation, read_model.period_key(period), request.user
     )
     body = None
-    if reading.data is not None:
-        panels = dict(reading.data)
-        body = _rendered(
-            request,
-            reading,
-            "dashboards/_trust_body.html",
-            {
+    if reading.built:
+
+        def context() -> dict:
+            panels = dict(reading.data)
+            return {
                 "organisation": organisation,
                 "insights": panels.pop("insights"),
                 "panel_layout": trust_panels.layout(panels),
-            },
-        )
+            }
+
+        body = _rendered(request, reading, "dashboards/_trust_body.html", context)
     return render(
         request,
         "dashboards/trust.html",
@@ -216,19 +220,34 @@ def _preparing(request, reading, organisation, month, status: int = 200):
 
 
 def tgt_report_page(request, trust: str, month: str):
-    organisation, month_start_day, report, reading = _report(request, trust, month)
-    if report is None:
+    organisation = _partner_trust(trust)
+    require(request.user, Action.VIEW, organisation)
+    month_start_day = _report_month(month)
+    reading = read_model.read(
+        SnapshotKind.TGT_REPORT, organisation, f"{month_start_day:%Y-%m}", request.user
+    )
+    if not reading.built:
         return _preparing(request, reading, organisation, month_start_day)
-    meeting = report["next_tgt"]
-    report |= {
+    # The report's figures are rendered once per build; the meeting it goes to is looked up
+    # now (one query), so the page reads no stored figures when the rendering is cached.
+    meeting = tgt_report.next_tgt_meeting(organisation, month_start_day)
+    body = _rendered(
+        request, reading, "dashboards/_tgt_report_body.html", lambda: dict(reading.data)
+    )
+    title = tgt_report.report_title(organisation, month_start_day)
+    report = {
+        "organisation": organisation,
+        "month": month_start_day,
+        "title": title,
+        "next_tgt": meeting,
+        "body": body,
         "reading": reading,
         "previous_month": add_months(month_start_day, -1),
         "next_month": add_months(month_start_day, 1)
         if add_months(month_start_day, 1) <= timezone.localdate()
         else None,
         "can_attach": meeting is not None and can(request.user, Action.CHANGE, meeting),
-        "attached": meeting is not None
-        and meeting.agenda_items.filter(title=report["title"]).exists(),
+        "attached": meeting is not None and meeting.agenda_items.filter(title=title).exists(),
     }
     return render(request, "dashboards/tgt_report.html", report)
 

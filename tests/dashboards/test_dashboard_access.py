@@ -56,7 +56,9 @@ def test_an_empty_trust_dashboard_uses_no_more_queries_than_a_full_one(
     client.force_login(regulator_user)
     with django_assert_max_num_queries(75):
         assert client.get("/dashboard/SASH/?period=programme").status_code == 200
-    with django_assert_max_num_queries(60):
+    # Built in this request (the embedded default): each of the summary's tables is its own
+    # snapshot, made and written (two queries a table) besides the builders' own queries.
+    with django_assert_max_num_queries(90):
         assert client.get("/partnership/").status_code == 200
 
 
