@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from dashboards import read_model, summary_view, tgt_report
@@ -73,7 +75,8 @@ def _rendered(
     """The stored figures rendered once per build and access scope (Django's cache); the
     context (which unpickles the figures) is made only when the cache does not have it.
     ``part`` tells apart renderings of the same figures (a page of a table, a filter)."""
-    key = f"read-model:{template}:{reading.version}:{part}"
+    figures = hashlib.sha256(f"{reading.version}:{part}".encode()).hexdigest()
+    key = f"read-model:{template}:{figures}"
     html = cache.get(key)
     if html is None:
         html = render_to_string(template, context(), request=request)
@@ -134,9 +137,8 @@ def partnership_summary(request):
         as_of.isoformat() if as_of else read_model.PUBLISHED,
         request.user,
     )
-    tables = reading.data or []
     if fmt := wants_export(request):
-        table = next((t for t in tables if t.key == request.GET.get("table", "")), None)
+        table = next((t for t in reading.data or [] if t.key == request.GET.get("table", "")), None)
         if table is None:
             raise Http404("No such table (or it is still being prepared).")
         # Values as the page prints them (and the raw figures beside), titled and dated: live
@@ -151,20 +153,30 @@ def partnership_summary(request):
             as_of=figures_of,
             shown=table.cells,
         )
-    facts = summary_view.trust_facts()
-    filters = summary_view.filters_from(request.GET)
+    body = None
+    if reading.built:
+
+        def context() -> dict:
+            facts = summary_view.trust_facts()
+            filters = summary_view.filters_from(request.GET)
+            return {
+                "tables": [
+                    summary_view.page_of(t, facts, filters, request.GET) for t in reading.data
+                ],
+                "as_of": as_of,
+                "filters": filters,
+                "choices": summary_view.choices(facts),
+                "published_cohort": _published_cohort(),
+                "query": request.GET,
+            }
+
+        # Rendered once per build of the tables and per filter, sort and page asked for.
+        query = urlencode(sorted(request.GET.items()))
+        body = _rendered(request, reading, "dashboards/_partnership_body.html", context, part=query)
     return render(
         request,
         "dashboards/partnership.html",
-        {
-            "tables": [summary_view.page_of(t, facts, filters, request.GET) for t in tables],
-            "as_of": as_of,
-            "reading": reading,
-            "filters": filters,
-            "choices": summary_view.choices(facts),
-            "published_cohort": _published_cohort(),
-            "query": request.GET,
-        },
+        {"as_of": as_of, "reading": reading, "body": body},
     )
 
 

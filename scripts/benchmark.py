@@ -62,6 +62,9 @@ class Target:
     api: bool = False
 
 
+BARE = "/bench/bare/"
+
+
 def targets(trust: str, month: str) -> list[Target]:
     return [
         Target("bare page (CEO)", "ceo", "/bench/bare/"),
@@ -69,6 +72,7 @@ def targets(trust: str, month: str) -> list[Target]:
         Target("trust dashboard (CEO)", "ceo", f"/dashboard/{trust}/"),
         Target("partnership summary (regulator)", "regulator", "/partnership/"),
         Target("TGT report page (KPO lead)", "kpolead", f"/tgt-report/{trust}/{month}/"),
+        Target("TGT report page (CEO)", "ceo", f"/tgt-report/{trust}/{month}/"),
         Target("RPIW list (regulator)", "regulator", "/rpiw/rpiws/"),
         Target("RPIW list (CEO)", "ceo", "/rpiw/rpiws/"),
         Target("API rpiws (regulator)", "regulator", "/api/rpiw/rpiws/", True),
@@ -149,7 +153,9 @@ def bench_users(trusts: int, load_users: int) -> tuple[dict[str, str], list[str]
 
     if trusts:
         users = {"ceo": "ceo.t001", "kpolead": "kpolead.t001", "regulator": "regulator"}
-        load = [f"ceo.t{i:03d}" for i in range(1, min(load_users, trusts) + 1)]
+        # CEOs of different trusts, and two regulators reading the partnership summary.
+        load = [f"ceo.t{i:03d}" for i in range(1, min(load_users - 2, trusts) + 1)]
+        load += ["regulator", "regulator"]
         trust, month = "T001", "2025-12"
     else:
         users = {"ceo": "ceo.sash", "kpolead": "kpolead.sash", "regulator": "regulator"}
@@ -281,6 +287,7 @@ def worker_rss_kb(master: int) -> int:
 def load_run(base, usernames, paths, trust, seconds, users, master_pid) -> dict:
     sessions = [sign_in(base, usernames[i % len(usernames)]) for i in range(users)]
     latencies: list[float] = []
+    bare_latencies: list[float] = []  # the bare page, asked for in the same run by every user
     errors = [0]
     statuses: dict[int, int] = {}
     lock = threading.Lock()
@@ -302,7 +309,7 @@ def load_run(base, usernames, paths, trust, seconds, users, master_pid) -> dict:
                 statuses[code] = statuses.get(code, 0) + 1
             elapsed = (time.perf_counter() - started) * 1000
             with lock:
-                latencies.append(elapsed)
+                (bare_latencies if path.startswith("/bench/") else latencies).append(elapsed)
                 errors[0] += not ok
 
     def watch() -> None:
@@ -311,11 +318,12 @@ def load_run(base, usernames, paths, trust, seconds, users, master_pid) -> dict:
             time.sleep(0.5)
 
     def own_paths(username: str) -> list[str]:
-        # A CEO reads their own trust's pages: ceo.t007 → T007, ceo.sash → SASH.
+        # A CEO reads their own trust's pages (ceo.t007 → T007, ceo.sash → SASH); a regulator
+        # the partnership summary and the RPIWs of every trust; everyone the bare page too.
         if not username.startswith("ceo."):
-            return paths
+            return ["/partnership/", "/rpiw/rpiws/", BARE]
         mine = username.split(".", 1)[1].upper()
-        return [p.replace(f"/{trust}/", f"/{mine}/") for p in paths]
+        return [p.replace(f"/{trust}/", f"/{mine}/") for p in paths] + [BARE]
 
     threads = [
         threading.Thread(target=user, args=(s, n, own_paths(usernames[n % len(usernames)])))
@@ -328,14 +336,20 @@ def load_run(base, usernames, paths, trust, seconds, users, master_pid) -> dict:
     for t in threads:
         t.join()
     elapsed = time.monotonic() - started
+    mix_p95 = percentile(latencies, 95) if latencies else None
+    bare_p95 = percentile(bare_latencies, 95) if bare_latencies else None
     return {
         "seconds": round(elapsed, 1),
         "users": users,
-        "requests": len(latencies),
-        "requests_per_second": round(len(latencies) / elapsed, 2),
+        "requests": len(latencies) + len(bare_latencies),
+        "requests_per_second": round((len(latencies) + len(bare_latencies)) / elapsed, 2),
         "p50_ms": round(percentile(latencies, 50), 1) if latencies else None,
-        "p95_ms": round(percentile(latencies, 95), 1) if latencies else None,
+        "p95_ms": round(mix_p95, 1) if mix_p95 is not None else None,
         "p99_ms": round(percentile(latencies, 99), 1) if latencies else None,
+        "bare_requests": len(bare_latencies),
+        "bare_p50_ms": round(percentile(bare_latencies, 50), 1) if bare_latencies else None,
+        "bare_p95_ms": round(bare_p95, 1) if bare_p95 is not None else None,
+        "p95_over_bare_p95": round(mix_p95 / bare_p95, 2) if mix_p95 and bare_p95 else None,
         "errors": errors[0],
         "statuses": statuses,
         "peak_worker_rss_mb": round(peak[0] / 1024, 1),
@@ -441,8 +455,10 @@ def markdown(result: dict) -> str:
         lines += [
             "",
             f"Load: {load['users']} users for {load['seconds']} s: {load['requests']} requests, "
-            f"{load['requests_per_second']} req/s, p50 {load['p50_ms']} ms, p95 {load['p95_ms']} "
-            f"ms, p99 {load['p99_ms']} ms, {load['errors']} errors, peak worker RSS "
+            f"{load['requests_per_second']} req/s; the dashboard mix p50 {load['p50_ms']} ms, "
+            f"p95 {load['p95_ms']} ms, p99 {load['p99_ms']} ms; the bare page in the same run "
+            f"p50 {load.get('bare_p50_ms')} ms, p95 {load.get('bare_p95_ms')} ms; mix p95 / bare "
+            f"p95 = {load.get('p95_over_bare_p95')}; {load['errors']} errors, peak worker RSS "
             f"{load['peak_worker_rss_mb']} MB.",
         ]
     return "\n".join(lines)
