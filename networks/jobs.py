@@ -135,7 +135,9 @@ def recompute_plan() -> list[tuple[dict, Any]]:
 
     from .models import Nomination
 
-    pairs = Nomination.objects.values_list("organisation_id", "wave_id").distinct()
+    # order_by(): the model's ordering would make DISTINCT run over every nomination (700,000
+    # "pairs", one job each, at national size) instead of the trust-wave pairs.
+    pairs = Nomination.objects.order_by().values_list("organisation_id", "wave_id").distinct()
     trusts = Organisation.objects.in_bulk({trust for trust, _ in pairs})
     return [({"wave": wave}, trusts[trust]) for trust, wave in sorted(pairs)]
 

@@ -100,3 +100,18 @@ def test_under_the_count_cap_the_count_is_exact(generated, client):
     assert "result" not in body["results"][0]
     detail = client.get(f"/api/jobs/{body['results'][0]['id']}/").json()
     assert len(detail["result"]["nodes"]) == 800
+
+
+@pytest.mark.django_db
+def test_a_full_recompute_plans_one_network_summary_per_trust_and_wave(generated):
+    """Not one per nomination: the model's ordering once turned the plan's DISTINCT into 190,000
+    jobs at national size."""
+    from networks.jobs import recompute_plan
+    from networks.models import Nomination
+
+    plan = recompute_plan()
+    pairs = {(trust.pk, parameters["wave"]) for parameters, trust in plan}
+    assert len(plan) == len(pairs)
+    nominated = Nomination.objects.order_by().values_list("organisation_id", "wave_id")
+    assert pairs == set(nominated.distinct())
+    assert Nomination.objects.count() > 10 * len(plan)
