@@ -345,7 +345,7 @@ RPIW_COLUMNS = [
 ]
 
 
-RPIW_PAGE_SIZE = 50  # a screenful or two; the filters and the download reach the rest
+RPIW_PAGE_SIZE = 25  # as the other lists; the filters and the download reach the rest
 
 
 def rpiw_list(request):
