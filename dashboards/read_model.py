@@ -200,20 +200,54 @@ def refresh_job(
     job: jobs.JobContext, snapshots: list[int] | None = None, trust: int | None = None
 ) -> dict:
     """Rebuild the snapshots that still need it: the ones named, or every one of the trust
-    (``trust`` empty: the partnership's). Another refresh may have done some already."""
+    (``trust`` empty: the partnership's). Another refresh may have done some already.
+
+    A snapshot whose inputs are still being computed (an analysis job of its trust, or of any
+    trust for the partnership's tables, queued or running) is left for the refresh that job's
+    end will queue, unless its figures are older than ``READ_MODEL_MAX_DEFER_SECONDS``: a
+    recompute of 400 analyses then rebuilds each page once, at its end, not after every job."""
     rows = Snapshot.objects.select_related("organisation").defer("payload").order_by("pk")
     rows = rows.filter(pk__in=snapshots) if snapshots else _of_trust(rows, trust)
     todo = list(rows)
-    rebuilt, dropped, fresh = 0, 0, 0
+    rebuilt, dropped, fresh, deferred = 0, 0, 0, 0
+    pending = _trusts_with_pending_inputs(exclude=job.job.pk)
+    cutoff = timezone.now() - dt.timedelta(seconds=settings.READ_MODEL_MAX_DEFER_SECONDS)
     for index, snapshot in enumerate(todo):
         if not _needs_build(snapshot):
             fresh += 1
+        elif _waits(snapshot, pending) and snapshot.built_at and snapshot.built_at > cutoff:
+            deferred += 1
         elif rebuild(snapshot):
             rebuilt += 1
         else:
             dropped += 1
         job.progress(int(100 * (index + 1) / len(todo)), f"{index + 1} of {len(todo)} pages")
-    return {"rebuilt": rebuilt, "dropped": dropped, "already_fresh": fresh}
+    return {"rebuilt": rebuilt, "dropped": dropped, "already_fresh": fresh, "deferred": deferred}
+
+
+def _waits(snapshot: Snapshot, pending: set[int | None] | None) -> bool:
+    """Whether an input of the snapshot is still being computed: a job of its trust or a
+    partnership-level one (any job at all, for the partnership's tables)."""
+    if pending is None:  # too many to list: every trust
+        return True
+    if snapshot.organisation_id is None:
+        return bool(pending)
+    return snapshot.organisation_id in pending or None in pending
+
+
+def _trusts_with_pending_inputs(*, exclude: int) -> set[int | None] | None:
+    """The trusts (None in it: partnership-level) with an input-producing job queued or
+    running; None if there are more than a thousand."""
+    pending = (
+        Job.objects.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
+        .exclude(kind__in=jobs.quiet_kinds())
+        .exclude(pk=exclude)
+        .values_list("organisation_id", flat=True)
+        .distinct()
+        .order_by()
+    )
+    found = set(pending[:1001])
+    return None if len(found) > 1000 else found
 
 
 jobs.quiet_kind(REFRESH)  # its result feeds no stored figure (it would refresh itself forever)

@@ -263,8 +263,9 @@ def _finish(job: Job, attempt: int, **outcome: Any) -> None:
     if not _owned(job.pk, attempt).update(finished_at=timezone.now(), **outcome):
         # The reaper took the job back (time limit passed, or heartbeat lost): its verdict stands.
         log.warning("Job %s attempt %s ended after the reaper took it back", job.pk, attempt)
-    elif outcome.get("status") == JobStatus.SUCCEEDED and job.kind not in _QUIET_KINDS:
-        # A stored result is an input of the dashboards (e.g. an ITS run, a network summary).
+    elif job.kind not in _QUIET_KINDS:
+        # A stored result is an input of the dashboards (e.g. an ITS run, a network summary);
+        # a failed one too, as a refresh that waited for it must now go ahead.
         signals.changed([job.organisation_id], sender=Job)
 
 
@@ -289,6 +290,11 @@ def recompute_all(*, queue: str = JobQueue.BULK, kinds: Iterable[str] | None = N
 
 #: Kinds whose results are not inputs of stored figures (the read model's own refreshes, ...).
 _QUIET_KINDS: set[str] = set()
+
+
+def quiet_kinds() -> frozenset[str]:
+    """The kinds whose results feed no stored figure."""
+    return frozenset(_QUIET_KINDS)
 
 
 def quiet_kind(name: str) -> None:

@@ -282,6 +282,9 @@ READ_MODEL_BUILD_INLINE = env.bool("READ_MODEL_BUILD_INLINE", default=CELERY_TAS
 READ_MODEL_RENDER_CACHE_SECONDS = env.int("READ_MODEL_RENDER_CACHE_SECONDS", default=24 * 3600)
 # Stored figures nobody has read for this many days are deleted nightly (built again if viewed).
 READ_MODEL_PRUNE_DAYS = env.int("READ_MODEL_PRUNE_DAYS", default=30)
+# A refresh leaves figures whose inputs are still being computed for the refresh that follows,
+# unless they are older than this (a long recompute still shows figures this fresh).
+READ_MODEL_MAX_DEFER_SECONDS = env.int("READ_MODEL_MAX_DEFER_SECONDS", default=15 * 60)
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}

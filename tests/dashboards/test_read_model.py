@@ -205,11 +205,11 @@ def test_the_refresh_job_rebuilds_only_what_is_still_stale(trust, jobs_run_here)
     ceo = user_with_roles(trust, Role.EXECUTIVE)
     read_model.read(SnapshotKind.TRUST, trust, "12m", ceo)
     first = jobs.submit(read_model.REFRESH, {"trust": trust.pk}, organisation=trust)
-    assert first.result == {"rebuilt": 0, "dropped": 0, "already_fresh": 1}
+    assert first.result == {"rebuilt": 0, "dropped": 0, "already_fresh": 1, "deferred": 0}
     Snapshot.objects.filter(organisation=trust).update(changed_at=timezone.now())
     time.sleep(0.01)
     second = jobs.submit(read_model.REFRESH, {"trust": trust.pk}, organisation=trust)
-    assert second.result == {"rebuilt": 1, "dropped": 0, "already_fresh": 0}
+    assert second.result == {"rebuilt": 1, "dropped": 0, "already_fresh": 0, "deferred": 0}
 
 
 def test_prebuild_makes_a_snapshot_per_scope_and_pages_then_only_read(trust, client):
@@ -341,3 +341,46 @@ def test_prune_drops_only_snapshots_nobody_read_lately(trust):
 
     with pytest.raises(CommandError, match="at least 1"):
         call_command("prune_snapshots", days=0, stdout=io.StringIO())
+
+
+def test_a_refresh_waits_for_the_analyses_still_computing_its_inputs(
+    trust, jobs_run_here, settings
+):
+    """A recompute's refreshes rebuild each page once, after its trust's analyses, not after
+    every one of them; figures older than the longest wait are rebuilt anyway."""
+    from vmi_programme import jobs
+
+    ceo = user_with_roles(trust, Role.EXECUTIVE)
+    read_model.read(SnapshotKind.TRUST, trust, "12m", ceo)
+    Snapshot.objects.update(changed_at=timezone.now())
+    analysis = Job.objects.create(
+        kind="networks.summarise", status=JobStatus.QUEUED, organisation=trust, parameters={}
+    )
+    first = jobs.submit(read_model.REFRESH, {"trust": trust.pk}, organisation=trust)
+    assert first.result == {"rebuilt": 0, "dropped": 0, "already_fresh": 0, "deferred": 1}
+    analysis.organisation = OrganisationFactory(short_name="OTHER")
+    analysis.save()  # another trust's analysis is no input of this trust's pages
+    second = jobs.submit(read_model.REFRESH, {"trust": trust.pk}, organisation=trust)
+    assert second.result["rebuilt"] == 1
+
+    Snapshot.objects.update(changed_at=timezone.now())
+    analysis.organisation = trust
+    analysis.save()
+    settings.READ_MODEL_MAX_DEFER_SECONDS = 0  # the figures are older than the longest wait
+    third = jobs.submit(read_model.REFRESH, {"trust": trust.pk}, organisation=trust)
+    assert third.result["rebuilt"] == 1
+
+
+def test_a_failed_analysis_lets_the_refresh_that_waited_for_it_go_ahead(
+    trust, jobs_run_here, django_capture_on_commit_callbacks
+):
+    from vmi_programme import jobs
+
+    ceo = user_with_roles(trust, Role.EXECUTIVE)
+    read_model.read(SnapshotKind.TRUST, trust, "12m", ceo)
+    Snapshot.objects.update(changed_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        failed = jobs.submit("networks.summarise", {"wave": 10**9}, organisation=trust)
+    assert failed.status == JobStatus.FAILED
+    snapshot = Snapshot.objects.get()
+    assert snapshot.built_at > snapshot.changed_at  # the refresh its end queued went ahead
