@@ -246,7 +246,7 @@ def _trusts_with_pending_inputs(*, exclude: int) -> set[int | None] | None:
         .distinct()
         .order_by()
     )
-    found = set(pending[:1001])
+    found: set[int | None] = set(pending[:1001])
     return None if len(found) > 1000 else found
 
 
