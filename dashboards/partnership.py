@@ -20,7 +20,12 @@ def build(as_of: dt.date | None = None) -> list[SummaryTable]:
     return [entry.builder(as_of) for entry in summary_tables()]
 
 
-def table_by_key(key: str, as_of: dt.date | None = None) -> SummaryTable | None:
-    """One table (for a download), built alone."""
+def table_by_key(
+    key: str, as_of: dt.date | None = None, part: tuple[int, int] | None = None
+) -> SummaryTable | None:
+    """One table built alone, or one part of a table built in parts (its trust rows whose id
+    is ``part[0]`` modulo ``part[1]``, no totals row)."""
     entry = summary_table(key)
-    return entry.builder(as_of) if entry is not None else None
+    if entry is None:
+        return None
+    return entry.builder(as_of) if part is None else entry.builder(as_of, part=part)

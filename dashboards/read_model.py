@@ -47,8 +47,10 @@ from django.utils import timezone
 
 from vmi_programme import jobs
 from vmi_programme.access import Action, can
+from vmi_programme.dashboard_registry import summary_table, summary_tables
 from vmi_programme.models import Job, JobQueue, JobStatus, Organisation
 from vmi_programme.period import Period, parse_month
+from vmi_programme.summary_tables import joined
 
 from .models import Snapshot, SnapshotKind
 
@@ -58,7 +60,17 @@ REFRESH = "dashboards.refresh"
 PUBLISHED = "published"  # the partnership summary's key when no as-of date is given
 PARTNERSHIP_SCOPE = "partnership"  # the summary's builders take no user: one scope for all
 TABLE_SEPARATOR = "|"  # a partnership snapshot holds one table: "<published or as-of>|<table>"
+PART_SEPARATOR = "~"  # or one part of a table built in parts: "<base>|<table>~<index>"
+VERSION_SEPARATOR = "@"  # then, from its version 2, the table's shape: "published|4-1@2"
 SCOPE_ACTIONS = (Action.VIEW, Action.CHANGE, Action.APPROVE, Action.VIEW_IDENTITIES)
+
+
+def table_of(key: str) -> tuple[str, int | None]:
+    """A partnership snapshot's table and, for a table built in parts, which part:
+    ``"published|sustainment~3@2"`` → ``("sustainment", 3)``."""
+    table = key.partition(TABLE_SEPARATOR)[2].partition(VERSION_SEPARATOR)[0]
+    table, _, index = table.partition(PART_SEPARATOR)
+    return table, int(index) if index.isdigit() else None
 
 
 def scope_key(user: Any, organisation: Organisation | None) -> str:
@@ -117,7 +129,19 @@ class Reading:
             Snapshot.objects.filter(pk__in=[s.pk for s in self.parts]).values_list("pk", "payload")
         )
         tables = [_unpickle(payloads.get(s.pk)) for s in self.parts]
-        return None if any(t is None for t in tables) else tables
+        if any(t is None for t in tables):
+            return None
+        # a table built in parts: its parts are stored side by side, in order; join them
+        out: list[Any] = []
+        for snapshot, table in zip(self.parts, tables, strict=True):
+            index = table_of(snapshot.key)[1]
+            if index is None:
+                out.append(table)
+            elif index == 0:
+                out.append([table])
+            else:
+                out[-1].append(table)
+        return [joined(t) if isinstance(t, list) else t for t in out]
 
     @property
     def version(self) -> str:
@@ -156,11 +180,17 @@ def _build(snapshot: Snapshot, viewer: Any) -> Any:
 
     organisation = snapshot.organisation
     if snapshot.kind == SnapshotKind.PARTNERSHIP or organisation is None:
-        base, _, table = snapshot.key.partition(TABLE_SEPARATOR)
+        base = snapshot.key.partition(TABLE_SEPARATOR)[0]
+        table, index = table_of(snapshot.key)
         as_of = None if base == PUBLISHED else dt.date.fromisoformat(base)
         if not table:
             return partnership.build(as_of)
-        return partnership.table_by_key(table, as_of)
+        if index is None:
+            return partnership.table_by_key(table, as_of)
+        entry = summary_table(table)
+        if entry is None or index >= entry.parts:
+            raise ValueError(f"No part {index} of a summary table {table!r}.")
+        return partnership.table_by_key(table, as_of, part=(index, entry.parts))
     if snapshot.kind == SnapshotKind.TRUST:
         return trust.build(organisation, period_of(snapshot.key), viewer)
     month = parse_month(snapshot.key)
@@ -352,9 +382,15 @@ def read(
 def partnership_keys(base: str = PUBLISHED) -> list[str]:
     """The keys of the summary's table snapshots, in the report's order (``base``: published,
     or an as-of date)."""
-    from vmi_programme.dashboard_registry import summary_tables
-
-    return [f"{base}{TABLE_SEPARATOR}{entry.key}" for entry in summary_tables()]
+    keys = []
+    for entry in summary_tables():
+        version = f"{VERSION_SEPARATOR}{entry.version}" if entry.version > 1 else ""
+        table = f"{base}{TABLE_SEPARATOR}{entry.key}"
+        if entry.parts == 1:
+            keys.append(f"{table}{version}")
+        else:  # "<base>|<table>~<index>[@<version>]"
+            keys += [f"{table}{PART_SEPARATOR}{i}{version}" for i in range(entry.parts)]
+    return keys
 
 
 def read_partnership(base: str, user: Any, *, build: bool = True) -> Reading:
@@ -370,6 +406,15 @@ def read_partnership(base: str, user: Any, *, build: bool = True) -> Reading:
         .select_related("refresh_job")
         .defer("payload")
     }
+    if any(key not in found for key in keys):
+        # A table whose shape changed (a new version) or that is now built in parts: the
+        # snapshots under its old keys are read by nothing; drop them so that refreshes stop
+        # rebuilding them (the new ones are made below).
+        Snapshot.objects.filter(
+            kind=SnapshotKind.PARTNERSHIP,
+            organisation=None,
+            key__startswith=f"{base}{TABLE_SEPARATOR}",
+        ).exclude(key__in=keys).delete()
     parts = [
         found.get(key) or _snapshot(SnapshotKind.PARTNERSHIP, None, key, PARTNERSHIP_SCOPE, None)
         for key in keys

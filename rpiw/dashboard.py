@@ -23,7 +23,15 @@ from vmi_programme.dashboard_registry import (
 )
 from vmi_programme.models import Organisation
 from vmi_programme.period import Period
-from vmi_programme.summary_tables import PERCENT, SUM, TEXT, SummaryTable, ratio, report_date
+from vmi_programme.summary_tables import (
+    PERCENT,
+    SUM,
+    TEXT,
+    SummaryTable,
+    ratio,
+    report_date,
+    with_totals,
+)
 
 from . import selectors, sustainment
 from .models import ACTIVE_STATUSES, STAGES, RpiwStatus
@@ -206,16 +214,28 @@ def sustainment_panel(organisation: Organisation, period: Period, user: Any) -> 
     }
 
 
-def sustainment_by_trust(as_of: dt.date | None = None) -> SummaryTable:
+#: The sustainment table reads every measurement: the read model builds it in this many parts,
+#: side by side on the bulk workers (``SummaryTableEntry.parts``).
+SUSTAINMENT_PARTS = 8
+
+
+def sustainment_by_trust(
+    as_of: dt.date | None = None, part: tuple[int, int] | None = None
+) -> SummaryTable:
     """Per partner trust: measures by their verdict at the latest known checkpoint, the share
-    sustained, and the share sustained at each checkpoint (two queries whatever the data)."""
+    sustained, and the share sustained at each checkpoint; the totals row pools every trust's
+    measures (Σ of the counts, the shares of the sums). ``part=(i, n)``: only the trusts whose
+    id is i modulo n, no totals row (the read model joins the parts). Two queries."""
     thresholds = selectors.sustainment_thresholds()
     organisations = list(selectors.partner_trusts())
+    if part is not None:
+        organisations = [o for o in organisations if o.pk % part[1] == part[0]]
     records = selectors.sustainment_records(organisations=organisations, as_at=as_of)
     day = as_of or timezone.localdate()
     by_trust: dict[str, list[sustainment.MeasureRecord]] = {}
     for record in records:
         by_trust.setdefault(record.trust, []).append(record)
+    del records  # a trust's records are dropped once its row is made
 
     def row(trust: str, group: list[sustainment.MeasureRecord]) -> dict[str, Any]:
         out = {"trust": trust, **_rollup_row(sustainment.rollup(group, thresholds, as_of=day))}
@@ -228,10 +248,11 @@ def sustainment_by_trust(as_of: dt.date | None = None) -> SummaryTable:
             out[f"at_{checkpoint}_known"] = rollup.known
         return out
 
-    rows = [row(o.short_name, by_trust.get(o.short_name, [])) for o in organisations]
-    rows.append(row("Total", records))
+    rows = []
+    for name in sorted(o.short_name for o in organisations):
+        rows.append(row(name, by_trust.pop(name, [])))
     when = f"As of {report_date(as_of)}" if as_of else "From every measurement recorded"
-    return SummaryTable(
+    table = SummaryTable(
         key="sustainment",
         title="Sustainment of RPIW measures",
         caption=f"{when}: each RPIW measure at its latest known checkpoint (60, 90 or 120 "
@@ -274,6 +295,7 @@ def sustainment_by_trust(as_of: dt.date | None = None) -> SummaryTable:
         detail_url=reverse("rpiw:rpiw-list"),
         detail_label="RPIWs",
     )
+    return table if part is not None else with_totals(table)
 
 
 def check_sustainment_setting(app_configs: Any = None, **kwargs: Any) -> list[checks.Error]:
@@ -302,4 +324,6 @@ def register() -> None:
     register_trust_panel(
         TrustPanel("sustainment", sustainment_panel, "rpiw/_trust_sustainment_panel.html", order=35)
     )
-    register_summary_table(SummaryTableEntry("sustainment", sustainment_by_trust, order=740))
+    register_summary_table(
+        SummaryTableEntry("sustainment", sustainment_by_trust, order=740, parts=SUSTAINMENT_PARTS)
+    )

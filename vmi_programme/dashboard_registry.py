@@ -8,7 +8,6 @@ flags and the TGT report.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -23,8 +22,9 @@ if TYPE_CHECKING:
 
 #: builder(organisation, period, user) → the panel's template context (a plain dict)
 PanelBuilder = Callable[["Organisation", Period, Any], dict[str, Any]]
-#: builder(as_of) → the table; ``as_of=None`` means "as published"
-TableBuilder = Callable[[dt.date | None], SummaryTable]
+#: builder(as_of) → the table; ``as_of=None`` means "as published". A table built in parts
+#: is also called as builder(as_of, part=(index, count)) → the trust rows of that part, no totals.
+TableBuilder = Callable[..., SummaryTable]
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,13 @@ class SummaryTableEntry:
     key: str
     builder: TableBuilder
     order: int = 50  # its place in the summary (the report's section order)
+    # > 1: the read model builds it in this many parts, each a job over the trusts whose id
+    # is ``index`` modulo ``parts``, and joins them (``summary_tables.joined``): a table that
+    # reads every measurement no longer holds up a recompute's end on one worker.
+    parts: int = 1
+    # The built table's shape: bump it when the builder's rows or columns change shape, so a
+    # table stored in the old shape is never read (the read model stores each version apart).
+    version: int = 1
 
 
 _TRUST_PANELS: dict[str, TrustPanel] = {}

@@ -9,7 +9,7 @@ formatted as the report prints them) and downloads as CSV/XLSX through
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
@@ -135,6 +135,27 @@ class SummaryTable:
 
     def html_rows(self) -> list[dict[str, Any]]:
         return [{"key": self.key_of(row), "cells": self.cells(row)} for row in self.rows]
+
+
+def with_totals(table: SummaryTable, label: str = "Total") -> SummaryTable:
+    """The table with a totals row after its trust rows, each column as ``totals`` combines
+    it over every row (Σ of counts, ratios of the sums): what the whole table's builder and
+    the joining of its parts both call, so the two cannot differ."""
+    rows = list(table.rows)
+    total = {table.row_key: label} | {
+        column: how.over(rows, column) for column, how in table.totals.items()
+    }
+    return replace(table, rows=[*rows, total])
+
+
+def joined(parts: list[SummaryTable], label: str = "Total") -> SummaryTable:
+    """A table built in parts (its trust rows split over several jobs, each part without a
+    totals row): the first part's headings and notes, every part's rows in the order of the
+    first column, then the totals row over all of them."""
+    rows = sorted(
+        (row for part in parts for row in part.rows), key=lambda r: str(r[parts[0].row_key])
+    )
+    return with_totals(replace(parts[0], rows=rows), label)
 
 
 def format_cell(value: Any, fmt: str) -> str:
