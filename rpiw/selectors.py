@@ -515,8 +515,10 @@ def measure_pairs(
     # Streamed in measure order (a server-side cursor on PostgreSQL): one measure's rows are
     # held at a time, never every measurement of the partnership (3.1 M rows at 200 trusts).
     pairs = []
-    rows = rows.values_list(*_PAIR_COLUMNS).order_by("measure_id", "point")
-    for _, group in groupby(rows.iterator(chunk_size=10_000), key=itemgetter(0)):
+    streamed: Iterable[tuple[Any, ...]] = (
+        rows.values_list(*_PAIR_COLUMNS).order_by("measure_id", "point").iterator(chunk_size=10_000)
+    )
+    for _, group in groupby(streamed, key=itemgetter(0)):
         points = list(group)
         first = points[0]
         kind, unit = first[5], first[6]
