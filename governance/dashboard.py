@@ -25,8 +25,6 @@ from .selectors import daily_work as daily_work_selectors
 from .selectors.context import table_4_1
 from .selectors.meetings import attendance_rates
 
-REPORT_TRUST_ORDER = ("SASH", "LTHT", "UHCW", "SATH", "BHRUT")  # Table 4.1's column order
-
 
 def daily_work_panel(
     organisation: Organisation, period: Period, user: Any = None
@@ -56,34 +54,35 @@ def tgt_panel(organisation: Organisation, period: Period, user: Any = None) -> d
     return panel
 
 
+TABLE_4_1_COLUMNS = [
+    ("trust", "Trust"),
+    ("cqc_pre", "CQC pre"),
+    ("cqc_during", "CQC during"),
+    ("cqc_latest", "CQC latest"),
+    ("ceo", "CEO"),
+    ("cultural_work", "Cultural work ≥2 years before"),
+]
+
+
 def table_4_1_context(as_of: dt.date | None = None) -> SummaryTable:
-    context = table_4_1(as_of=as_of)
-    order = {name: i for i, name in enumerate(REPORT_TRUST_ORDER)}
-    context.sort(key=lambda row: (order.get(row.organisation.short_name, 99), row.organisation.pk))
-    names = [row.organisation.short_name for row in context]
-    attributes = [
-        ("cqc_pre", "CQC pre"),
-        ("cqc_during", "CQC during"),
-        ("cqc_latest", "CQC latest"),
-        ("ceo", "CEO"),
-        ("cultural_work", "Cultural work ≥2 years before"),
-    ]
+    """Table 4.1 as a summary table: one row per partner trust (keyed by its short name, so the
+    summary filters, sorts and pages it), the context as columns. The report printed the trusts
+    as columns; the rows follow every summary table's order (by short name, as
+    ``training.selectors.partner_trusts``, which this layer cannot import)."""
+    context = sorted(table_4_1(as_of=as_of), key=lambda row: row.organisation.short_name)
     rows = [
-        {
-            "key": key,
-            "attribute": label,
-            **{n: getattr(r, key) for n, r in zip(names, context, strict=True)},
-        }
-        for key, label in attributes
+        {"trust": r.organisation.short_name}
+        | {key: getattr(r, key) for key, _ in TABLE_4_1_COLUMNS[1:]}
+        for r in context
     ]
     return SummaryTable(
         key="4-1",
         title="Table 4.1: context",
         caption="CQC ratings before, during and after the programme start, CEO tenures and "
         f"values-based cultural work, as of {report_date(as_of or timezone.localdate())}.",
-        columns=[("attribute", "Context"), *[(n, n) for n in names]],
+        columns=TABLE_4_1_COLUMNS,
         rows=rows,
-        formats=dict.fromkeys(names, TEXT) | {"attribute": TEXT},
+        formats=dict.fromkeys((key for key, _ in TABLE_4_1_COLUMNS), TEXT),
         detail_url=reverse("trust-context"),
         detail_label="Trust context and leadership stability",
         wrap=True,
@@ -104,4 +103,5 @@ def register() -> None:
         )
     )
     register_trust_panel(TrustPanel("tgt", tgt_panel, "governance/_trust_tgt_panel.html", order=90))
-    register_summary_table(SummaryTableEntry("4-1", table_4_1_context, order=410))
+    # version 2: one row per trust (version 1 had the trusts as columns)
+    register_summary_table(SummaryTableEntry("4-1", table_4_1_context, order=410, version=2))

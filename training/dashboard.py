@@ -115,27 +115,28 @@ def table_5_1_training(as_of: dt.date | None = None) -> SummaryTable:
     )
 
 
+TABLE_5_2_COLUMNS = [
+    ("trust", "Trust"),
+    ("invitations", "Invitations"),
+    ("responses", "Responses (started)"),
+    ("graduates", "of whom L4L graduates"),
+    ("in_progress", "of whom L4L in progress"),
+    ("response_rate", "Response rate"),
+]
+
+
 def table_5_2_survey(as_of: dt.date | None = None) -> SummaryTable:
+    """Table 5.2 as a summary table: one row per trust invited in the wave (keyed by its short
+    name, in every summary table's order: by short name, as ``selectors.partner_trusts``),
+    then the total. The report printed the trusts as columns."""
     wave = selectors.l4l_survey_wave(as_of)
-    columns = [("measure", "Measure")]
     if wave is None:
         return SummaryTable(
-            "5-2", "Table 5.2: L4L survey", "", columns, [], missing="No survey yet."
+            "5-2", "Table 5.2: L4L survey", "", TABLE_5_2_COLUMNS[:1], [], missing="No survey yet."
         )
     table = selectors.wave_response_table(wave)
-    trusts = [*table["rows"], table["total"]]
-    columns += [(r["trust"], r["trust"]) for r in trusts]
-    measures = [
-        ("invitations", "Invitations"),
-        ("responses", "Responses (started)"),
-        ("graduates", "of whom L4L graduates"),
-        ("in_progress", "of whom L4L in progress"),
-        ("response_rate", "Response rate"),
-    ]
-    rows = [
-        {"key": key, "measure": label, **{r["trust"]: r[key] for r in trusts}}
-        for key, label in measures
-    ]
+    keys = [key for key, _ in TABLE_5_2_COLUMNS]
+    rows = [{key: row[key] for key in keys} for row in [*table["rows"], table["total"]]]
     headlines = selectors.wave_item_results(wave)["headlines"]
     notes = [
         f"{h['overall']['share']}% of respondents agree: {h['question'].text}" for h in headlines
@@ -145,10 +146,12 @@ def table_5_2_survey(as_of: dt.date | None = None) -> SummaryTable:
         title="Table 5.2: L4L participant survey",
         caption=f"Invitations and responses in the {wave.name} wave, with respondents' L4L "
         "status on the day it opened.",
-        columns=columns,
+        columns=TABLE_5_2_COLUMNS,
         rows=rows,
-        formats={"measure": TEXT},
-        row_formats={"response_rate": PERCENT},
+        formats={"trust": TEXT, "response_rate": PERCENT},
+        # over some trusts: the counts add up, the response rate is recomputed from them
+        totals=dict.fromkeys(keys[1:-1], SUM)
+        | {"response_rate": ratio("responses", "invitations", scale=100, places=0)},
         detail_url=reverse("training:wave", args=[wave.pk]),
         detail_label=f"{wave.name} survey results",
         notes=notes,
@@ -160,4 +163,5 @@ def register() -> None:
         TrustPanel("training", training_panel, "training/_trust_panel.html", order=10)
     )
     register_summary_table(SummaryTableEntry("5-1", table_5_1_training, order=510))
-    register_summary_table(SummaryTableEntry("5-2", table_5_2_survey, order=520))
+    # version 2: one row per trust (version 1 had the trusts as columns)
+    register_summary_table(SummaryTableEntry("5-2", table_5_2_survey, order=520, version=2))

@@ -234,15 +234,34 @@ def test_on_the_demo_the_filtered_page_recomputes_what_combines_and_labels_the_r
     )
     # Sustainment's shares are recomputed from the hidden counts they are shares of.
     assert "for the 2 trusts shown by the filter" in _total_label(page, "sustainment", "Total")
-    # Tables whose columns are the trusts (4.1, 5.2) are not filtered, and say so.
+    # Tables 4.1 and 5.2 are one row per trust: filtered like the others; 5.2's counts add up
+    # over the trusts kept and its response rate is recomputed from them.
     for key in ("4-1", "5-2"):
-        assert re.search(rf'id="table-{key}"[^>]*>(?:(?!</section>).)*data-unfiltered', page, re.S)
+        assert [r for r in _row_keys(page, key) if r != "Total"] == ["SATH", "UHCW"], key
+        assert not re.search(
+            rf'id="table-{key}"[^>]*>(?:(?!</section>).)*data-unfiltered', page, re.S
+        )
+    kept = [r for r in stored["5-2"].rows if r["trust"] in ("UHCW", "SATH")]
+    sums = [sum(r[c] for r in kept) for c in ("invitations", "responses", "graduates")]
+    shown = _cells(page, "5-2", "Total")
+    assert shown[1:4] == [f"{n:,}" for n in sums]
+    assert (
+        shown[-1]
+        == f"{percent(sums[1], sums[0])}%"
+        != stored["5-2"].cells(stored["5-2"].rows[-1])[-1]
+    )
+    assert "for the 2 trusts shown by the filter" in _total_label(page, "5-2", "Total")
 
     unfiltered = client.get("/partnership/").content.decode()
     assert "data-total-label" not in unfiltered and "data-unfiltered" not in unfiltered
-    for key in ("5-1", "7-1", "7-2", "sustainment"):
+    for key in ("5-1", "5-2", "7-1", "7-2", "sustainment"):
         table = stored[key]
         assert _cells(unfiltered, key, "Total") == table.cells(table.rows[-1]), key
+
+
+def _row_keys(page: str, key: str) -> list[str]:
+    table = re.search(rf'<table [^>]*data-table="{key}">(.*?)</table>', page, re.S).group(1)
+    return re.findall(r'data-row="([^"]+)"', table)
 
 
 def _total_label(page: str, key: str, row: str) -> str:

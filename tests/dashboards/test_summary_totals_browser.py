@@ -17,7 +17,9 @@ def test_the_regulator_filters_by_region_and_reads_which_trusts_each_total_is_ov
     page.wait_for_selector("#table-7-1")
     assert page.locator("[data-total-label]").count() == 0  # the published totals, unlabelled
     if SHOTS:
-        page.locator("#table-7-1").screenshot(path=f"{SHOTS}/summary-7-1-every-trust.png")
+        for key in ("4-1", "5-2", "7-1"):
+            page.locator(f"#table-{key}").screenshot(path=f"{SHOTS}/summary-{key}-every-trust.png")
+        page.screenshot(path=f"{SHOTS}/summary.png", full_page=True)
 
     page.select_option("#filter-region", "Midlands")
     page.click("text=Filter trusts")
@@ -29,8 +31,12 @@ def test_the_regulator_filters_by_region_and_reads_which_trusts_each_total_is_ov
     tests_7_3 = page.locator('[data-table="7-3"] [data-total-label]')
     assert tests_7_3.count() == 3
     assert tests_7_3.first.inner_text() == "over all 5 trusts (not recomputed for a filter)"
+    # Tables 4.1 and 5.2 are one row per trust: the filter keeps the two, 5.2's total follows.
+    assert page.locator('[data-table="4-1"] tr[data-row]').count() == 2
+    total_5_2 = page.locator('[data-table="5-2"] tr[data-row="Total"]')
+    assert "for the 2 trusts shown by the filter" in total_5_2.inner_text()
     assert serious_violations(page) == []
     if SHOTS:
-        for key in ("5-1", "7-1", "7-2", "7-3"):
+        for key in ("4-1", "5-1", "5-2", "7-1", "7-2", "7-3"):
             page.locator(f"#table-{key}").screenshot(path=f"{SHOTS}/summary-{key}-midlands.png")
         page.screenshot(path=f"{SHOTS}/summary-midlands.png", full_page=True)
