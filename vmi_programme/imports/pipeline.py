@@ -75,6 +75,8 @@ class _Errors:
         self.kept: list[Any] = []
 
     def extend(self, errors: list[RowError]) -> None:
+        if not errors:  # most rows: called once a row, a million times for a large file
+            return
         self.count += len(errors)
         room = self.limit - len(self.kept)
         if room > 0:
