@@ -255,6 +255,13 @@ def test_each_table_downloads_as_csv_and_xlsx_with_the_same_numbers(regulator):
     for key in ("4-1", "5-2", "5-4", "7-2", "7-3", "8-2", "compact"):
         assert regulator.get(f"/partnership/?table={key}&format=csv").status_code == 200, key
     assert regulator.get("/partnership/?table=nope&format=csv").status_code == 404
+    # Tables 4.1 and 5.2 download one row per trust (every trust, then 5.2's total), as shown.
+    for key, published in (("4-1", TABLE_4_1), ("5-2", TABLE_5_2)):
+        response = regulator.get(f"/partnership/?table={key}&format=csv")
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        heads = [i for i, head in enumerate(rows[0]) if not head.endswith("(full precision)")]
+        assert rows[0][0] == "Trust" and len(heads) == 6, key
+        assert {r[0]: [r[i] for i in heads[1:]] for r in rows[1:]} == published, key
 
 
 def test_the_partnership_summary_uses_a_bounded_number_of_queries(
