@@ -38,7 +38,7 @@ from django.utils import timezone
 
 from governance.models import NationalPriority, StrategicObjective
 from vmi_programme.access import Action, actor_for, restrict
-from vmi_programme.models import Organisation, OrganisationKind
+from vmi_programme.models import Organisation, partner_trusts
 
 from .constants import DEFAULT_POST_DAY, MINUTES_PER_UNIT, REPORT_AS_AT
 from .models import (
@@ -548,10 +548,6 @@ def measure_pairs(
             )
         )
     return sorted(pairs, key=lambda p: (p.trust, p.rpiw, p.measure_id))
-
-
-def partner_trusts() -> QuerySet:
-    return Organisation.objects.filter(kind=OrganisationKind.PARTNER_TRUST).order_by("short_name")
 
 
 @dataclass

@@ -13,10 +13,10 @@ from django.db.models import Count, Min, Q, QuerySet
 from vmi_programme.access import Action, restrict
 from vmi_programme.models import (
     Organisation,
-    OrganisationKind,
     Person,
     ProfessionalGroup,
     Role,
+    partner_trusts,
 )
 
 from . import analysis
@@ -57,10 +57,6 @@ def percent(numerator: int, denominator: int | None) -> int | None:
 
 def partnership_programmes() -> list[Programme]:
     return list(Programme.objects.filter(organisation__isnull=True))
-
-
-def partner_trusts() -> QuerySet:
-    return Organisation.objects.filter(kind=OrganisationKind.PARTNER_TRUST).order_by("short_name")
 
 
 # --- Derived statuses -----------------------------------------------------------------------

@@ -12,6 +12,7 @@ from .organisations import (
     ProfessionalGroup,
     Role,
     RoleAssignment,
+    partner_trusts,
 )
 
 __all__ = [
@@ -30,4 +31,5 @@ __all__ = [
     "Pseudonym",
     "Role",
     "RoleAssignment",
+    "partner_trusts",
 ]

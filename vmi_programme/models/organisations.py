@@ -49,6 +49,12 @@ class Organisation(models.Model):
         return self.kind in (OrganisationKind.PARTNER_TRUST, OrganisationKind.PEER_TRUST)
 
 
+def partner_trusts() -> models.QuerySet[Organisation]:
+    """Every partner trust, in the order the summary's per-trust tables list them (by short
+    name: Tables 5.1–5.4, 7.1 and the sustainment table)."""
+    return Organisation.objects.filter(kind=OrganisationKind.PARTNER_TRUST).order_by("short_name")
+
+
 class Partnership(models.Model):
     """A partnership of trusts with a regulator and a CI partner, governed by one TGB."""
 
