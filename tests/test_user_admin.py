@@ -301,6 +301,28 @@ def test_the_people_list_searches_and_pages_in_bounded_queries(
     assert b"Person 007" in found.content and b"Person 008" not in found.content
 
 
+def test_the_people_lists_invited_filter_shows_only_open_invitations(client, trust, trust_admin):
+    from django.utils import timezone
+
+    from vmi_programme.models import AccountInvitation
+
+    people = {
+        name: PersonFactory(organisation=trust, full_name=name)
+        for name in ("Open Ines", "Never Nia", "Accepted Ada", "Withdrawn Wes")
+    }
+    for name, when in (
+        ("Open Ines", {}),
+        ("Accepted Ada", {"accepted_at": timezone.now()}),
+        ("Withdrawn Wes", {"withdrawn_at": timezone.now()}),
+    ):
+        AccountInvitation.objects.create(person=people[name], email="x@sash.nhs.uk", **when)
+    # Two open invitations to one person: listed once.
+    AccountInvitation.objects.create(person=people["Open Ines"], email="y@sash.nhs.uk")
+    page = _client(client, trust_admin).get(reverse("people-list"), {"status": "invited"})
+    listed = [p.full_name for p in page.context["page"].object_list]
+    assert listed == ["Open Ines"]
+
+
 # --- The staff list, through the one import pipeline ----------------------------------------
 
 

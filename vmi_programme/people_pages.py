@@ -17,7 +17,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -98,10 +98,12 @@ def people_list(request: HttpRequest) -> HttpResponse:
     if status == "active":
         people = people.filter(user__is_active=True, left_on__isnull=True)
     elif status == "invited":
-        people = people.filter(
-            account_invitations__accepted_at__isnull=True,
-            account_invitations__withdrawn_at__isnull=True,
-        ).distinct()
+        # EXISTS, not a join: a join's "accepted_at IS NULL" also matched everyone never invited
+        # (the outer join's empty row), and its DISTINCT sorted every person (5 s at 80,000).
+        open_invitations = AccountInvitation.objects.filter(
+            person=OuterRef("pk"), accepted_at__isnull=True, withdrawn_at__isnull=True
+        )
+        people = people.filter(Exists(open_invitations))
     elif status == "none":
         people = people.filter(user__isnull=True, left_on__isnull=True)
     elif status == "left":
