@@ -24,6 +24,11 @@ Before timing, the stored figures (ADR 18) of the trusts the measured users read
 (every analysis and read-model refresh as bulk jobs) on one and then two Celery workers;
 ``--with-import`` runs scripts/benchmark_import.py (1,000,000 rows through the pipeline against
 ``COPY``). Run it niced: the machine is shared.
+
+``--explain`` runs only the explain stage (scripts/benchmark_explain.py) on the existing
+database, which it only reads (no migration, no build, no timing): EXPLAIN ANALYZE of every
+query of every list page and API list, per filter, ordering and second page, as the regulator
+and a CEO; the flagged plans are printed and written under the result file's "explain" key.
 """
 
 from __future__ import annotations
@@ -151,6 +156,16 @@ def bench_users(trusts: int, load_users: int) -> tuple[dict[str, str], list[str]
     """
     from django.contrib.auth import get_user_model
 
+    users, load, trust, month = bench_usernames(trusts, load_users)
+    model = get_user_model()
+    for account in model.objects.filter(username__in={*users.values(), *load}):
+        account.set_password(BENCH_PASSWORD)
+        account.save(update_fields=["password"])
+    return users, load, trust, month
+
+
+def bench_usernames(trusts: int, load_users: int) -> tuple[dict[str, str], list[str], str, str]:
+    """``bench_users``'s names, trust and month, without touching the accounts."""
     if trusts:
         users = {"ceo": "ceo.t001", "kpolead": "kpolead.t001", "regulator": "regulator"}
         # CEOs of different trusts, and two regulators reading the partnership summary.
@@ -161,10 +176,6 @@ def bench_users(trusts: int, load_users: int) -> tuple[dict[str, str], list[str]
         users = {"ceo": "ceo.sash", "kpolead": "kpolead.sash", "regulator": "regulator"}
         load = ["ceo.sash", "ceo.ltht", "ceo.uhcw", "ceo.sath", "ceo.bhrut", "regulator"]
         trust, month = "SASH", "2021-03"
-    model = get_user_model()
-    for account in model.objects.filter(username__in={*users.values(), *load}):
-        account.set_password(BENCH_PASSWORD)
-        account.save(update_fields=["password"])
     return users, load, trust, month
 
 
@@ -464,6 +475,44 @@ def markdown(result: dict) -> str:
     return "\n".join(lines)
 
 
+def commit() -> str:
+    return subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=CODE, capture_output=True, text=True
+    ).stdout.strip()
+
+
+def explain_stage(env: dict, args: argparse.Namespace, label: str, var_dir: Path) -> None:
+    """The explain stage alone, on the database as it is (it is only read)."""
+    env["VMI_VAR_DIR"] = str(var_dir / f"var-{label}-explain")
+    setup_django(env)
+    sys.path.insert(0, str(CODE / "scripts"))
+    import benchmark_explain
+    from django.contrib.auth import get_user_model
+
+    benchmark_explain.prepare_read_only()
+    users, _load, trust, _month = bench_usernames(args.trusts, 0)
+    users = {"regulator": users["regulator"], "ceo": users["ceo"]}
+    regulator = get_user_model().objects.get(username=users["regulator"])
+    items = benchmark_explain.probes(trust, regulator)
+    if args.explain_only:
+        items = [p for p in items if re.search(args.explain_only, p.path)]
+    print(f"Explaining the queries of {len(items)} requests ...")
+    explained = benchmark_explain.explain(users, items)
+    result = {
+        "label": label,
+        "trusts": args.trusts,
+        "database": urlsplit(env["DATABASE_URL"]).path.lstrip("/"),
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "commit": commit(),
+        "explain": explained,
+    }
+    name = result["database"] if args.database else label
+    out = var_dir / f"{dt.date.today():%Y%m%d}-{name}-explain.json"
+    out.write_text(json.dumps(result, indent=2, default=str))
+    print(benchmark_explain.markdown(explained))
+    print(f"\nWritten {out}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trusts", type=int, default=200, help="0 for the demo (seed_demo)")
@@ -478,6 +527,15 @@ def main() -> None:
     )
     parser.add_argument("--only", help="a regular expression: time only the targets it matches")
     parser.add_argument("--code-dir", type=Path, default=ROOT, help="the checkout to serve")
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="only EXPLAIN ANALYZE every list's queries per filter (reads the database only)",
+    )
+    parser.add_argument(
+        "--explain-only", help="a regular expression: explain only the paths it matches"
+    )
+    parser.add_argument("--database", help="a database URL instead of vmi_bench_<trusts>")
     args = parser.parse_args()
     global CODE
     CODE = args.code_dir.resolve()
@@ -495,6 +553,10 @@ def main() -> None:
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
     }
     env.pop("CELERY_BROKER_URL", None)  # pages only read: no jobs are submitted
+    if args.database:
+        env["DATABASE_URL"] = args.database
+    if args.explain:
+        return explain_stage(env, args, label, var_dir)
     created = ensure_database(env["DATABASE_URL"])
     print(f"Database {env['DATABASE_URL']} ({'created' if created else 'exists'})")
     build(env, args.trusts, args.seed)
