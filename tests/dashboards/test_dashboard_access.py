@@ -57,8 +57,9 @@ def test_an_empty_trust_dashboard_uses_no_more_queries_than_a_full_one(
     with django_assert_max_num_queries(75):
         assert client.get("/dashboard/SASH/?period=programme").status_code == 200
     # Built in this request (the embedded default): each of the summary's tables is its own
-    # snapshot, made and written (two queries a table) besides the builders' own queries.
-    with django_assert_max_num_queries(90):
+    # snapshot, made and written (two queries a table) besides the builders' own queries; the
+    # sustainment table is eight (built in parts: ~5 queries each).
+    with django_assert_max_num_queries(130):
         assert client.get("/partnership/").status_code == 200
 
 
