@@ -33,6 +33,31 @@ def _rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _backend_cpu() -> tuple[int, float] | None:
+    """(pid, CPU seconds so far) of this connection's PostgreSQL backend, or None if the server
+    may not read its own /proc (a superuser on Linux can). Steadier than wall time on a loaded
+    machine: the same work costs the same CPU however long it waits for a core."""
+    from django.db import connection
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid(), pg_read_file('/proc/self/stat')")
+            pid, stat = cursor.fetchone()
+    except Exception:  # no right to read it, or not Linux
+        return None
+    fields = stat.rsplit(")", 1)[1].split()  # after the command name: state, ppid, ...
+    return pid, (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def _cpu_text(process_s: float, before: tuple | None, after: tuple | None) -> str:
+    backend = (
+        f", PostgreSQL backend {after[1] - before[1]:.1f} s"
+        if before and after and before[0] == after[0]
+        else ""
+    )
+    return f"CPU: this process {process_s:.1f} s{backend}"
+
+
 def _recreate_database(url: str) -> None:
     import psycopg
 
@@ -128,16 +153,22 @@ def main() -> None:
     with path.open("rb") as fh:
         batch = imports.store_upload(spec, File(fh, "series.csv"), user)
 
-    started = time.monotonic()
+    backend = _backend_cpu()
+    started, cpu = time.monotonic(), time.process_time()
     check = jobs.submit("imports.validate", {"batch": batch.pk, "user": user.pk}, user=user)
-    check_s = time.monotonic() - started
+    check_s, check_cpu = time.monotonic() - started, time.process_time() - cpu
     assert check.status == "succeeded", check.error
     assert check.result and check.result["errors"] == 0, batch.preview
-    print(f"Check  (job {check.pk}): {check_s:7.1f} s  {args.rows / check_s:10,.0f} rows/s")
+    checked = _backend_cpu()
+    print(
+        f"Check  (job {check.pk}): {check_s:7.1f} s  {args.rows / check_s:10,.0f} rows/s"
+        f"  ({_cpu_text(check_cpu, backend, checked)})"
+    )
 
-    started = time.monotonic()
+    started, cpu = time.monotonic(), time.process_time()
     commit = jobs.submit("imports.commit", {"batch": batch.pk, "user": user.pk}, user=user)
-    commit_s = time.monotonic() - started
+    commit_s, commit_cpu = time.monotonic() - started, time.process_time() - cpu
+    commit_cpu_text = _cpu_text(commit_cpu, checked, _backend_cpu())
     assert commit.status == "succeeded", commit.error
     stored = SeriesValue.objects.count()
     assert stored == args.rows, stored
@@ -147,7 +178,7 @@ def main() -> None:
     path_taken = "COPY path" if imports.bulk.applies(spec, batch) else "row by row"
     print(
         f"Commit (job {commit.pk}): {commit_s:7.1f} s  {args.rows / commit_s:10,.0f} rows/s"
-        f"  ({path_taken}; {history:,} history rows)"
+        f"  ({path_taken}; {history:,} history rows; {commit_cpu_text})"
     )
     pipeline_s = check_s + commit_s
     print(f"Check + commit:      {pipeline_s:7.1f} s  {args.rows / pipeline_s:10,.0f} rows/s")
