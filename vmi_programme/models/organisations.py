@@ -114,7 +114,12 @@ class Person(models.Model):
     class Meta:
         ordering = ["full_name"]
         verbose_name_plural = "people"
-        indexes = [models.Index(fields=["organisation", "full_name"])]
+        indexes = [
+            models.Index(fields=["organisation", "full_name"]),
+            # The people list and the API's people (by name, a page at a time) across the
+            # partnership: without it every person is sorted for each page (149 ms at 80,000).
+            models.Index(fields=["full_name", "id"], name="person_name_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.organisation.short_name})"
