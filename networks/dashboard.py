@@ -146,4 +146,5 @@ def register() -> None:
     register_trust_panel(
         TrustPanel("network", network_panel, "networks/_trust_panel.html", order=50)
     )
-    register_summary_table(SummaryTableEntry("5-4", table_5_4_networks, order=540))
+    # version 2: one row per trust (8cd28da; version 1 had the measures as rows)
+    register_summary_table(SummaryTableEntry("5-4", table_5_4_networks, order=540, version=2))
