@@ -78,7 +78,9 @@ class SeriesValueViewSet(viewsets.ReadOnlyModelViewSet):
             rows = rows.filter(period__gte=params["from"])
         if params.get("to"):
             rows = rows.filter(period__lte=params["to"])
-        return rows.order_by("measure__code", "organisation__ods_code", "period")
+        # By the unique key's columns (ADR 10): ordering by the measure's code and the trust's
+        # ODS code sorted every visible value for each page (124 ms at 96,000 values).
+        return rows.order_by("organisation_id", "measure_id", "period")
 
 
 class PeerGroupMemberSerializer(serializers.ModelSerializer):

@@ -145,10 +145,24 @@ def page_probes(trust: str) -> list[Probe]:
     ]
 
 
+def custom_api_probes() -> list[Probe]:
+    """The API lists that read their own query parameters (no filterset), with each of them."""
+    from impact.models import SeriesValue
+
+    row = SeriesValue.objects.select_related("measure", "organisation").order_by("pk").first()
+    if row is None:
+        return []
+    series = "/api/impact/series/"
+    queries = [f"?measure={row.measure.code}", f"?org={row.organisation.ods_code}"]
+    queries += [f"?from={row.period:%Y}-01-01&to={row.period:%Y}-12-31"]
+    queries += [f"?measure={row.measure.code}&org={row.organisation.ods_code}"]
+    return [Probe("regulator", series + query) for query in queries]
+
+
 def probes(trust: str, regulator: Any) -> list[Probe]:
     """The pages as both roles; the API lists as the regulator with every filter and ordering,
     and as the CEO bare, on page 2 and with each filter (the CEO's scope changes the plans)."""
-    api = api_probes(regulator)
+    api = api_probes(regulator) + custom_api_probes()
     ceo = [Probe("ceo", p.path) for p in api if "ordering=" not in p.path]
     return page_probes(trust) + api + ceo
 
