@@ -384,6 +384,8 @@ class RpiwViewSet(ServiceWrites, ScopedModelViewSet):
     scope_via = "value_stream__organisation"
     filterset_fields = ["value_stream", "status", "facilitator"]
     search_fields = ["reference", "title"]
+    # Only orderings an index yields rows in (ADR 10): not the team (a join) nor the text columns.
+    ordering_fields = ["id", "reference", "workshop_start"]
     parent_field = "value_stream"
 
     def create_with(self, data):
@@ -441,6 +443,8 @@ class MeasureViewSet(ServiceWrites, ScopedModelViewSet):
     # By indexed columns (ADR 10): the model's ordering goes through the RPIW's and would sort
     # every measure in the country for each page.
     ordering = ["rpiw_id", "order"]
+    # Not by name, kind or unit (no index; filter by RPIW instead), nor by the measurements.
+    ordering_fields = ["id"]
     parent_field = "rpiw"
 
     def create_with(self, data):
@@ -455,6 +459,7 @@ class MeasurementViewSet(ServiceWrites, ScopedModelViewSet):
     scope_via = "measure__rpiw__value_stream__organisation"
     filterset_fields = ["measure", "point"]
     ordering = ["measure_id", "point"]  # the (measure, point) unique index (ADR 10)
+    ordering_fields = ["id", "measured_on"]  # the index (measured_on, id)
     parent_field = "measure"
 
     def get_serializer(self, *args, **kwargs):

@@ -793,6 +793,8 @@ class Measurement(models.Model):
                 name="measurement_has_a_value",
             ),
         ]
+        # The API's ?ordering=measured_on (ADR 10), with its tiebreaker.
+        indexes = [models.Index(fields=["measured_on", "id"], name="measurement_measured_on_id")]
 
     def __str__(self) -> str:
         return f"{self.measure.name} at {self.get_point_display()}"

@@ -253,6 +253,7 @@ class AssessmentViewSet(ScopedModelViewSet):
     scope_via = "enrolment__cohort__organisation"
     filterset_fields = ["enrolment", "module", "result"]
     ordering = ["enrolment_id", "submitted_on", "id"]  # by indexed columns (ADR 10)
+    ordering_fields = ["id", "submitted_on"]  # the index (submitted_on, id)
 
 
 class SurveyViewSet(ScopedModelViewSet):

@@ -358,9 +358,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "vmi_programme.pagination.BoundedPageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        # django-filter's, refusing a value it cannot read (vmi_programme/api_filters.py).
+        # django-filter's and ?ordering=, refusing a value or field they cannot use
+        # (vmi_programme/api_filters.py).
         "vmi_programme.api_filters.StrictFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "vmi_programme.api_filters.StrictOrderingFilter",
         "rest_framework.filters.SearchFilter",
     ],
     # drf-spectacular's, documenting the error answers of the one exception handler.
