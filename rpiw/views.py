@@ -110,6 +110,9 @@ VALUE_STREAM_COLUMNS = [
 ]
 
 
+VALUE_STREAM_PAGE_SIZE = 25  # as the other lists (2,491 value streams at national size)
+
+
 def value_stream_list(request):
     streams = selectors.value_streams_for(request.user)
     trust = request.GET.get("trust")
@@ -131,7 +134,17 @@ def value_stream_list(request):
             for s in streams
         ]
         return export_response(rows, "value-streams", fmt=fmt, columns=VALUE_STREAM_COLUMNS)
-    return render(request, "rpiw/value_stream_list.html", {"streams": streams, "trust": trust})
+    page = CappedCountPaginator(streams, VALUE_STREAM_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "rpiw/value_stream_list.html",
+        {
+            "page": page,
+            "streams": page.object_list,
+            "trust": trust,
+            "trusts": selectors.rpiw_trusts_for(request.user),
+        },
+    )
 
 
 def value_stream_new(request):

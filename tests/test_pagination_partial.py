@@ -20,8 +20,8 @@ def test_the_pager_links_keep_the_filters_and_replace_the_page():
 
 def test_the_first_page_has_no_newer_link_and_the_last_no_older_link():
     first, last = render_pager("", 1), render_pager("page=4", 4)
-    assert "Newer" not in first and "Older" in first
-    assert "Older" not in last and "Newer" in last
+    assert "Previous</span>" not in first and "Next</span>" in first
+    assert "Next</span>" not in last and "Previous</span>" in last
 
 
 def test_a_single_page_shows_no_pager():
