@@ -16,7 +16,6 @@ from django.contrib import messages
 from django.contrib.auth import password_validation
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -34,6 +33,7 @@ from .models import (
     Role,
     RoleAssignment,
 )
+from .pagination import CappedCountPaginator
 from .person_picker import partnership_people
 from .scope import Scope
 
@@ -111,7 +111,8 @@ def people_list(request: HttpRequest) -> HttpResponse:
     people = people.prefetch_related(
         Prefetch("role_assignments", queryset=RoleAssignment.objects.order_by("role"))
     ).order_by("full_name", "pk")
-    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The count stops at 10,000 (ADR 10): 80,000 people at national size cost 60-100 ms to count.
+    page = CappedCountPaginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     trusts = Organisation.objects.filter(
         pk__in=manageable_people(request.user).values("organisation_id")
     ).order_by("short_name")
