@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.views.decorators.http import require_POST, require_safe
 
 from vmi_programme.access import (
@@ -23,7 +24,7 @@ from vmi_programme.access import (
 )
 from vmi_programme.exports import export_response, wants_export
 from vmi_programme.models import Organisation
-from vmi_programme.pagination import CappedCountPaginator
+from vmi_programme.pagination import PAGE_COUNT_CAP, CappedCountPaginator
 
 from . import charts, selectors, services, sustainment
 from .forms import (
@@ -134,7 +135,9 @@ def value_stream_list(request):
             for s in streams
         ]
         return export_response(rows, "value-streams", fmt=fmt, columns=VALUE_STREAM_COLUMNS)
-    page = CappedCountPaginator(streams, VALUE_STREAM_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedCountPaginator(streams, VALUE_STREAM_PAGE_SIZE, cap=PAGE_COUNT_CAP).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "rpiw/value_stream_list.html",
@@ -142,7 +145,7 @@ def value_stream_list(request):
             "page": page,
             "streams": page.object_list,
             "trust": trust,
-            "trusts": selectors.rpiw_trusts_for(request.user),
+            "trust_options": _options(selectors.rpiw_trusts_for(request.user)),
         },
     )
 
@@ -400,8 +403,9 @@ def rpiw_list(request):
         "value_stream__name",
         "value_stream__organisation__short_name",
     )
-    # The count stops at 10,000 (ADR 10): counting 100,000 RPIWs costs more than the page.
-    page = CappedCountPaginator(shown, RPIW_PAGE_SIZE).get_page(request.GET.get("page"))
+    # The count stops at 1,000 (ADR 10): counting 100,000 RPIWs costs more than the page.
+    paginator = CappedCountPaginator(shown, RPIW_PAGE_SIZE, cap=PAGE_COUNT_CAP)
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "rpiw/rpiw_list.html",
@@ -410,9 +414,15 @@ def rpiw_list(request):
             "rpiws": page.object_list,
             "filters": filters,
             "statuses": RpiwStatus.choices,
-            "trusts": selectors.rpiw_trusts_for(request.user),
+            # 200 options at national size: joined here, not looped over in the template
+            "trust_options": _options(selectors.rpiw_trusts_for(request.user)),
         },
     )
+
+
+def _options(values: list[str]) -> str:
+    """A datalist's ``<option>`` elements (escaped)."""
+    return format_html_join("", '<option value="{}">', ((v,) for v in values))
 
 
 def measurement_export(request):

@@ -96,6 +96,18 @@ def test_past_the_count_cap_the_count_is_capped_and_the_pages_go_on(generated, c
 
 
 @pytest.mark.django_db
+def test_a_page_past_its_count_cap_says_more_than_and_pages_on(generated, client, monkeypatch):
+    import rpiw.views
+
+    monkeypatch.setattr(rpiw.views, "PAGE_COUNT_CAP", 30)  # pages count to 1,000
+    client.force_login(get_user_model().objects.get(username="regulator"))
+    html = client.get("/rpiw/rpiws/?page=3").content.decode()
+    assert "RPIWs 51–75 of more than 30." in html and "page=4" in html
+    assert '<option value="T001">' in html  # the trust filter's choices
+    assert '<option value="T001">' in client.get("/rpiw/value-streams/").content.decode()
+
+
+@pytest.mark.django_db
 def test_under_the_count_cap_the_count_is_exact(generated, client):
     client.force_login(get_user_model().objects.get(username="regulator"))
     body = client.get("/api/jobs/").json()

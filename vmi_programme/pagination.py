@@ -15,12 +15,20 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 COUNT_CAP = 10_000
+#: A page a person reads counts to here: "RPIWs 1–25 of more than 1,000" tells them as much as
+#: "of more than 10,000", and counting 10,000 rows was a tenth of the RPIW list's time.
+PAGE_COUNT_CAP = 1_000
 MAX_PAGE_SIZE = 200
 PAGE_SIZE_HINT = f"Give a whole number from 1 (at most {MAX_PAGE_SIZE} rows are given)."
 
 
 class CappedCountPaginator(Paginator):
-    """A paginator that counts at most ``COUNT_CAP + 1`` rows and pages on past them."""
+    """A paginator that counts at most ``cap + 1`` rows (``COUNT_CAP`` unless given; pages use
+    ``PAGE_COUNT_CAP``) and pages on past them."""
+
+    def __init__(self, *args: Any, cap: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.cap = COUNT_CAP if cap is None else cap
 
     @cached_property
     def count(self) -> int:
@@ -29,11 +37,11 @@ class CappedCountPaginator(Paginator):
         rows: Any = self.object_list
         if hasattr(rows, "order_by"):
             rows = rows.order_by()
-        return rows[: COUNT_CAP + 1].count()
+        return rows[: self.cap + 1].count()
 
     @property
     def capped(self) -> bool:
-        return self.count > COUNT_CAP
+        return self.count > self.cap
 
     def validate_number(self, number):
         if not self.capped:
