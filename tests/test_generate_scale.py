@@ -77,6 +77,20 @@ def test_every_count_grows_in_proportion_to_the_trusts():
 
 
 @pytest.mark.django_db(transaction=True)
+def test_some_generated_gains_fade_after_30_days_as_the_report_found():
+    from rpiw.dashboard import sustainment_by_trust
+
+    _generate(1)
+    total = sustainment_by_trust().rows[-1]
+    known = total["sustained"] + total["partly"] + total["lost"]
+    assert known > 1000
+    # about 7 in 10 sustained, 2 partly, 1 lost (of the measures with a verdict)
+    assert 0.6 < total["sustained"] / known < 0.8
+    assert 0.12 < total["partly"] / known < 0.28
+    assert 0.05 < total["lost"] / known < 0.15
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_database_with_a_partnership_is_refused_without_reset():
     _generate(1)
     with pytest.raises(CommandError, match="already holds a partnership"):

@@ -134,7 +134,10 @@ def _status(rng, start: dt.date, end: dt.date, with_120: bool) -> tuple[str, str
 
 
 def _measurements(rng, writer, measure_id: int, kind: str, end: dt.date, with_120: bool):
-    """Baseline, then each due follow-up (5% missed), improving towards the 90-day value."""
+    """Baseline, then each due follow-up (5% missed). Seven measures in ten go on improving
+    towards their 90-day value (sustained); two keep 30–75% of their 30-day improvement by day
+    90 (partly sustained) and one keeps at most 15% (lost), as the report's sustainment
+    checkpoints found some gains fading."""
     days = [0, *FOLLOW_UP_DAYS, *([OPTIONAL_FOLLOW_UP_DAY] if with_120 else [])]
     days = [
         d for d in days if d == 0 or (end + dt.timedelta(days=d) <= AS_AT and rng.random() > 0.05)
@@ -142,9 +145,15 @@ def _measurements(rng, writer, measure_id: int, kind: str, end: dt.date, with_12
     baseline = rng.uniform(20, 400)
     gain = rng.uniform(0.2, 0.7)
     output = rng.randint(50, 500)
+    fate = rng.random()
+    keep = 1.0 if fate < 0.7 else rng.uniform(0.3, 0.75) if fate < 0.9 else rng.uniform(0, 0.15)
     rows: list[tuple] = []
     for point, pid in zip(days, writer.ids(len(days)), strict=True):
-        factor = 1 - gain * min(point, 90) / 90
+        if keep == 1.0 or point <= 30:
+            factor = 1 - gain * min(point, 90) / 90
+        else:  # the 30-day improvement fades to ``keep`` of itself by day 90
+            fading = 1 - (1 - keep) * min(point - 30, 60) / 60
+            factor = 1 - gain * 30 / 90 * fading
         measured = end + dt.timedelta(days=point) if point else end - dt.timedelta(days=7)
         if kind == MeasureKind.DEFECT_RATIO:
             defects = round(output * 0.3 * factor)
