@@ -68,7 +68,7 @@ def table_4_1_context(as_of: dt.date | None = None) -> SummaryTable:
     """Table 4.1 as a summary table: one row per partner trust (keyed by its short name, so the
     summary filters, sorts and pages it), the context as columns. The report printed the trusts
     as columns; the rows follow every summary table's order (by short name, as
-    ``training.selectors.partner_trusts``, which this layer cannot import)."""
+    ``vmi_programme.models.partner_trusts``)."""
     context = sorted(table_4_1(as_of=as_of), key=lambda row: row.organisation.short_name)
     rows = [
         {"trust": r.organisation.short_name}

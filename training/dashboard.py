@@ -127,7 +127,7 @@ TABLE_5_2_COLUMNS = [
 
 def table_5_2_survey(as_of: dt.date | None = None) -> SummaryTable:
     """Table 5.2 as a summary table: one row per trust invited in the wave (keyed by its short
-    name, in every summary table's order: by short name, as ``selectors.partner_trusts``),
+    name, in every summary table's order: by short name, as ``vmi_programme.models.partner_trusts``),
     then the total. The report printed the trusts as columns."""
     wave = selectors.l4l_survey_wave(as_of)
     if wave is None:
