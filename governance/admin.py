@@ -23,10 +23,10 @@ from governance.models import (
     StrategicObjective,
     Team,
 )
-from vmi_programme.admin_base import ScopedAdmin
+from vmi_programme.admin_base import ScopedAdmin, TabularInline
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["person"]
@@ -40,23 +40,23 @@ class MeetingSeriesAdmin(ScopedAdmin):
     inlines = [MembershipInline]
 
 
-class AgendaItemInline(admin.TabularInline):
+class AgendaItemInline(TabularInline):
     model = AgendaItem
     extra = 0
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(TabularInline):
     model = Attendance
     extra = 0
     fk_name = "meeting"
 
 
-class DecisionInline(admin.TabularInline):
+class DecisionInline(TabularInline):
     model = Decision
     extra = 0
 
 
-class MeetingActionInline(admin.TabularInline):
+class MeetingActionInline(TabularInline):
     model = MeetingAction
     extra = 0
 
@@ -85,7 +85,7 @@ class StrategicObjectiveAdmin(ScopedAdmin):
     filter_horizontal = ["national_priorities"]
 
 
-class StandardWorkVersionInline(admin.TabularInline):
+class StandardWorkVersionInline(TabularInline):
     model = StandardWorkVersion
     extra = 0
     can_delete = False

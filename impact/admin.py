@@ -2,17 +2,19 @@
 
 from django.contrib import admin
 
+from vmi_programme.admin_base import IdPickers, TabularInline
+
 from .models import Measure, OrganisationCharacteristic, PeerGroup, PeerGroupMember, SeriesValue
 
 
 @admin.register(Measure)
-class MeasureAdmin(admin.ModelAdmin):
+class MeasureAdmin(IdPickers, admin.ModelAdmin):
     list_display = ["code", "name", "unit", "direction", "computation", "valid_from", "valid_to"]
     search_fields = ["code", "name"]
 
 
 @admin.register(SeriesValue)
-class SeriesValueAdmin(admin.ModelAdmin):
+class SeriesValueAdmin(IdPickers, admin.ModelAdmin):
     list_display = ["measure", "organisation", "period", "value", "numerator", "denominator"]
     list_filter = ["measure"]
     list_select_related = ["measure", "organisation"]
@@ -21,19 +23,19 @@ class SeriesValueAdmin(admin.ModelAdmin):
 
 
 @admin.register(OrganisationCharacteristic)
-class OrganisationCharacteristicAdmin(admin.ModelAdmin):
+class OrganisationCharacteristicAdmin(IdPickers, admin.ModelAdmin):
     list_display = ["organisation", "name", "value", "as_of"]
     list_filter = ["name"]
     raw_id_fields = ["organisation"]
 
 
-class PeerGroupMemberInline(admin.TabularInline):
+class PeerGroupMemberInline(TabularInline):
     model = PeerGroupMember
     raw_id_fields = ["peer"]
     extra = 0
 
 
 @admin.register(PeerGroup)
-class PeerGroupAdmin(admin.ModelAdmin):
+class PeerGroupAdmin(IdPickers, admin.ModelAdmin):
     list_display = ["trust", "method", "created_at", "created_by"]
     inlines = [PeerGroupMemberInline]

@@ -2,12 +2,12 @@
 
 from django.contrib import admin
 
-from vmi_programme.admin_base import ScopedAdmin
+from vmi_programme.admin_base import ScopedAdmin, TabularInline
 
 from .models import Cohort, Enrolment, Module, Programme, Survey, SurveyWave
 
 
-class ModuleInline(admin.TabularInline):
+class ModuleInline(TabularInline):
     model = Module
     extra = 0
 

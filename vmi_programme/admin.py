@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .admin_base import ScopedAdmin
+from .admin_base import ScopedAdmin, TabularInline
 from .models import Job, Organisation, Partnership, Person, RoleAssignment
 
 
@@ -21,7 +21,7 @@ class PartnershipAdmin(ScopedAdmin):
     filter_horizontal = ["members"]
 
 
-class RoleAssignmentInline(admin.TabularInline):
+class RoleAssignmentInline(TabularInline):
     model = RoleAssignment
     extra = 1
 
