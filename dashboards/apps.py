@@ -16,7 +16,7 @@ class DashboardsConfig(AppConfig):
                 "dashboard-index",
                 order=5,
                 visible=_sees_a_trust_dashboard,
-                description="Your trust at a glance: training, value streams, RPIWs, impact, "
+                description="A trust at a glance: training, value streams, RPIWs, impact, "
                 "network, daily work, the compact and the TGT, for any period.",
             )
         )
@@ -26,8 +26,8 @@ class DashboardsConfig(AppConfig):
                 "partnership-summary",
                 order=6,
                 visible=_sees_partnership_summary,
-                description="The partner trusts side by side: the report's tables computed live, "
-                "with downloads.",
+                description="The partner trusts side by side: the report's tables, computed from "
+                "the trusts' records, with downloads.",
             )
         )
         register(

@@ -1,4 +1,5 @@
-"""The partnership summary (regulator / TGB): the report's tables computed live, trusts side by side.
+"""The partnership summary (regulator / TGB): the report's tables, trusts side by side, computed
+from the records (and stored by the read model, ``read_model``).
 
 The tables are the apps' (each registers a ``SummaryTableEntry`` in its ``AppConfig.ready()``,
 see ``vmi_programme.dashboard_registry``); each builder calls its app's selectors and reshapes

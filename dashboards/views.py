@@ -26,6 +26,7 @@ from vmi_programme.access import (
     actor_for,
     can,
     can_view_partnership,
+    own_partner_trust,
     require,
     visible_organisations,
 )
@@ -47,18 +48,9 @@ def _partner_trust(key: str) -> Organisation:
     return found
 
 
-def _own_trust(user) -> Organisation | None:
-    actor = actor_for(user)
-    if actor is None or actor.organisation_id is None:
-        return None
-    return Organisation.objects.filter(
-        pk=actor.organisation_id, kind=OrganisationKind.PARTNER_TRUST
-    ).first()
-
-
 def dashboard_index(request):
     """Your own trust's dashboard, or a choice of the trusts you may view."""
-    own = _own_trust(request.user)
+    own = own_partner_trust(request.user)
     trusts = visible_organisations(request.user).filter(kind=OrganisationKind.PARTNER_TRUST)
     if own is not None and not trusts.exclude(pk=own.pk).exists():
         return redirect("trust-dashboard", trust=own.short_name)
@@ -201,7 +193,7 @@ def _report_month(text: str) -> dt.date:
 
 def tgt_report_index(request):
     """This month's report for your own trust (or the partnership's first trust you may view)."""
-    own = _own_trust(request.user)
+    own = own_partner_trust(request.user)
     if own is None:
         own = (
             visible_organisations(request.user)
@@ -294,7 +286,7 @@ def tgt_report_attach(request, trust: str, month: str):
 
 def dashboards_panel(user) -> dict:
     """The landing-page panel: your trust's dashboard and/or the partnership summary."""
-    own = _own_trust(user)
+    own = own_partner_trust(user)
     actor = actor_for(user)
     return {
         "own_trust": own if own is not None and can(user, Action.VIEW, own) else None,

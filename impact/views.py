@@ -71,6 +71,10 @@ def index(request):
             "latest": latest,
             "charts": charts,
             "has_charts": any(charts.values()),
+            # "Start one" only for who may start a run (the form is on the runs page).
+            "may_run": any(
+                can_run_analysis(request.user, t) for t in _partner_trusts(request.user)
+            ),
         },
     )
 

@@ -6,7 +6,7 @@ class RpiwConfig(AppConfig):
     verbose_name = "RPIWs and value streams"
 
     def ready(self) -> None:
-        from vmi_programme.access import actor_for, can_view_partnership
+        from vmi_programme.access import actor_for, can_view_partnership, sees_trust_records
         from vmi_programme.navigation import LandingPanel, NavItem, register, register_panel
 
         from . import dashboard, imports  # noqa: F401  (registers the RPIW template-report import)
@@ -34,8 +34,11 @@ class RpiwConfig(AppConfig):
                 "RPIWs",
                 "rpiw:workspace",
                 order=30,
-                visible=in_a_trust,
-                description="Your RPIWs by stage, follow-ups due, value streams and metrics.",
+                # A trust's staff get their workspace, the regulator the trusts' RPIWs; the CI
+                # partner's TGB members see the partnership's Tables 7.1 and 7.2 instead.
+                visible=lambda user: in_a_trust(user) and sees_trust_records(user),
+                description="Your trust's RPIWs by stage, follow-ups due, value streams and "
+                "metrics; for the regulator, every partner trust's RPIWs.",
             )
         )
         register(

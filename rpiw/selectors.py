@@ -37,7 +37,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from governance.models import NationalPriority, StrategicObjective
-from vmi_programme.access import Action, actor_for, restrict
+from vmi_programme.access import Action, own_partner_trust, restrict
 from vmi_programme.models import Organisation, partner_trusts
 
 from .constants import DEFAULT_POST_DAY, MINUTES_PER_UNIT, REPORT_AS_AT
@@ -259,12 +259,7 @@ class Workspace:
 def workspace(user: Any, today: dt.date | None = None) -> Workspace:
     """The KPO workspace: my RPIWs by stage, follow-ups due this week, my trust's value streams."""
     today = today or timezone.localdate()
-    actor = actor_for(user)
-    organisation = (
-        Organisation.objects.filter(pk=actor.organisation_id).first()
-        if actor and actor.organisation_id
-        else None
-    )
+    organisation = own_partner_trust(user)  # the regulator and CI partner have no workspace
     week_start = today - dt.timedelta(days=today.weekday())
     week_end = week_start + dt.timedelta(days=6)
     if organisation is None:

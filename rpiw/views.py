@@ -20,11 +20,13 @@ from vmi_programme.access import (
     can,
     can_view_partnership,
     require,
+    sees_trust_records,
     visible_organisations,
 )
 from vmi_programme.exports import export_response, wants_export
 from vmi_programme.models import Organisation
 from vmi_programme.pagination import PAGE_COUNT_CAP, CappedCountPaginator
+from vmi_programme.person_picker import search_url
 
 from . import charts, selectors, services, sustainment
 from .forms import (
@@ -78,6 +80,12 @@ def _person(request):
 
 def workspace(request):
     space = selectors.workspace(request.user)
+    if space.organisation is None:
+        # No trust of one's own (the regulator, the CI partner): the trusts' RPIWs where the
+        # user may see them, else the partnership's Table 7.1.
+        if sees_trust_records(request.user):
+            return redirect("rpiw:rpiw-list")
+        return redirect("rpiw:table-7-1")
     return render(
         request,
         "rpiw/workspace.html",
@@ -152,7 +160,9 @@ def value_stream_list(request):
 
 def value_stream_new(request):
     organisation = _own_organisation(request)
-    form = ValueStreamForm(request.POST or None, organisation=organisation)
+    form = ValueStreamForm(
+        request.POST or None, organisation=organisation, search=search_url(organisation=organisation)
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         objectives = data.pop("objectives")
@@ -171,7 +181,12 @@ def value_stream_new(request):
 def value_stream_edit(request, pk: int):
     stream = get_object_or_404(ValueStream, pk=pk)
     require(request.user, Action.CHANGE, stream)
-    form = ValueStreamForm(request.POST or None, instance=stream, organisation=stream.organisation)
+    form = ValueStreamForm(
+        request.POST or None,
+        instance=stream,
+        organisation=stream.organisation,
+        search=search_url(organisation=stream.organisation_id),
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         objectives = data.pop("objectives")
@@ -462,11 +477,13 @@ def rpiw_new(request):
         "workshop_start": timezone.localdate() + dt.timedelta(weeks=8),
         "value_stream": request.GET.get("value_stream"),
     }
-    form = RpiwForm(request.POST or None, organisation=organisation, initial=initial)
+    search = search_url(organisation=organisation)
+    form = RpiwForm(request.POST or None, organisation=organisation, search=search, initial=initial)
     team = TeamFormSet(
         request.POST or None,
         prefix="team",
         organisation=organisation,
+        search=search,
         initial=None if request.POST else _default_team(request, organisation),
     )
     measures = MeasureFormSet(request.POST or None, prefix="measures")
@@ -500,13 +517,15 @@ def rpiw_edit(request, pk: int):
     rpiw = get_object_or_404(Rpiw.objects.select_related("value_stream__organisation"), pk=pk)
     require(request.user, Action.CHANGE, rpiw)
     organisation = rpiw.value_stream.organisation
-    form = RpiwForm(request.POST or None, instance=rpiw, organisation=organisation)
+    search = search_url(organisation=organisation)
+    form = RpiwForm(request.POST or None, instance=rpiw, organisation=organisation, search=search)
     # An RPIW stays in the value stream it was planned in (not in RPIW_EDITABLE): shown, fixed.
     form.fields["value_stream"].disabled = True
     team = TeamFormSet(
         request.POST or None,
         prefix="team",
         organisation=organisation,
+        search=search,
         initial=None
         if request.POST
         else [{"role": m.role, "name": m.name, "person": m.person_id} for m in rpiw.team.all()]

@@ -29,3 +29,11 @@ def test_a_single_page_shows_no_pager():
     page = Paginator([1, 2], 25).page(1)
     html = render_to_string("vmi_programme/_pagination.html", {"page": page}, request=request)
     assert "nhsuk-pagination" not in html
+
+
+def test_a_pages_count_has_thousands_separators_and_says_more_than_past_the_cap():
+    from vmi_programme.pagination import CappedCountPaginator
+
+    assert CappedCountPaginator(list(range(1234)), 25, cap=10_000).count_text == "1,234"
+    assert CappedCountPaginator(list(range(1234)), 25, cap=1_000).count_text == "more than 1,000"
+    assert CappedCountPaginator(list(range(7)), 25, cap=1_000).count_text == "7"

@@ -42,7 +42,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
-from .models import Organisation, Partnership, Role
+from .models import Organisation, OrganisationKind, Partnership, Role
 from .scope import Scope
 
 
@@ -246,6 +246,33 @@ def restrict(
 def visible_organisations(user: Any, action: Action | str = Action.VIEW) -> QuerySet:
     """Organisations whose own data the user may act on."""
     return restrict(Organisation.objects.all(), user, action, via="")  # "" = the row itself
+
+
+def own_partner_trust(user: Any) -> Organisation | None:
+    """The partner trust the user works in, or None: the regulator, the CI partner and peer
+    trusts have no trust workspace (cached on the user for the request, as ``actor_for``)."""
+    if hasattr(user, "_vmi_own_trust"):
+        cached: Organisation | None = user._vmi_own_trust
+        return cached
+    actor = actor_for(user)
+    trust = None
+    if actor is not None and actor.organisation_id is not None:
+        trust = Organisation.objects.filter(
+            pk=actor.organisation_id, kind=OrganisationKind.PARTNER_TRUST
+        ).first()
+    user._vmi_own_trust = trust
+    return trust
+
+
+def sees_trust_records(user: Any) -> bool:
+    """Whether any partner trust's own records are open to the user: the trusts' staff, the
+    regulator and administrators, but not the CI partner's TGB members, who see the
+    partnership's summaries only."""
+    cached = getattr(user, "_vmi_sees_trusts", None)
+    if cached is None:
+        cached = visible_organisations(user).filter(kind=OrganisationKind.PARTNER_TRUST).exists()
+        user._vmi_sees_trusts = cached
+    return cached
 
 
 def account_approval_organisations(user: Any) -> QuerySet:

@@ -35,13 +35,18 @@ class CappedCountPaginator(Paginator):
         # COUNT(*) over a LIMITed subquery: bounded work however large the table. Without
         # its ORDER BY, which a count does not need and which may sort the whole join.
         rows: Any = self.object_list
-        if hasattr(rows, "order_by"):
-            rows = rows.order_by()
-        return rows[: self.cap + 1].count()
+        if not hasattr(rows, "order_by"):
+            return len(rows[: self.cap + 1])  # a list
+        return rows.order_by()[: self.cap + 1].count()
 
     @property
     def capped(self) -> bool:
         return self.count > self.cap
+
+    @property
+    def count_text(self) -> str:
+        """The count as a page says it: "1,234", or "more than 1,000" past the cap."""
+        return f"more than {self.cap:,}" if self.capped else f"{self.count:,}"
 
     def validate_number(self, number):
         if not self.capped:
