@@ -1,4 +1,7 @@
-"""Forms of the rpiw pages: querysets limited to the user's trust (markup: the form renderer)."""
+"""Forms of the rpiw pages: querysets limited to the user's trust (markup: the form renderer).
+
+Every person is chosen with the one person picker (``vmi_programme.person_picker``): a trust
+has hundreds of people, and the new-RPIW page has a facilitator and a team row per member."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from django.core.exceptions import ValidationError
 
 from governance.models import Meeting, StrategicObjective
 from vmi_programme.models import Organisation, Person
+from vmi_programme.person_picker import PersonChoiceField, use_picker
 
 from .models import (
     Direction,
@@ -70,11 +74,11 @@ class ValueStreamForm(NhsFormMixin, forms.ModelForm):
         ]
         widgets = {"started_on": DATE, "objectives": forms.CheckboxSelectMultiple}
 
-    def __init__(self, *args, organisation: Organisation, **kwargs):
+    def __init__(self, *args, organisation: Organisation, search: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.organisation = organisation
         for name in ("executive_sponsor", "lead", "facilitator"):
-            self.fields[name].queryset = people_of(organisation)
+            use_picker(self, name, people_of(organisation), search)
         self.fields["objectives"].queryset = StrategicObjective.objects.filter(
             organisation=organisation
         ).order_by("title")
@@ -180,12 +184,12 @@ class RpiwForm(NhsFormMixin, forms.ModelForm):
         ]
         widgets = {"workshop_start": DATE}
 
-    def __init__(self, *args, organisation: Organisation, **kwargs):
+    def __init__(self, *args, organisation: Organisation, search: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["value_stream"].queryset = ValueStream.objects.filter(
             organisation=organisation
         ).order_by("name")
-        self.fields["facilitator"].queryset = people_of(organisation)
+        use_picker(self, "facilitator", people_of(organisation), search)
         self.fields["workshop_start"].help_text = "About 8 weeks from now leaves time for planning."
 
     def clean(self):
@@ -198,14 +202,14 @@ class RpiwForm(NhsFormMixin, forms.ModelForm):
 class TeamMemberForm(NhsFormMixin, forms.Form):
     role = forms.ChoiceField(choices=[("", "Choose a role"), *TeamRole.choices], required=False)
     name = forms.CharField(required=False, max_length=200)
-    person = forms.ModelChoiceField(
+    person = PersonChoiceField(
         queryset=Person.objects.none(), required=False, label="or a member of staff"
     )
 
-    def __init__(self, *args, organisation: Organisation | None = None, **kwargs):
+    def __init__(self, *args, organisation: Organisation | None = None, search: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         if organisation is not None:
-            self.fields["person"].queryset = people_of(organisation)
+            use_picker(self, "person", people_of(organisation), search)
 
     def clean(self):
         data = super().clean()
@@ -224,12 +228,13 @@ class TeamMemberForm(NhsFormMixin, forms.Form):
 class BaseTeamFormSet(forms.BaseFormSet):
     error_summary_label = "Team member {n}, {label}"  # how the error summary names a row
 
-    def __init__(self, *args, organisation=None, **kwargs):
+    def __init__(self, *args, organisation=None, search: str = "", **kwargs):
         self.organisation = organisation
+        self.search = search
         super().__init__(*args, **kwargs)
 
     def get_form_kwargs(self, index):
-        return {"organisation": self.organisation}
+        return {"organisation": self.organisation, "search": self.search}
 
     def members(self) -> list[dict]:
         return [m for form in self.forms if form.is_valid() and (m := form.member())]

@@ -161,7 +161,9 @@ def value_stream_list(request):
 def value_stream_new(request):
     organisation = _own_organisation(request)
     form = ValueStreamForm(
-        request.POST or None, organisation=organisation, search=search_url(organisation=organisation)
+        request.POST or None,
+        organisation=organisation,
+        search=search_url(organisation=organisation),
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
