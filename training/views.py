@@ -28,7 +28,7 @@ from vmi_programme.exports import export_response, wants_export
 from vmi_programme.form_page import FORM_METHODS, form_page, posted
 from vmi_programme.imports import parse_date
 from vmi_programme.models import Organisation, Person
-from vmi_programme.person_picker import search_url
+from vmi_programme.person_picker import people_choice, person_choice, search_url
 from vmi_programme.scope import Scope
 
 from . import charts, question_kinds, selectors, services
@@ -79,7 +79,15 @@ class CohortForm(forms.ModelForm):
         self.fields["programme"].queryset = Programme.objects.filter(
             organisation__isnull=True
         ) | Programme.objects.filter(organisation=organisation)
-        self.fields["facilitators"].queryset = Person.objects.filter(organisation=organisation)
+        # The trust's own staff, with the person picker (a trust has hundreds of people).
+        old = self.fields["facilitators"]
+        self.fields["facilitators"] = people_choice(
+            Person.objects.filter(organisation=organisation),
+            search=search_url(organisation=organisation),
+            required=old.required,
+            label=old.label,
+            help_text=old.help_text,
+        )
 
 
 def cohort_create(request):
@@ -96,8 +104,21 @@ def cohort_create(request):
 
 
 class EnrolForm(forms.Form):
-    person = forms.ModelChoiceField(queryset=Person.objects.none(), label="Participant")
+    """One participant to enrol: ``person`` is a person picker made by ``_enrol_form``."""
+
     enrolled_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, people, search: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"] = person_choice(
+            people,
+            search=search,
+            label="Participant",
+            error_messages={
+                "invalid_choice": "Choose someone of this trust who is not in this cohort already."
+            },
+        )
+        self.order_fields(["person", "enrolled_on"])
 
 
 class WithdrawForm(forms.Form):
@@ -113,12 +134,14 @@ def _cohort(request, pk: int, action: Action) -> Cohort:
 
 
 def _enrol_form(cohort: Cohort, data=None) -> EnrolForm:
-    form = EnrolForm(data)
     # Only the trust's own staff, and not twice in the same cohort.
-    form.fields["person"].queryset = Person.objects.filter(
-        organisation=cohort.organisation
-    ).exclude(enrolments__cohort=cohort)
-    return form
+    return EnrolForm(
+        data,
+        people=Person.objects.filter(organisation=cohort.organisation).exclude(
+            enrolments__cohort=cohort
+        ),
+        search=search_url(organisation=cohort.organisation),
+    )
 
 
 def _withdraw_form(cohort: Cohort, data=None) -> WithdrawForm:
