@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from vmi_programme.models import Person
+from vmi_programme.person_picker import person_choice
 
 from .models import Interaction
 from .services import MAX_NAMES, NamedPerson
@@ -68,31 +69,21 @@ class NameGeneratorFormSet(_NameGeneratorFormSetBase):  # type: ignore[valid-typ
 
 
 class MergeForm(forms.Form):
-    keep = forms.ModelChoiceField(
-        queryset=Person.objects.none(),
-        label="Keep this record",
-    )
-    duplicate = forms.ModelChoiceField(
-        queryset=Person.objects.none(),
-        label="Merge this duplicate into it",
-    )
+    """Two of the trust's named people, each chosen with the person picker (a trust names
+    hundreds, so a select of them all is a scroll, not a choice)."""
 
-    def __init__(self, *args, people=None, **kwargs):
+    def __init__(self, *args, people, search: str, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("keep", "duplicate"):
-            self.fields[name].queryset = people
-            self.fields[name].label_from_instance = _person_label
+        self.fields["keep"] = person_choice(people, search=search, label="Keep this record")
+        self.fields["duplicate"] = person_choice(
+            people, search=search, label="Merge this duplicate into it"
+        )
 
     def clean(self):
         data = super().clean()
         if data.get("keep") and data.get("keep") == data.get("duplicate"):
             raise forms.ValidationError("Choose two different people.")
         return data
-
-
-def _person_label(person: Person) -> str:
-    extra = ", ".join(x for x in (person.job_title, person.department) if x)
-    return f"{person.full_name} ({extra})" if extra else person.full_name
 
 
 class NominationUploadForm(forms.Form):

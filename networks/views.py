@@ -18,6 +18,7 @@ from vmi_programme import imports as import_pipeline
 from vmi_programme.access import Action, can, can_view_partnership, relations, require
 from vmi_programme.exports import export_response, wants_export
 from vmi_programme.models import Organisation
+from vmi_programme.person_picker import search_url
 
 from . import selectors, services
 from .analysis.position import MEASURES, MIN_COUNT
@@ -418,7 +419,9 @@ def merge_people(request, trust_pk: int):
     require(request.user, Action.CHANGE, organisation)
     require(request.user, Action.VIEW_IDENTITIES, organisation)
     people = selectors.people_for_merge(organisation)
-    form = MergeForm(request.POST or None, people=people)
+    form = MergeForm(
+        request.POST or None, people=people, search=search_url(organisation=organisation)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             merge = services.merge_people(
