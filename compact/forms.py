@@ -8,6 +8,7 @@ from governance.models import Meeting
 from vmi_programme.models import Organisation
 
 from .models import CompactVersion, Fulfilment, Heading, PartyType, Promise
+from .selectors import AGREEMENT_MEETINGS
 
 NOT_THIS_TIME = ""
 
@@ -122,6 +123,10 @@ class RenegotiationForm(forms.Form):
         label="TGB meeting that agreed it",
         queryset=Meeting.objects.none(),
         required=False,
+        help_text=f"One of the board's latest {AGREEMENT_MEETINGS} meetings that have taken place.",
+        error_messages={
+            "invalid_choice": "Choose one of the board's latest meetings that have taken place."
+        },
     )
 
     def __init__(self, *args, meetings, **kwargs):

@@ -29,6 +29,7 @@ from .models import (
 )
 
 RECENT_MONTHS = 6
+AGREEMENT_MEETINGS = 12
 
 
 def compacts_for(user: Any) -> QuerySet[Compact]:
@@ -113,6 +114,15 @@ def participation(compact: Compact, *, limit: int | None = None) -> QuerySet[Mee
         .order_by("-date")
     )
     return meetings[:limit] if limit else meetings
+
+
+def agreement_meetings(compact: Compact, *, today: dt.date | None = None) -> QuerySet[Meeting]:
+    """The TGB meetings a new version may be recorded as agreed at: the board's latest
+    ``AGREEMENT_MEETINGS`` that have taken place, newest first (not ~140 back to 2015, nor
+    future ones), as a metric change is decided at one of its trust's latest TGTs."""
+    held = Meeting.objects.filter(series_id=compact.board_id, date__lte=today or dt.date.today())
+    latest = held.order_by("-date", "-pk").values_list("pk", flat=True)[:AGREEMENT_MEETINGS]
+    return held.filter(pk__in=list(latest)).order_by("-date", "-pk")
 
 
 def breach_counts(compact: Compact) -> dict[str, int]:

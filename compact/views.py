@@ -170,7 +170,7 @@ def renegotiate(request, pk: int):
     data = request.POST if request.method == "POST" else None
     form = RenegotiationForm(
         data,
-        meetings=governance_selectors.series_meetings(compact.board_id).order_by("-date"),
+        meetings=selectors.agreement_meetings(compact),
         initial={"shared_vision": latest.shared_vision if latest else ""},
     )
     rows = PromiseFormSet(

@@ -144,3 +144,33 @@ def test_a_trusts_kpo_may_not_renegotiate_and_other_methods_are_refused(
     assert compact.versions.count() == 1
     client.force_login(tgb_member)
     assert client.put(_url(compact)).status_code == 405
+
+
+def test_the_meeting_that_agreed_it_is_one_of_the_boards_latest_twelve_held(
+    client, compact, tgb, tgb_member
+):
+    """Not ~140 meetings back to 2015 and future ones: the latest 12 held, newest first; an
+    older or future one posted anyway is a field error and nothing is written."""
+    from governance.services import meetings as meeting_services
+
+    today = dt.date.today()
+    held = [
+        meeting_services.create_meeting(tgb, today - dt.timedelta(days=28 * n)) for n in range(15)
+    ]
+    future = meeting_services.create_meeting(tgb, today + dt.timedelta(days=28))
+    client.force_login(tgb_member)
+    page = client.get(_url(compact))
+    offered = list(page.context["form"].fields["agreed_at"].queryset)
+    assert offered == held[:12]  # today's included: it has taken place
+    select = page.content.decode().split('name="agreed_at"')[1].split("</select>")[0]
+    assert select.count("<option") == 13  # and the empty choice: it is optional
+    assert f"{held[11].date:%-d %B %Y}" in select and f"{held[12].date:%-d %B %Y}" not in select
+    for meeting in (held[12], held[14], future):
+        response = client.post(_url(compact), _post(compact, agreed_at=str(meeting.pk)))
+        assert response.status_code == 400, meeting.date
+        html = response.content.decode()
+        assert 'id="id_agreed_at_error"' in html and "latest meetings that have taken place" in html
+    assert compact.versions.count() == 1
+    response = client.post(_url(compact), _post(compact, agreed_at=str(held[11].pk)))
+    assert response.status_code == 302
+    assert compact.versions.get(number=2).agreed_at == held[11]
