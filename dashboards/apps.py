@@ -85,9 +85,11 @@ def _watch_records() -> None:
 
 
 def _sees_a_trust_dashboard(user) -> bool:
-    from vmi_programme.access import Action, relations
+    """Only who may open some partner trust's dashboard: a CI partner's TGB member views their
+    own organisation, which has no dashboard, so the item would lead to an empty page."""
+    from vmi_programme.access import sees_trust_records
 
-    return bool({"own", "other"} & relations(user, Action.VIEW))
+    return sees_trust_records(user)
 
 
 def _sees_partnership_summary(user) -> bool:
