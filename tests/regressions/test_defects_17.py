@@ -406,11 +406,12 @@ def test_the_impact_page_shows_the_verdict_not_a_truncated_summary(client, regul
     html = render_to_string(
         "impact/index.html",
         {
+            "sees_trust_data": True,  # a trust's staff or the regulator (not the CI partner)
             "latest": {
                 "staff_turnover": [
                     Job(pk=1, result=_its_result(-0.05, 0.15, -0.005, 1e-6), status="succeeded")
                 ]
-            }
+            },
         },
     )
     assert "Verdict: improving." in html
