@@ -119,6 +119,18 @@ def regulator_user(regulator_org):
 
 
 @pytest.fixture
+def ci_partner_member(db):
+    """A TGB member of the CI partner: the partnership's summaries, no trust's own records."""
+    vmi = OrganisationFactory(
+        short_name="VMI",
+        name="Virginia Mason Institute",
+        ods_code=None,
+        kind=OrganisationKind.CI_PARTNER,
+    )
+    return user_with_roles(vmi, Role.TGB_MEMBER, username="sensei")
+
+
+@pytest.fixture
 def broker_url(monkeypatch):
     """Point the Celery app at another broker for one test, and put it back afterwards."""
     from vmi_programme.celery import app

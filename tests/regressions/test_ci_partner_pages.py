@@ -12,11 +12,11 @@ import re
 import pytest
 from django.utils import timezone
 
-from factories import OrganisationFactory, user_with_roles
+from factories import OrganisationFactory
 from impact import services
 from impact.models import Measure, PeerGroup, PeerGroupMember, PeerMethod, SeriesValue
 from training.models import Cohort, Programme
-from vmi_programme.models import Job, JobStatus, OrganisationKind, Role
+from vmi_programme.models import Job, JobStatus, OrganisationKind
 
 pytestmark = pytest.mark.django_db
 
@@ -32,17 +32,6 @@ PAGES = {
     "/impact/its/": 'href="/partnership/#table-8-2"',
     f"/impact/measures/{MEASURE}/": 'href="/partnership/"',
 }
-
-
-@pytest.fixture
-def ci_partner_member(db):
-    vmi = OrganisationFactory(
-        short_name="VMI",
-        name="Virginia Mason Institute",
-        ods_code=None,
-        kind=OrganisationKind.CI_PARTNER,
-    )
-    return user_with_roles(vmi, Role.TGB_MEMBER, username="sensei")
 
 
 @pytest.fixture

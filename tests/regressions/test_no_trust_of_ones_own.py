@@ -4,21 +4,7 @@ their own organisation instead of the trusts' RPIWs, and a CI partner's TGB memb
 
 import pytest
 
-from factories import OrganisationFactory, user_with_roles
-from vmi_programme.models import OrganisationKind, Role
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def ci_partner_member(db):
-    vmi = OrganisationFactory(
-        short_name="VMI",
-        name="Virginia Mason Institute",
-        ods_code=None,
-        kind=OrganisationKind.CI_PARTNER,
-    )
-    return user_with_roles(vmi, Role.TGB_MEMBER, username="sensei")
 
 
 def test_the_regulators_rpiws_are_the_trusts_rpiws_not_an_empty_workspace(
