@@ -389,12 +389,13 @@ def breach(request, pk: int):
 
 def _breach_context(shown: Breach, **forms) -> dict:
     compact = shown.compact
-    meetings = governance_selectors.series_meetings(compact.board_id, since=shown.raised_at.date)
+    meetings = _discussion_meetings(shown)
     versions = compact.versions.filter(number__gt=shown.version.number).order_by("number")
     context = {"breach": shown, "compact": compact, "next_states": shown.next_states()}
     if BreachState.DISCUSSED in shown.next_states():
         context["discuss_form"] = forms.get("discuss") or DiscussForm(
-            meetings=meetings, initial={"meeting": meetings.first()}
+            meetings=meetings,
+            initial={"meeting": meetings.last()},  # the latest held
         )
     if BreachState.REPAIRED in shown.next_states():
         context["repair_form"] = forms.get("repair") or RepairForm(
@@ -403,6 +404,14 @@ def _breach_context(shown: Breach, **forms) -> dict:
     if BreachState.RENEGOTIATED in shown.next_states():
         context["renegotiate_form"] = forms.get("renegotiate") or RenegotiateForm(versions=versions)
     return context
+
+
+def _discussion_meetings(shown: Breach):
+    """The TGB meetings a breach may have been discussed at: held since it was raised, not
+    future ones (as a metric change or a renegotiation is agreed at a meeting that took place)."""
+    return governance_selectors.series_meetings(
+        shown.compact.board_id, since=shown.raised_at.date, until=dt.date.today()
+    )
 
 
 def _moving_breach(request, pk: int):
@@ -435,9 +444,7 @@ def _moved_or_refused(request, shown: Breach, form, name: str, move):
 def breach_discuss(request, pk: int):
     """Record the TGB's discussion of a breach: what happened, why, what could be done better."""
     shown, person = _moving_breach(request, pk)
-    form = DiscussForm(
-        request.POST, meetings=governance_selectors.series_meetings(shown.compact.board_id)
-    )
+    form = DiscussForm(request.POST, meetings=_discussion_meetings(shown))
     return _moved_or_refused(
         request,
         shown,

@@ -98,6 +98,7 @@ class Actor:
     user_id: int
     organisation_id: int | None
     roles: frozenset[str]
+    organisation_kind: str | None = None  # OrganisationKind: a partner trust's staff have one
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
@@ -112,16 +113,27 @@ def actor_for(user: Any) -> Actor | None:
         return cached
     from .models import Person
 
-    person = Person.objects.filter(user_id=user.pk).prefetch_related("role_assignments").first()
+    person = (
+        Person.objects.filter(user_id=user.pk)
+        .select_related("organisation")
+        .prefetch_related("role_assignments")
+        .first()
+    )
     roles = {assignment.role for assignment in person.role_assignments.all()} if person else set()
     if user.is_superuser:
         roles.add(Role.ADMINISTRATOR)
+    organisation = person.organisation if person else None
     actor = Actor(
         user_id=user.pk,
-        organisation_id=person.organisation_id if person else None,
+        organisation_id=organisation.pk if organisation else None,
         roles=frozenset(roles),
+        organisation_kind=organisation.kind if organisation else None,
     )
     user._vmi_actor = actor
+    # Read in the same query: the partner trust the user works in (``own_partner_trust``).
+    user._vmi_own_trust = (
+        organisation if actor.organisation_kind == OrganisationKind.PARTNER_TRUST else None
+    )
     return actor
 
 
@@ -250,29 +262,24 @@ def visible_organisations(user: Any, action: Action | str = Action.VIEW) -> Quer
 
 def own_partner_trust(user: Any) -> Organisation | None:
     """The partner trust the user works in, or None: the regulator, the CI partner and peer
-    trusts have no trust workspace (cached on the user for the request, as ``actor_for``)."""
-    if hasattr(user, "_vmi_own_trust"):
-        cached: Organisation | None = user._vmi_own_trust
-        return cached
-    actor = actor_for(user)
-    trust = None
-    if actor is not None and actor.organisation_id is not None:
-        trust = Organisation.objects.filter(
-            pk=actor.organisation_id, kind=OrganisationKind.PARTNER_TRUST
-        ).first()
-    user._vmi_own_trust = trust
+    trusts have no trust workspace. Read with the user's roles (``actor_for``), no query more."""
+    if actor_for(user) is None:
+        return None
+    trust: Organisation | None = getattr(user, "_vmi_own_trust", None)
     return trust
 
 
 def sees_trust_records(user: Any) -> bool:
     """Whether any partner trust's own records are open to the user: the trusts' staff, the
     regulator and administrators, but not the CI partner's TGB members, who see the
-    partnership's summaries only."""
-    cached = getattr(user, "_vmi_sees_trusts", None)
-    if cached is None:
-        cached = visible_organisations(user).filter(kind=OrganisationKind.PARTNER_TRUST).exists()
-        user._vmi_sees_trusts = cached
-    return cached
+    partnership's summaries only. From the roles alone, with no query."""
+    actor = actor_for(user)
+    if actor is None:
+        return False
+    allowed = relations(user, Action.VIEW)
+    return OTHER in allowed or (
+        OWN in allowed and actor.organisation_kind == OrganisationKind.PARTNER_TRUST
+    )
 
 
 def account_approval_organisations(user: Any) -> QuerySet:

@@ -73,11 +73,16 @@ def meeting_detail(pk: int) -> Meeting:
     )
 
 
-def series_meetings(series_id: int, *, since: dt.date | None = None) -> QuerySet[Meeting]:
-    """A series' meetings in date order, from ``since`` when given (e.g. a board's meetings)."""
+def series_meetings(
+    series_id: int, *, since: dt.date | None = None, until: dt.date | None = None
+) -> QuerySet[Meeting]:
+    """A series' meetings in date order, from ``since`` and up to ``until`` when given (e.g. a
+    board's meetings held since a breach was raised)."""
     meetings = Meeting.objects.filter(series_id=series_id)
     if since is not None:
         meetings = meetings.filter(date__gte=since)
+    if until is not None:
+        meetings = meetings.filter(date__lte=until)
     return meetings.order_by("date")
 
 

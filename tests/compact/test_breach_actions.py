@@ -96,3 +96,24 @@ def test_each_action_refuses_a_trust_kpo_who_is_not_on_the_tgb(
     assert response.status_code == 403
     breach.refresh_from_db()
     assert breach.state == BreachState.CALLED_OUT
+
+
+def test_a_discussion_is_recorded_at_a_tgb_meeting_held_since_the_breach_not_a_future_one(
+    client, breach, meeting, tgb, regulator_user
+):
+    """The meeting picker offered every TGB meeting since the breach, future ones included
+    (issue 17 item 7); a discussion is recorded at a meeting that took place."""
+    from governance.services import meetings as meeting_services
+
+    future = meeting_services.create_meeting(tgb, dt.date.today() + dt.timedelta(days=30))
+    earlier = meeting_services.create_meeting(tgb, D(2018, 1, 9), status="held")
+    client.force_login(regulator_user)
+    page = client.get(breach.get_absolute_url()).content.decode()
+    assert f'value="{meeting.pk}"' in page
+    assert f'value="{future.pk}"' not in page and f'value="{earlier.pk}"' not in page
+    url = reverse("compact:breach-discuss", args=[breach.pk])
+    for refused in (future, earlier):
+        response = client.post(url, _discussion(refused))
+        assert response.status_code == 400
+        breach.refresh_from_db()
+        assert breach.state == BreachState.CALLED_OUT
