@@ -62,7 +62,7 @@ def test_the_merge_page_has_two_searches_and_the_same_queries_at_any_size(
 ):
     _named_up_to(trust, named, size)
     client.force_login(analyst)
-    with django_assert_num_queries(9):  # the same at 150 and 600 people
+    with django_assert_num_queries(8):  # the same at 150 and 600 people
         response = client.get(_url(trust))
     html = response.content.decode()
     assert response.status_code == 200

@@ -57,7 +57,7 @@ def test_the_new_cohort_page_has_a_search_for_facilitators_and_the_same_queries_
 ):
     _staff(trust, size)
     client.force_login(kpo_user)
-    with django_assert_num_queries(8):  # the same at 150 and 600 people
+    with django_assert_num_queries(7):  # the same at 150 and 600 people
         response = client.get(NEW)
     html = response.content.decode()
     assert response.status_code == 200
@@ -103,7 +103,7 @@ def test_the_cohort_page_enrols_with_a_search_and_the_same_queries_at_any_size(
 ):
     _staff(trust, size)
     client.force_login(kpo_user)
-    with django_assert_num_queries(13):  # the same at 150 and 600 people
+    with django_assert_num_queries(12):  # the same at 150 and 600 people
         response = client.get(reverse("training:cohort", args=[cohort.pk]))
     html = response.content.decode()
     assert response.status_code == 200
