@@ -5,10 +5,10 @@ from __future__ import annotations
 from django import forms
 
 from governance.models import Meeting
+from governance.selectors.meetings import LATEST_HELD
 from vmi_programme.models import Organisation
 
 from .models import CompactVersion, Fulfilment, Heading, PartyType, Promise
-from .selectors import AGREEMENT_MEETINGS
 
 NOT_THIS_TIME = ""
 
@@ -123,7 +123,7 @@ class RenegotiationForm(forms.Form):
         label="TGB meeting that agreed it",
         queryset=Meeting.objects.none(),
         required=False,
-        help_text=f"One of the board's latest {AGREEMENT_MEETINGS} meetings that have taken place.",
+        help_text=f"One of the board's latest {LATEST_HELD} meetings that have taken place.",
         error_messages={
             "invalid_choice": "Choose one of the board's latest meetings that have taken place."
         },

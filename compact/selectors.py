@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from governance.models import AgendaItem, Attendance, AttendanceStatus, Meeting
+from governance.selectors.meetings import latest_held
 from vmi_programme.access import Action, restrict
 from vmi_programme.models import Organisation
 
@@ -29,7 +30,6 @@ from .models import (
 )
 
 RECENT_MONTHS = 6
-AGREEMENT_MEETINGS = 12
 
 
 def compacts_for(user: Any) -> QuerySet[Compact]:
@@ -117,12 +117,9 @@ def participation(compact: Compact, *, limit: int | None = None) -> QuerySet[Mee
 
 
 def agreement_meetings(compact: Compact, *, today: dt.date | None = None) -> QuerySet[Meeting]:
-    """The TGB meetings a new version may be recorded as agreed at: the board's latest
-    ``AGREEMENT_MEETINGS`` that have taken place, newest first (not ~140 back to 2015, nor
-    future ones), as a metric change is decided at one of its trust's latest TGTs."""
-    held = Meeting.objects.filter(series_id=compact.board_id, date__lte=today or dt.date.today())
-    latest = held.order_by("-date", "-pk").values_list("pk", flat=True)[:AGREEMENT_MEETINGS]
-    return held.filter(pk__in=list(latest)).order_by("-date", "-pk")
+    """The TGB meetings a new version may be recorded as agreed at: the board's latest that
+    have taken place, newest first (``latest_held``)."""
+    return latest_held(Meeting.objects.filter(series_id=compact.board_id), today=today)
 
 
 def breach_counts(compact: Compact) -> dict[str, int]:

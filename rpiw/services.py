@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from governance.models import Meeting, MeetingKind, StrategicObjective
+from governance.selectors.meetings import latest_held
 from vmi_programme import audit
 from vmi_programme.access import Action, can
 from vmi_programme.models import Organisation, Person
@@ -206,10 +207,6 @@ def tgt_meetings(organisation_id: int):
     ).select_related("series")
 
 
-#: How many of the trust's latest TGT meetings the decision form offers.
-DECISION_MEETINGS = 12
-
-
 def earliest_decision(request: MetricChangeRequest) -> dt.date | None:
     """The first day a change can be decided: not before the version it replaces took effect,
     since the new version takes effect on the day it is decided and must follow that one."""
@@ -220,12 +217,11 @@ def earliest_decision(request: MetricChangeRequest) -> dt.date | None:
 def decision_meetings(request: MetricChangeRequest, *, today: dt.date | None = None):
     """The TGT meetings a change may be recorded as decided at: the trust's latest few that have
     taken place since the current version took effect (not ~140 back to 2015, nor future ones)."""
-    today = today or timezone.localdate()
-    meetings = tgt_meetings(request.metric.value_stream.organisation_id).filter(date__lte=today)
-    if (earliest := earliest_decision(request)) is not None:
-        meetings = meetings.filter(date__gte=earliest)
-    latest = meetings.order_by("-date").values_list("pk", flat=True)[:DECISION_MEETINGS]
-    return meetings.filter(pk__in=list(latest)).order_by("-date")
+    return latest_held(
+        tgt_meetings(request.metric.value_stream.organisation_id),
+        since=earliest_decision(request),
+        today=today,
+    )
 
 
 @transaction.atomic

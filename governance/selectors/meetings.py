@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from governance.models import (
     AgendaItem,
@@ -84,6 +85,23 @@ def series_meetings(
     if until is not None:
         meetings = meetings.filter(date__lte=until)
     return meetings.order_by("date")
+
+
+#: How many meetings a form offers as where something was decided or agreed.
+LATEST_HELD = 12
+
+
+def latest_held(
+    meetings: QuerySet[Meeting], *, since: dt.date | None = None, today: dt.date | None = None
+) -> QuerySet[Meeting]:
+    """The latest ``LATEST_HELD`` of ``meetings`` that have taken place (from ``since`` when
+    given), newest first: where a metric change is decided or a compact version agreed, not ~140
+    meetings back to 2015 nor future ones."""
+    held = meetings.filter(date__lte=today or timezone.localdate())
+    if since is not None:
+        held = held.filter(date__gte=since)
+    latest = held.order_by("-date", "-pk").values_list("pk", flat=True)[:LATEST_HELD]
+    return held.filter(pk__in=list(latest)).order_by("-date", "-pk")
 
 
 def meeting_with_series(pk: int) -> Meeting:
